@@ -1,0 +1,124 @@
+//! External programs formscan drives: LibreOffice (renders .docx to PDF, as a person's word
+//! processor would) and poppler's pdftotext/pdftoppm. Used by the tests that prove the template
+//! renders, and by the sample generator.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::error::ToolError;
+
+/// A program on PATH.
+pub fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join(program)).find(|p| p.is_file())
+}
+
+/// LibreOffice's command, by either of its names.
+pub fn soffice() -> Option<PathBuf> {
+    which("soffice").or_else(|| which("libreoffice"))
+}
+
+/// `LibreOffice 7.4.7.2 …`, or None when it is not installed.
+pub fn libreoffice_version() -> Option<String> {
+    let out = Command::new(soffice()?).arg("--version").stderr(Stdio::null()).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
+/// Runs a command with a time limit; returns its stdout.
+fn run(program: &'static str, mut cmd: Command, input: &Path, limit: Duration) -> Result<Vec<u8>, ToolError> {
+    let failed = |message: String| ToolError::Failed { program, input: input.to_path_buf(), message };
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| failed(format!("cannot start: {e}")))?;
+    let start = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if start.elapsed() > limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(failed(format!("no result after {} s", limit.as_secs())));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => return Err(failed(e.to_string())),
+        }
+    }
+    let out = child.wait_with_output().map_err(|e| failed(e.to_string()))?;
+    if !out.status.success() {
+        return Err(failed(format!("{}: {}", out.status, String::from_utf8_lossy(&out.stderr).trim())));
+    }
+    Ok(out.stdout)
+}
+
+static PROFILE_SEQ: AtomicUsize = AtomicUsize::new(0);
+
+/// Converts a document to PDF with headless LibreOffice; returns the PDF's path in `outdir`.
+/// Each call gets its own LibreOffice profile, so conversions may run in parallel.
+pub fn docx_to_pdf(docx: &Path, outdir: &Path) -> Result<PathBuf, ToolError> {
+    let program = soffice().ok_or(ToolError::Missing { program: "soffice", hint: "Debian package libreoffice-writer" })?;
+    std::fs::create_dir_all(outdir).map_err(|source| ToolError::Io { path: outdir.to_path_buf(), source })?;
+    let profile = std::env::temp_dir().join(format!(
+        "formscan-lo-{}-{}",
+        std::process::id(),
+        PROFILE_SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
+    let mut cmd = Command::new(program);
+    cmd.arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--norestore", "--nolockcheck", "--convert-to", "pdf", "--outdir"])
+        .arg(outdir)
+        .arg(docx);
+    let result = run("soffice", cmd, docx, Duration::from_secs(180));
+    let _ = std::fs::remove_dir_all(&profile);
+    result?;
+    let stem = docx.file_stem().unwrap_or_default();
+    let pdf = outdir.join(stem).with_extension("pdf");
+    if !pdf.is_file() {
+        return Err(ToolError::Failed { program: "soffice", input: docx.to_path_buf(), message: "wrote no PDF (is the file a document?)".into() });
+    }
+    Ok(pdf)
+}
+
+/// The text of each page of a PDF, in reading layout.
+pub fn pdf_pages_text(pdf: &Path) -> Result<Vec<String>, ToolError> {
+    let program = which("pdftotext").ok_or(ToolError::Missing { program: "pdftotext", hint: "Debian package poppler-utils" })?;
+    let mut cmd = Command::new(program);
+    cmd.args(["-layout", "-enc", "UTF-8"]).arg(pdf).arg("-");
+    let out = run("pdftotext", cmd, pdf, Duration::from_secs(60))?;
+    let text = String::from_utf8_lossy(&out);
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    Ok(pages)
+}
+
+/// Rasterises a PDF's pages to PNG files `<prefix>-<n>.png`, returned in page order.
+pub fn pdf_to_png(pdf: &Path, dpi: u32, prefix: &Path, gray: bool) -> Result<Vec<PathBuf>, ToolError> {
+    let program = which("pdftoppm").ok_or(ToolError::Missing { program: "pdftoppm", hint: "Debian package poppler-utils" })?;
+    let mut cmd = Command::new(program);
+    cmd.args(["-png", "-r", &dpi.to_string()]);
+    if gray {
+        cmd.arg("-gray");
+    }
+    cmd.arg(pdf).arg(prefix);
+    run("pdftoppm", cmd, pdf, Duration::from_secs(120))?;
+    let dir = prefix.parent().unwrap_or(Path::new("."));
+    let stem = prefix.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let mut pages: Vec<(u32, PathBuf)> = std::fs::read_dir(dir)
+        .map_err(|source| ToolError::Io { path: dir.to_path_buf(), source })?
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let name = path.file_name()?.to_str()?;
+            let n = name.strip_prefix(&format!("{stem}-"))?.strip_suffix(".png")?.parse().ok()?;
+            Some((n, path))
+        })
+        .collect();
+    pages.sort();
+    Ok(pages.into_iter().map(|(_, p)| p).collect())
+}

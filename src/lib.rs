@@ -1,0 +1,19 @@
+//! formscan reads the application forms of the 2023 内蒙古自治区“最美职工” selection — Word
+//! files and scans — into checked, normalised records, and draws the fillable form itself.
+//!
+//! The library does the work; the `formscan` binary is a thin command line over it. Every
+//! stage returns typed errors with the file (and page) they concern.
+
+pub mod doctor;
+pub mod error;
+pub mod external;
+pub mod fsutil;
+pub mod ocr;
+pub mod spec;
+pub mod template;
+
+/// formscan's version, recorded in outputs.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Set in the environment when the binary has restarted itself with `OMP_THREAD_LIMIT=1`.
+pub const REEXEC_MARK: &str = "FORMSCAN_REEXECED";

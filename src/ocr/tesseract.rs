@@ -1,0 +1,111 @@
+//! The Tesseract engine and where its language data lives.
+
+use std::ffi::CStr;
+use std::path::{Path, PathBuf};
+
+use leptess::{LepTess, Variable};
+
+use crate::error::OcrError;
+
+/// The language formscan reads: printed simplified Chinese (Debian's fast integer model).
+pub const OCR_LANG: &str = "chi_sim";
+
+/// Tesseract's page-segmentation modes that formscan uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Psm {
+    /// A uniform block of text (whole pages, tall cells).
+    Block,
+    /// One text line (short value cells, labels).
+    SingleLine,
+}
+
+impl Psm {
+    fn as_str(self) -> &'static str {
+        match self {
+            Psm::Block => "6",
+            Psm::SingleLine => "7",
+        }
+    }
+}
+
+/// The version of the linked libtesseract.
+pub fn tesseract_version() -> String {
+    // SAFETY: TessVersion returns a pointer to a static NUL-terminated string.
+    unsafe {
+        let p = leptess::capi::TessVersion();
+        if p.is_null() {
+            return "unknown".into();
+        }
+        CStr::from_ptr(p).to_string_lossy().into_owned()
+    }
+}
+
+/// Where a language's traineddata was looked for and found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TessdataSearch {
+    pub searched: Vec<PathBuf>,
+    /// The folder holding `<lang>.traineddata`, if any.
+    pub found: Option<PathBuf>,
+}
+
+/// Finds the tessdata folder holding `lang`: `$TESSDATA_PREFIX` (the folder itself or its
+/// `tessdata/`), then the places Debian, Fedora and source builds install to.
+pub fn find_tessdata(lang: &str) -> TessdataSearch {
+    let mut candidates = Vec::new();
+    if let Some(prefix) = std::env::var_os("TESSDATA_PREFIX") {
+        let p = PathBuf::from(prefix);
+        candidates.push(p.clone());
+        candidates.push(p.join("tessdata"));
+    }
+    for dir in [
+        "/usr/share/tesseract-ocr/5/tessdata",
+        "/usr/share/tesseract-ocr/4.00/tessdata",
+        "/usr/share/tessdata",
+        "/usr/local/share/tessdata",
+    ] {
+        candidates.push(PathBuf::from(dir));
+    }
+    let file = format!("{lang}.traineddata");
+    let found = candidates.iter().find(|d| d.join(&file).is_file()).cloned();
+    TessdataSearch { searched: candidates, found }
+}
+
+/// One Tesseract instance. `Send`, not `Sync`: keep one per thread.
+pub struct Tesseract {
+    api: LepTess,
+}
+
+impl Tesseract {
+    pub fn new(lang: &str) -> Result<Tesseract, OcrError> {
+        let search = find_tessdata(lang);
+        let init_err = || OcrError::Init {
+            lang: lang.to_string(),
+            searched: search.searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+        };
+        let dir = search.found.as_deref().ok_or_else(init_err)?;
+        let dir = dir.to_str().ok_or_else(init_err)?;
+        let mut api = LepTess::new(Some(dir), lang).map_err(|_| init_err())?;
+        // Keep Tesseract's own diagnostics off the terminal; formscan reports its own.
+        let _ = api.set_variable(Variable::DebugFile, "/dev/null");
+        // Keeps the spaces Tesseract puts between CJK characters predictable for the
+        // normaliser, which then removes them.
+        let _ = api.set_variable(Variable::PreserveInterwordSpaces, "1");
+        Ok(Tesseract { api })
+    }
+
+    /// Reads a whole image file (any format Leptonica decodes).
+    pub fn read_file(&mut self, path: &Path, psm: Psm, dpi: Option<i32>) -> Result<(String, f32), OcrError> {
+        self.api.set_image(path).map_err(|e| OcrError::Image(format!("{}: {e}", path.display())))?;
+        self.recognise(psm, dpi)
+    }
+
+    fn recognise(&mut self, psm: Psm, dpi: Option<i32>) -> Result<(String, f32), OcrError> {
+        let _ = self.api.set_variable(Variable::TesseditPagesegMode, psm.as_str());
+        if let Some(dpi) = dpi {
+            self.api.set_source_resolution(dpi);
+        }
+        let text = self.api.get_utf8_text().map_err(|_| OcrError::Text)?;
+        let conf = self.api.mean_text_conf().clamp(0, 100) as f32 / 100.0;
+        Ok((text, conf))
+    }
+}
