@@ -84,11 +84,23 @@ pub fn docx_to_pdf(docx: &Path, outdir: &Path) -> Result<PathBuf, ToolError> {
     Ok(pdf)
 }
 
-/// The text of each page of a PDF, in reading layout.
-pub fn pdf_pages_text(pdf: &Path) -> Result<Vec<String>, ToolError> {
+/// How pdftotext orders the text of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextOrder {
+    /// Block by block, as a person reads: a table cell's wrapped lines stay together.
+    Reading,
+    /// Lines as they sit on the page, columns kept apart by spaces.
+    Physical,
+}
+
+/// The text of each page of a PDF.
+pub fn pdf_pages_text(pdf: &Path, order: TextOrder) -> Result<Vec<String>, ToolError> {
     let program = which("pdftotext").ok_or(ToolError::Missing { program: "pdftotext", hint: "Debian package poppler-utils" })?;
     let mut cmd = Command::new(program);
-    cmd.args(["-layout", "-enc", "UTF-8"]).arg(pdf).arg("-");
+    if order == TextOrder::Physical {
+        cmd.arg("-layout");
+    }
+    cmd.args(["-enc", "UTF-8"]).arg(pdf).arg("-");
     let out = run("pdftotext", cmd, pdf, Duration::from_secs(60))?;
     let text = String::from_utf8_lossy(&out);
     let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();

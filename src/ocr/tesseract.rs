@@ -48,8 +48,9 @@ pub struct TessdataSearch {
     pub found: Option<PathBuf>,
 }
 
-/// Finds the tessdata folder holding `lang`: `$TESSDATA_PREFIX` (the folder itself or its
-/// `tessdata/`), then the places Debian, Fedora and source builds install to.
+/// Finds the tessdata folder holding `lang`. As Tesseract itself does, `$TESSDATA_PREFIX`
+/// (the folder or its `tessdata/`) replaces the default places when it is set; otherwise the
+/// places Debian, Fedora and source builds install to.
 pub fn find_tessdata(lang: &str) -> TessdataSearch {
     let mut candidates = Vec::new();
     if let Some(prefix) = std::env::var_os("TESSDATA_PREFIX") {
@@ -57,12 +58,17 @@ pub fn find_tessdata(lang: &str) -> TessdataSearch {
         candidates.push(p.clone());
         candidates.push(p.join("tessdata"));
     }
-    for dir in [
-        "/usr/share/tesseract-ocr/5/tessdata",
-        "/usr/share/tesseract-ocr/4.00/tessdata",
-        "/usr/share/tessdata",
-        "/usr/local/share/tessdata",
-    ] {
+    let defaults: &[&str] = if candidates.is_empty() {
+        &[
+            "/usr/share/tesseract-ocr/5/tessdata",
+            "/usr/share/tesseract-ocr/4.00/tessdata",
+            "/usr/share/tessdata",
+            "/usr/local/share/tessdata",
+        ]
+    } else {
+        &[]
+    };
+    for dir in defaults {
         candidates.push(PathBuf::from(dir));
     }
     let file = format!("{lang}.traineddata");
