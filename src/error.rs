@@ -48,3 +48,11 @@ pub enum OcrError {
     #[error("Tesseract returned text that is not UTF-8")]
     Text,
 }
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("{}: cannot read the rules config: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{}:{line}: {message}", path.display())]
+    Invalid { path: PathBuf, line: usize, message: String },
+}

@@ -4,11 +4,14 @@
 //! The library does the work; the `formscan` binary is a thin command line over it. Every
 //! stage returns typed errors with the file (and page) they concern.
 
+pub mod config;
 pub mod doctor;
 pub mod error;
 pub mod external;
 pub mod fsutil;
+pub mod fields;
 pub mod ocr;
+pub mod record;
 pub mod spec;
 pub mod template;
 

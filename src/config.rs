@@ -1,0 +1,91 @@
+//! Rules and thresholds (`--config rules.toml`). Every key is optional; the defaults below are
+//! the notice's rules for 2023 and are documented in `templates/rules.example.toml`.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::ConfigError;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The notice's date: service years are counted up to it.
+    pub notice_date: String,
+    /// Submissions are due by this date; a later 填报日期 is flagged.
+    pub deadline: String,
+    /// Years of continuous work required (notice: 5).
+    pub min_service_years: u32,
+    /// Words in 职务 that name a head of an organisation or a cadre at 副处级 and above, who
+    /// are not eligible (notice, 推荐范围).
+    pub ineligible_position_keywords: Vec<String>,
+    /// Words in 职务 that make an otherwise ineligible word harmless (`副班长` is not `班长`
+    /// of an organisation; `副科长` is below 副处级).
+    pub position_exceptions: Vec<String>,
+    /// Titles in 奖励 that mean the candidate is not recommended again.
+    pub prior_award_keywords: Vec<String>,
+    /// Share of attendees that must approve: approved must be more than this share.
+    pub vote_pass_share: f64,
+    /// Severity of an eligibility finding (`return` or `review`): the notice says "in principle".
+    pub eligibility_severity: String,
+    /// Confidence below which an OCR reading is sent to review.
+    pub low_confidence: f32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect();
+        Config {
+            notice_date: "2023-04-10".into(),
+            deadline: "2023-05-19".into(),
+            min_service_years: 5,
+            ineligible_position_keywords: words(&[
+                "董事长", "总经理", "总裁", "局长", "厅长", "处长", "院长", "校长", "行长", "主任",
+                "书记", "县长", "旗长", "市长", "区长", "盟长", "镇长", "乡长", "苏木达", "总监",
+                "负责人", "法定代表人", "厂长", "所长", "部长", "巡视员", "调研员",
+            ]),
+            position_exceptions: words(&["班长", "组长", "工段长", "车间主任", "科长", "股长", "护士长", "机长", "队长", "站长", "主任医师", "主任护师", "副主任医师", "主任科员", "值班", "办公室主任", "村委会主任", "社区主任", "室主任"]),
+            prior_award_keywords: words(&["五一劳动奖章", "最美职工"]),
+            vote_pass_share: 0.5,
+            eligibility_severity: "review".into(),
+            low_confidence: 0.80,
+        }
+    }
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.to_path_buf(), source })?;
+        let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(0),
+            message: e.message().to_string(),
+        })?;
+        config.check().map_err(|message| ConfigError::Invalid { path: path.to_path_buf(), line: 0, message })?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        for (key, d) in [("notice_date", &self.notice_date), ("deadline", &self.deadline)] {
+            let ok = d.len() == 10 && d.split('-').map(|p| p.parse::<u32>().is_ok()).filter(|x| *x).count() == 3;
+            if !ok {
+                return Err(format!("`{key}` must be YYYY-MM-DD, not `{d}`"));
+            }
+        }
+        if !(0.0..1.0).contains(&self.vote_pass_share) {
+            return Err(format!("`vote_pass_share` must be in [0, 1), not {}", self.vote_pass_share));
+        }
+        if !matches!(self.eligibility_severity.as_str(), "return" | "review") {
+            return Err(format!("`eligibility_severity` must be \"return\" or \"review\", not `{}`", self.eligibility_severity));
+        }
+        Ok(())
+    }
+
+    pub fn eligibility_severity(&self) -> crate::record::Severity {
+        if self.eligibility_severity == "return" {
+            crate::record::Severity::Return
+        } else {
+            crate::record::Severity::Review
+        }
+    }
+}
