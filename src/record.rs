@@ -137,11 +137,14 @@ pub struct Issue {
     pub severity: Severity,
     /// Chinese, for staff and return notices.
     pub message: String,
+    /// The same in English with technical detail, for the terminal and bug reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl Issue {
     pub fn new(code: &str, field: Option<&str>, severity: Severity, message: impl Into<String>) -> Issue {
-        Issue { code: code.to_string(), field: field.map(str::to_string), severity, message: message.into() }
+        Issue { code: code.to_string(), field: field.map(str::to_string), severity, message: message.into(), detail: None }
     }
 }
 

@@ -86,7 +86,23 @@ pub struct Field {
     pub line: usize,
 }
 
+/// Which part of the form a field is printed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Cover,
+    Table,
+    Sentence,
+}
+
 impl Field {
+    pub fn part(&self) -> Part {
+        match self.place {
+            Place::Cover { .. } => Part::Cover,
+            Place::Table { .. } => Part::Table,
+            Place::Sentence { .. } => Part::Sentence,
+        }
+    }
+
     /// The printed label and every variant, for matching.
     pub fn all_labels(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.label.as_str())

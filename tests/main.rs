@@ -1,6 +1,7 @@
 //! Integration tests, compiled into one binary (one link, one LibreOffice render shared).
 
 mod cli;
+mod process;
 mod common;
 mod render;
 mod template_xml;

@@ -93,7 +93,7 @@ fn bad_prefill_is_refused_before_writing() {
     let spec = spec();
     for (id, value, needle) in [
         ("nosuch", "x", "no field"),
-        ("votes.attended", "十二", "whole number"),
+        ("votes.attended", "许多", "whole number"),
         ("fill_date", "2023/5/9", "YYYY-MM-DD"),
         ("unit_union", "x", "by hand"),
     ] {

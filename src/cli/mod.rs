@@ -1,6 +1,7 @@
 //! Options (clap derive) and dispatch. Each subcommand lives in its own function and returns
 //! an [`Exit`]; errors are printed once, here.
 
+mod process;
 mod template;
 
 use std::path::PathBuf;
@@ -16,8 +17,7 @@ pub enum Exit {
     Success = 0,
     /// The run itself failed: bad options, a broken spec, an unwritable output.
     Failure = 1,
-    /// Some inputs could not be read; each has an `unreadable` record (used by `process`).
-    #[allow(dead_code)]
+    /// Some inputs could not be read; each has an `unreadable` record.
     InputsUnreadable = 2,
     /// `doctor` found a required part missing (Tesseract's chi_sim data).
     MissingDependency = 3,
@@ -56,8 +56,8 @@ enum Command {
     Template(template::Args),
     /// Check that Tesseract, its chi_sim data, LibreOffice and poppler are usable.
     Doctor,
-    /// Read submissions into records (not built yet).
-    Process(Pending),
+    /// Read submissions (Word files now; scans later) into checked records and return lists.
+    Process(process::Args),
     /// Generate sample forms with ground truth (not built yet).
     Samples(Pending),
     /// Measure accuracy against ground truth (not built yet).
@@ -100,7 +100,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Template(args) => template::run(&load_spec(cli.spec.as_ref())?, args),
         Command::Doctor => Ok(doctor(cli.spec.as_ref())),
-        Command::Process(_) => Ok(not_built("process", "reading Word forms arrives with issue #3, scans with #4")),
+        Command::Process(args) => process::run(&load_spec(cli.spec.as_ref())?, args),
         Command::Samples(_) => Ok(not_built("samples", "the sample generator arrives with issue #4")),
         Command::Eval(_) => Ok(not_built("eval", "evaluation against ground truth arrives with issue #4")),
     }

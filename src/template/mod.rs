@@ -59,8 +59,8 @@ pub fn check_prefill(spec: &Spec, values: &Prefill) -> Result<(), TemplateError>
         };
         match field.kind {
             Kind::Approval => return Err(bad("an approval box is signed and stamped by hand, not filled")),
-            Kind::Vote if !value.trim().chars().all(|c| c.is_ascii_digit()) => {
-                return Err(bad("a vote count is a whole number"))
+            Kind::Vote if crate::fields::normalize::parse_count(value).is_none() => {
+                return Err(bad("a vote count is a whole number (digits or Chinese numerals)"))
             }
             Kind::Date if iso_date(value).is_none() => return Err(bad("give the date as YYYY-MM-DD")),
             _ => {}

@@ -1,0 +1,80 @@
+//! `formscan process INPUT... -o OUTDIR`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use formscan::config::Config;
+use formscan::fields::rules::Quotas;
+use formscan::ingest::ZipLimits;
+use formscan::pipeline::{self, Job};
+use formscan::record::Status;
+use formscan::spec::Spec;
+
+use super::Exit;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or folders (walked recursively, in name order); each file is one submission.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Folder for records.jsonl, records.csv, records.xlsx and returns.csv.
+    #[arg(short, long, value_name = "OUTDIR")]
+    output: PathBuf,
+    /// Parallel workers (default: all cores).
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Rules and thresholds (TOML; see templates/rules.example.toml). Defaults: the 2023 notice.
+    #[arg(long, value_name = "TOML")]
+    config: Option<PathBuf>,
+    /// Quotas per region/industry (CSV: region,quota).
+    #[arg(long, value_name = "CSV")]
+    quotas: Option<PathBuf>,
+}
+
+pub fn run(spec: &Spec, args: Args) -> anyhow::Result<Exit> {
+    // Everything that can be wrong with the options is found before the first file is read.
+    let config = match &args.config {
+        Some(p) => Config::load(p)?,
+        None => Config::default(),
+    };
+    let quotas = args.quotas.as_ref().map(|p| Quotas::load(p)).transpose()?;
+    let inputs = pipeline::collect_inputs(&args.inputs)?;
+    std::fs::create_dir_all(&args.output).with_context(|| format!("cannot create the output folder {}", args.output.display()))?;
+    tempfile::tempfile_in(&args.output).with_context(|| format!("cannot write into the output folder {}", args.output.display()))?;
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+
+    let job = Job { spec, config: &config, quotas: quotas.as_ref(), limits: ZipLimits::default() };
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} forms  {elapsed} (eta {eta})") {
+            bar.set_style(style);
+        }
+        Some(bar)
+    } else {
+        None
+    };
+    let tick = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let records = pipeline::run(&inputs, &job, jobs, &tick);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let quota_of = |region: &str| quotas.as_ref().and_then(|q| q.quota_for(region));
+    formscan::output::write_all(&args.output, spec, &records, &quota_of)
+        .with_context(|| format!("writing the outputs into {}", args.output.display()))?;
+
+    for r in records.iter().filter(|r| r.status == Status::Unreadable) {
+        let why = r.issues.first().map(|i| i.detail.clone().unwrap_or_else(|| i.message.clone())).unwrap_or_default();
+        eprintln!("formscan: {}: unreadable: {why}", r.source.path);
+    }
+    let s = formscan::output::summarize(&records);
+    println!(
+        "{} read: {} complete, {} to return, {} to review, {} unreadable → {}",
+        s.read, s.complete, s.to_return, s.to_review, s.unreadable, args.output.display()
+    );
+    Ok(if s.unreadable > 0 { Exit::InputsUnreadable } else { Exit::Success })
+}

@@ -1,0 +1,127 @@
+//! Matching printed labels to the spec's fields, tolerant of how people type them: spaces
+//! between the characters, full-width punctuation, the variants listed in the spec, and a
+//! value typed after the label in the same cell (`姓名：张三`).
+
+use crate::spec::{Field, Spec};
+
+/// Characters that differ between typists but not in meaning, mapped to one form.
+fn fold(c: char) -> Option<char> {
+    match c {
+        c if c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{200b}' => None,
+        '（' => Some('('),
+        '）' => Some(')'),
+        '：' => Some(':'),
+        '，' => Some(','),
+        '、' => Some('、'),
+        c => Some(c),
+    }
+}
+
+/// The text with white space removed and punctuation folded, and for each kept character the
+/// byte offset of the original character after it (to cut the original text).
+fn squeeze_with_map(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::new();
+    let mut ends = Vec::new();
+    for (i, c) in text.char_indices() {
+        if let Some(f) = fold(c) {
+            out.push(f);
+            ends.push(i + c.len_utf8());
+        }
+    }
+    (out, ends)
+}
+
+/// White space removed, punctuation folded: the form labels are compared in.
+pub fn squeeze(text: &str) -> String {
+    squeeze_with_map(text).0
+}
+
+pub struct LabelMatcher {
+    /// (squeezed label, field id), longest label first so that `主要事迹(3000字)` wins over
+    /// `主要事迹` and `工作单位及职务` over `工作单位`.
+    labels: Vec<(String, String)>,
+}
+
+impl LabelMatcher {
+    /// A matcher over the spec's fields that `keep` selects.
+    pub fn new(spec: &Spec, keep: impl Fn(&Field) -> bool) -> LabelMatcher {
+        let mut labels: Vec<(String, String)> = Vec::new();
+        for f in spec.fields.iter().filter(|f| keep(f)) {
+            for l in f.all_labels() {
+                let s = squeeze(l).trim_end_matches(':').to_string();
+                if !s.is_empty() && !labels.iter().any(|(x, id)| *x == s && *id == f.id) {
+                    labels.push((s, f.id.clone()));
+                }
+            }
+        }
+        labels.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
+        LabelMatcher { labels }
+    }
+
+    /// When `text` begins with a label: the field id and the text after the label (and after
+    /// a colon), as typed.
+    pub fn match_start<'t>(&self, text: &'t str) -> Option<(&str, &'t str)> {
+        let (squeezed, ends) = squeeze_with_map(text);
+        for (label, id) in &self.labels {
+            if let Some(rest) = squeezed.strip_prefix(label.as_str()) {
+                let used = label.chars().count();
+                // A label glued to more CJK text of another label is not this label
+                // (`工作单位` at the start of `工作单位意见`): only accept a remainder that
+                // follows a colon, a line break or white space in the original text.
+                let cut = if used == 0 { 0 } else { ends[used - 1] };
+                let after = &text[cut..];
+                let rest_trim = rest.trim_start_matches(':');
+                if rest_trim.is_empty() {
+                    return Some((id, ""));
+                }
+                let separated = rest.starts_with(':') || after.starts_with(|c: char| c.is_whitespace() || c == '\u{3000}');
+                if separated {
+                    let value = after.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == ':' || c == '：');
+                    return Some((id, value));
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether the whole text is a label (and nothing else).
+    pub fn is_label(&self, text: &str) -> bool {
+        matches!(self.match_start(text), Some((_, rest)) if rest.trim().is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{Part, Spec};
+
+    fn table_matcher() -> LabelMatcher {
+        LabelMatcher::new(&Spec::builtin(), |f| f.part() == Part::Table)
+    }
+
+    #[test]
+    fn spaced_and_variant_labels_match() {
+        let m = table_matcher();
+        assert_eq!(m.match_start("个  人  简  历"), Some(("resume", "")));
+        assert_eq!(m.match_start("身份证号"), Some(("id_number", "")));
+        assert_eq!(m.match_start("出生日期："), Some(("birth_month", "")));
+        assert_eq!(m.match_start("主要事迹（3000字）"), Some(("deeds", "")));
+    }
+
+    #[test]
+    fn value_after_label_is_returned_as_typed() {
+        let m = table_matcher();
+        assert_eq!(m.match_start("姓名：阿拉坦 巴根"), Some(("name", "阿拉坦 巴根")));
+        assert_eq!(m.match_start("工作单位 ABC Mining Co."), Some(("employer", "ABC Mining Co.")));
+        assert_eq!(m.match_start("联系电话:\n0471-5109211"), Some(("phone", "0471-5109211")));
+    }
+
+    #[test]
+    fn glued_text_is_not_a_label() {
+        let m = table_matcher();
+        assert_eq!(m.match_start("姓名张三"), None);
+        assert_eq!(m.match_start("张三"), None);
+        assert!(m.is_label(" 民 族 "));
+        assert!(!m.is_label("民族：汉"));
+    }
+}

@@ -1,0 +1,6 @@
+//! Layout: where each field is on a form — label matching, the vote sentence, and (per
+//! route) the mapping from a document's structure to field values.
+
+pub mod docx_form;
+pub mod labels;
+pub mod sentence;

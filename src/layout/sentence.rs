@@ -1,0 +1,109 @@
+//! The row-12 sentence `经 X 届 Y 次职代会通过并公示。出席会议 A 人，其中同意 B 人，反对 C 人。`
+//! split into its blanks by the printed words around them, whatever was typed or written in.
+
+use crate::layout::labels::squeeze;
+use crate::spec::{sentence_parts, SentencePart};
+
+/// The text found in each blank of `template` (ids in order), None where the printed words
+/// around a blank could not be found.
+pub fn split_blanks<'t>(template: &'t str, text: &str) -> Vec<(&'t str, Option<String>)> {
+    let parts = sentence_parts(template);
+    let text = squeeze(text);
+    let mut out = Vec::new();
+    let mut pos = 0usize;
+    for (i, part) in parts.iter().enumerate() {
+        let SentencePart::Blank(id) = part else { continue };
+        let left = match i.checked_sub(1).map(|j| &parts[j]) {
+            Some(SentencePart::Text(t)) => Some(squeeze(t)),
+            _ => None,
+        };
+        let right = match parts.get(i + 1) {
+            Some(SentencePart::Text(t)) => Some(squeeze(t)),
+            _ => None,
+        };
+        let start = match &left {
+            Some(l) => match find_anchor(&text, pos, l, Side::Left) {
+                Some(end) => end,
+                None => {
+                    out.push((*id, None));
+                    continue;
+                }
+            },
+            None => pos,
+        };
+        let end = match &right {
+            Some(r) => match find_anchor(&text, start, r, Side::Right) {
+                Some(s) => s,
+                None => {
+                    out.push((*id, None));
+                    continue;
+                }
+            },
+            None => text.len(),
+        };
+        out.push((*id, Some(text[start..end].to_string())));
+        pos = end;
+    }
+    out
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    /// The anchor precedes the blank: return where it ends.
+    Left,
+    /// The anchor follows the blank: return where it starts.
+    Right,
+}
+
+/// Finds the printed words next to a blank: the whole text piece first, then the part of it
+/// nearest the blank (people retype the sentence with small changes, OCR drops characters).
+fn find_anchor(text: &str, from: usize, anchor: &str, side: Side) -> Option<usize> {
+    let chars: Vec<char> = anchor.chars().collect();
+    let n = chars.len();
+    let mut tries: Vec<String> = vec![anchor.to_string()];
+    for k in [4usize, 2, 1] {
+        if k < n {
+            let piece: String = match side {
+                Side::Left => chars[n - k..].iter().collect(),
+                Side::Right => chars[..k].iter().collect(),
+            };
+            tries.push(piece);
+        }
+    }
+    let hay = text.get(from..)?;
+    for t in tries {
+        if let Some(at) = hay.find(&t) {
+            return Some(from + if side == Side::Left { at + t.len() } else { at });
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: &str = "经{votes.term}届{votes.session}次职代会通过并公示。出席会议{votes.attended}人，其中同意{votes.approved}人，反对{votes.opposed}人。";
+
+    fn values(text: &str) -> Vec<Option<String>> {
+        split_blanks(T, text).into_iter().map(|(_, v)| v).collect()
+    }
+
+    #[test]
+    fn typed_numbers_fall_into_their_blanks() {
+        let v = values("经 七 届 三 次职代会\n通过并公示。出席会议 126 人，其中同意 120 人，\n反对 2 人。");
+        assert_eq!(v, [Some("七".into()), Some("三".into()), Some("126".into()), Some("120".into()), Some("2".into())]);
+    }
+
+    #[test]
+    fn empty_blanks_are_empty_strings() {
+        let v = values("经  届  次职代会通过并公示。出席会议   人，其中同意   人，反对  人。");
+        assert!(v.iter().all(|x| x.as_deref() == Some("")), "{v:?}");
+    }
+
+    #[test]
+    fn retyped_sentence_with_small_changes_still_splits() {
+        let v = values("经第八届第二次职工代表大会通过并公示，出席会议98人，其中同意95人，反对0人");
+        assert_eq!(v, [Some("第八".into()), Some("第二".into()), Some("98".into()), Some("95".into()), Some("0".into())]);
+    }
+}
