@@ -31,9 +31,11 @@ deps:
 build: deps
 	cargo build --release --locked
 
-## demo: check the machine, write the blank template, a pre-filled form and one per sample unit
+## demo: check the machine, read the sample submissions into out/, write the template, a
+## pre-filled form and one per sample unit
 demo: build
 	$(FORMSCAN) doctor
+	$(FORMSCAN) process samples/forms -o out/ --quotas samples/quotas.csv
 	$(FORMSCAN) template -o out/
 	$(FORMSCAN) template -o out/example-filled.docx \
 		--set cover_name=乌日娜 --set cover_employer="包头钢铁（集团）有限责任公司" \
@@ -52,9 +54,10 @@ test: deps
 template:
 	FORMSCAN_BLESS=1 cargo test --release --locked committed_template
 
-## bench: time the template generator
+## bench: time the template generator and the .docx route
 bench: build
 	bash benches/template.sh
+	bash benches/docx_route.sh 1000
 
 clean:
 	cargo clean

@@ -89,3 +89,28 @@ impl Config {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_example_is_the_default() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/rules.example.toml");
+        assert_eq!(Config::load(&path).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn partial_config_keeps_other_defaults_and_bad_values_name_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.toml");
+        std::fs::write(&p, "min_service_years = 3\n").unwrap();
+        let c = Config::load(&p).unwrap();
+        assert_eq!((c.min_service_years, c.vote_pass_share), (3, 0.5));
+        std::fs::write(&p, "deadline = \"2023-05-19\"\nvote_pas_share = 0.6\n").unwrap();
+        let e = Config::load(&p).unwrap_err().to_string();
+        assert!(e.contains("r.toml:2") && e.contains("vote_pas_share"), "{e}");
+        std::fs::write(&p, "eligibility_severity = \"maybe\"\n").unwrap();
+        assert!(Config::load(&p).unwrap_err().to_string().contains("eligibility_severity"));
+    }
+}

@@ -82,8 +82,16 @@ pub fn process_file(path: &Path, job: &Job) -> Record {
     let ctx = RuleContext { spec: job.spec, config: job.config };
     let found = check_record(&record, &ctx);
     record.issues.extend(found);
+    drop_missing_where_invalid(&mut record.issues);
     record.derive_status();
     record
+}
+
+/// A value that was written but could not be understood is reported as such, not also as
+/// missing: the unit needs one reason per field, the right one.
+fn drop_missing_where_invalid(issues: &mut Vec<crate::record::Issue>) {
+    let invalid: Vec<String> = issues.iter().filter(|i| i.code != "missing_field").filter_map(|i| i.field.clone()).collect();
+    issues.retain(|i| i.code != "missing_field" || i.field.as_ref().is_none_or(|f| !invalid.contains(f)));
 }
 
 fn read_bytes(bytes: &[u8], detected: Detected, job: &Job) -> Result<crate::reading::Reading, Unreadable> {

@@ -196,3 +196,31 @@ fn a_good_batch_exits_0_and_formulas_are_neutralised() {
     let csv = std::fs::read_to_string(run.out.join("records.csv")).unwrap();
     assert!(csv.contains("'@SUM(1)") && csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{csv}");
 }
+
+#[test]
+fn quotas_config_and_one_reason_per_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let forms = dir.path().join("forms");
+    for (i, month) in ["1985年13月", "1985.06"].iter().enumerate() {
+        let f = forms.join(format!("{i}.docx"));
+        let o = formscan(&["template", "-o", f.to_str().unwrap(), "--set", "cover_region=包头市", "--set", &format!("birth_month={month}"), "--set", "work_start=2021.01"]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+    let quotas = dir.path().join("q.csv");
+    std::fs::write(&quotas, "盟市,名额\n包头市,1\n").unwrap();
+    let strict = dir.path().join("rules.toml");
+    std::fs::write(&strict, "eligibility_severity = \"return\"\nmin_service_years = 1\n").unwrap();
+    let run = process(&[&forms], &["--quotas", quotas.to_str().unwrap(), "--config", strict.to_str().unwrap()]);
+    assert_eq!(run.code, 0);
+    let bad = &run.records["0.docx"];
+    let on = |field: &str| -> Vec<String> {
+        bad["issues"].as_array().unwrap().iter().filter(|i| i["field"] == field).map(|i| i["code"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(on("birth_month"), ["invalid_date"], "an unreadable month is not also missing");
+    assert!(on("work_start").is_empty(), "one year of service is enough under this config");
+    for r in run.records.values() {
+        assert!(codes(r).contains(&"quota_exceeded".to_string()), "{}", r["issues"]);
+    }
+    let o = formscan(&["process", forms.to_str().unwrap(), "-o", dir.path().join("o2").to_str().unwrap(), "--config", quotas.to_str().unwrap()]);
+    assert_eq!(code(&o), 1, "a CSV is not a rules config");
+}

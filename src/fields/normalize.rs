@@ -324,9 +324,13 @@ fn parse_cn_count(s: &str) -> Option<i64> {
 /// A vote count as written in the blanks of the congress sentence.
 pub fn parse_count(s: &str) -> Option<i64> {
     let t: String = to_halfwidth_digits(s).chars().filter(|c| !c.is_whitespace()).collect();
-    let t = t.trim_end_matches(['人', '名', '票', '位']);
+    // `第七届` typed whole into the blank; `无` written for "none opposed".
+    let t = t.trim_start_matches('第').trim_end_matches(['人', '名', '票', '位', '届', '次']);
     if t.is_empty() {
         return None;
+    }
+    if matches!(t, "无" | "没有" | "无人") {
+        return Some(0);
     }
     if t.chars().all(|c| c.is_ascii_digit()) {
         return t.parse().ok();
@@ -508,10 +512,10 @@ mod tests {
 
     #[test]
     fn counts() {
-        for (s, n) in [("126", 126), ("１２６", 126), ("126人", 126), (" 12 ", 12), ("七", 7), ("十二", 12), ("二十", 20), ("一百二十六", 126), ("一百零五", 105), ("两百", 200), ("零", 0), ("0", 0), ("十", 10), ("三千零二", 3002), ("一百二", 120), ("一万零三百", 10300)] {
+        for (s, n) in [("126", 126), ("１２６", 126), ("126人", 126), (" 12 ", 12), ("七", 7), ("十二", 12), ("二十", 20), ("一百二十六", 126), ("一百零五", 105), ("两百", 200), ("零", 0), ("0", 0), ("十", 10), ("三千零二", 3002), ("一百二", 120), ("一万零三百", 10300), ("第七", 7), ("第八届", 8), ("无", 0)] {
             assert_eq!(parse_count(s), Some(n), "{s}");
         }
-        for s in ["", "  ", "无", "abc", "十十", "一二", "百", "12a", "-3", "二百十百"] {
+        for s in ["", "  ", "abc", "十十", "一二", "百", "12a", "-3", "二百十百"] {
             assert_eq!(parse_count(s), None, "{s}");
         }
     }

@@ -129,8 +129,14 @@ fn duplicate_candidates(records: &mut [Record]) {
     }
     for (id, group) in by_id.into_iter().filter(|(_, g)| g.len() > 1) {
         for &i in &group {
+            // Name a few of the other files, not all: a batch with many copies would
+            // otherwise carry messages that grow with the square of the batch.
             let others: Vec<&str> = group.iter().filter(|&&j| j != i).map(|&j| records[j].source.path.as_str()).collect();
-            let msg = format!("身份证号码{id}与{}中的相同，可能为同一人重复申报", others.join("、"));
+            let shown = others.iter().take(3).copied().collect::<Vec<_>>().join("、");
+            let more = if others.len() > 3 { format!("等{}份申报", others.len()) } else { String::new() };
+            // Only the ID's last four characters: messages travel in return notices.
+            let tail: String = id.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+            let msg = format!("身份证号码（尾号{tail}）与{shown}{more}中的相同，可能为同一人重复申报");
             let issue = Issue::new("duplicate_candidate", Some("id_number"), Severity::Review, msg);
             records[i].issues.push(issue);
         }
