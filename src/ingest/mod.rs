@@ -3,6 +3,36 @@
 
 pub mod docx;
 
+/// One page of a scanned or rendered submission, decoded to pixels.
+#[derive(Debug, Clone)]
+pub struct PageImage {
+    /// 0-based page number within the file.
+    pub index: u32,
+    pub image: image::RgbImage,
+    /// Resolution from the file's metadata (JPEG density, PNG pHYs, TIFF resolution, or a PDF
+    /// page's size), when known.
+    pub dpi: Option<f32>,
+}
+
+/// Caps on decoded images, against decompression bombs: checked on the dimensions a file
+/// declares, before any pixel buffer is allocated.
+#[derive(Debug, Clone)]
+pub struct ImageLimits {
+    pub max_side: u32,
+    pub max_pixels: u64,
+    /// Most pages read from one file.
+    pub max_pages: u32,
+    /// Bytes a PDF stream may inflate to.
+    pub max_stream_bytes: usize,
+}
+
+impl Default for ImageLimits {
+    fn default() -> Self {
+        // A4 at 600 dpi is 4,961 × 7,016 (35 MP); these leave room for A3 at 600 dpi.
+        ImageLimits { max_side: 20_000, max_pixels: 100_000_000, max_pages: 50, max_stream_bytes: 400 << 20 }
+    }
+}
+
 use crate::record::SourceKind;
 
 /// What a file's first bytes say it is.
@@ -102,6 +132,17 @@ pub enum Unreadable {
     Io(String),
     /// A route that is not built yet (scans before the scan reader lands).
     RouteNotBuilt(&'static str),
+    /// An image file that cannot be decoded.
+    BadImage(String),
+    /// An image (or PDF image) larger than the limits.
+    ImageTooLarge(String),
+    /// A PDF that cannot be parsed.
+    BadPdf(String),
+    EncryptedPdf,
+    /// A PDF page image in an encoding formscan cannot decode (e.g. JBIG2).
+    UnsupportedPdfImage(String),
+    /// A PDF or TIFF with no page formscan can read.
+    NoPages,
 }
 
 impl Unreadable {
@@ -119,6 +160,12 @@ impl Unreadable {
             Unreadable::UnknownFormat => "无法识别的文件格式，既不是Word文件，也不是PDF或图片。".into(),
             Unreadable::Io(_) => "文件无法打开读取。".into(),
             Unreadable::RouteNotBuilt(what) => format!("暂不支持读取{what}，请提交Word（.docx）文件。"),
+            Unreadable::BadImage(_) => "图片文件已损坏或格式有误，无法打开，请重新扫描后提交。".into(),
+            Unreadable::ImageTooLarge(_) => "图片尺寸异常过大，出于安全考虑未读取，请以200–300dpi重新扫描。".into(),
+            Unreadable::BadPdf(_) => "PDF文件已损坏，无法打开，请重新导出或扫描后提交。".into(),
+            Unreadable::EncryptedPdf => "PDF文件设有密码（已加密），无法读取，请去掉密码后重新提交。".into(),
+            Unreadable::UnsupportedPdfImage(what) => format!("PDF中的扫描图像编码（{what}）暂不支持，请以JPEG或普通PDF重新扫描。"),
+            Unreadable::NoPages => "文件中没有可读取的页面。".into(),
         }
     }
 
@@ -136,6 +183,12 @@ impl Unreadable {
             Unreadable::UnknownFormat => "unrecognised file format (not a .docx, PDF or image)".into(),
             Unreadable::Io(e) => format!("cannot read the file: {e}"),
             Unreadable::RouteNotBuilt(what) => format!("reading {what} is not built yet"),
+            Unreadable::BadImage(e) => format!("cannot decode the image: {e}"),
+            Unreadable::ImageTooLarge(e) => format!("refused: image too large ({e})"),
+            Unreadable::BadPdf(e) => format!("cannot parse the PDF: {e}"),
+            Unreadable::EncryptedPdf => "the PDF is encrypted (password-protected)".into(),
+            Unreadable::UnsupportedPdfImage(e) => format!("PDF page image in an unsupported encoding: {e}"),
+            Unreadable::NoPages => "no readable page in the file".into(),
         }
     }
 }
