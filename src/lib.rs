@@ -7,6 +7,7 @@
 pub mod config;
 pub mod doctor;
 pub mod error;
+pub mod eval;
 pub mod external;
 pub mod fsutil;
 pub mod fields;
@@ -15,6 +16,7 @@ pub mod layout;
 pub mod output;
 pub mod ocr;
 pub mod pipeline;
+pub mod preprocess;
 pub mod reading;
 pub mod record;
 pub mod spec;

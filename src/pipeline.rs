@@ -10,12 +10,17 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use std::cell::RefCell;
+
 use crate::config::Config;
 use crate::fields::assemble::{to_record, unreadable_record};
 use crate::fields::rules::{check_batch, check_record, Quotas, RuleContext};
-use crate::ingest::{detect, docx, Detected, Unreadable, ZipLimits};
+use crate::ingest::{detect, docx, Detected, ImageLimits, PageImage, Unreadable, ZipLimits};
 use crate::layout::docx_form;
-use crate::record::{Record, Source, SourceKind};
+use crate::layout::scan_form::{self, ScanParams};
+use crate::ocr::{Tesseract, OCR_LANG};
+use crate::reading::{ApprovalReading, Reading};
+use crate::record::{Issue, Mark, Record, Severity, Source, SourceKind};
 use crate::spec::Spec;
 
 /// Everything a run needs besides its inputs, checked before the first file is read.
@@ -24,6 +29,10 @@ pub struct Job<'a> {
     pub config: &'a Config,
     pub quotas: Option<&'a Quotas>,
     pub limits: ZipLimits,
+    pub image_limits: ImageLimits,
+    pub scan: ScanParams,
+    /// Where to write each scanned page's overlay (grid, cells, OCR boxes), if anywhere.
+    pub debug_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,19 +43,80 @@ pub enum InputError {
     Io { path: PathBuf, source: std::io::Error },
 }
 
-/// The files to process: each file given, and every file under each folder given, folders
-/// walked recursively in name order so that runs are repeatable.
-pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
-    let mut out = Vec::new();
+/// One submission: a file, or the page images of one scan saved as several files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    /// In page order; the first names the submission in the record.
+    pub files: Vec<PathBuf>,
+}
+
+/// The submissions to process: each file given, and every file under each folder given,
+/// folders walked recursively in name order so that runs are repeatable. Page images of one
+/// scan saved as `NAME-1.jpg`, `NAME-2.jpg` … (or `NAME_p1.png` …) in one folder form one
+/// submission.
+pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<Submission>, InputError> {
+    let mut files = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|_| InputError::Missing(p.clone()))?;
         if meta.is_dir() {
-            walk(p, &mut out)?;
+            walk(p, &mut files)?;
         } else {
-            out.push(p.clone());
+            files.push(p.clone());
         }
     }
-    Ok(out)
+    Ok(group_pages(files))
+}
+
+/// `(folder, prefix, extension, page)` when a file is named like one page of several.
+fn page_key(path: &Path) -> Option<(PathBuf, String, String, u32)> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    if !matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "tif" | "tiff") {
+        return None;
+    }
+    let stem = path.file_stem()?.to_str()?;
+    let digits = stem.len() - stem.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || digits > 3 {
+        return None;
+    }
+    let head = &stem[..stem.len() - digits];
+    let prefix = head.strip_suffix(['p', 'P']).unwrap_or(head);
+    let prefix = prefix.strip_suffix(['-', '_', ' '])?;
+    if prefix.is_empty() {
+        return None;
+    }
+    Some((path.parent()?.to_path_buf(), prefix.to_string(), ext, stem[stem.len() - digits..].parse().ok()?))
+}
+
+fn group_pages(files: Vec<PathBuf>) -> Vec<Submission> {
+    let keys: Vec<_> = files.iter().map(|f| page_key(f)).collect();
+    let mut out: Vec<Submission> = Vec::new();
+    let mut taken = vec![false; files.len()];
+    for i in 0..files.len() {
+        if taken[i] {
+            continue;
+        }
+        let Some((dir, prefix, ext, _)) = &keys[i] else {
+            out.push(Submission { files: vec![files[i].clone()] });
+            continue;
+        };
+        let mut group: Vec<(u32, usize)> = keys
+            .iter()
+            .enumerate()
+            .filter(|(j, k)| !taken[*j] && matches!(k, Some((d, p, e, _)) if d == dir && p == prefix && e == ext))
+            .map(|(j, k)| (k.as_ref().map_or(0, |k| k.3), j))
+            .collect();
+        if group.len() < 2 {
+            out.push(Submission { files: vec![files[i].clone()] });
+            taken[i] = true;
+            continue;
+        }
+        group.sort();
+        for (_, j) in &group {
+            taken[*j] = true;
+        }
+        out.push(Submission { files: group.into_iter().map(|(_, j)| files[j].clone()).collect() });
+    }
+    out
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
@@ -64,24 +134,36 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
 }
 
 /// Reads one submission into a checked record. Never panics outward and never fails: any
-/// problem with the file becomes an `unreadable` record that says why.
-pub fn process_file(path: &Path, job: &Job) -> Record {
-    let shown = path.to_string_lossy().into_owned();
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return unreadable(job, Source { path: shown, sha256: String::new(), kind: SourceKind::Unknown, pages: 0 }, Unreadable::Io(e.to_string())),
-    };
-    let detected = detect(&bytes);
-    let source = Source { path: shown, sha256: hex(&Sha256::digest(&bytes)), kind: detected.source_kind(), pages: 0 };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_bytes(&bytes, detected, job)));
-    let mut record = match result {
-        Ok(Ok(reading)) => to_record(job.spec, &reading, Source { pages: reading.pages, ..source }),
+/// problem with its files becomes an `unreadable` record that says why.
+pub fn process_submission(sub: &Submission, job: &Job) -> Record {
+    let shown = sub.files.first().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut blobs = Vec::with_capacity(sub.files.len());
+    for f in &sub.files {
+        match std::fs::read(f) {
+            Ok(b) => blobs.push(b),
+            Err(e) => return unreadable(job, Source { path: shown, sha256: String::new(), kind: SourceKind::Unknown, pages: 0 }, Unreadable::Io(format!("{}: {e}", f.display()))),
+        }
+    }
+    let detected = detect(&blobs[0]);
+    // The digest covers every file of the submission, in page order.
+    let mut hasher = Sha256::new();
+    for b in &blobs {
+        hasher.update(b);
+    }
+    let source = Source { path: shown, sha256: hex(&hasher.finalize()), kind: detected.source_kind(), pages: 0 };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_submission(&blobs, detected, sub, job)));
+    let (reading, confidences_matter) = match result {
+        Ok(Ok(r)) => r,
         Ok(Err(why)) => return unreadable(job, source, why),
         Err(_) => return unreadable(job, source, Unreadable::Io("internal error while reading (a bug: please report it with the file)".into())),
     };
+    let mut record = to_record(job.spec, &reading, Source { pages: reading.pages, ..source });
     let ctx = RuleContext { spec: job.spec, config: job.config };
     let found = check_record(&record, &ctx);
     record.issues.extend(found);
+    if confidences_matter {
+        flag_low_confidence(&mut record, job);
+    }
     drop_missing_where_invalid(&mut record.issues);
     record.derive_status();
     record
@@ -89,27 +171,105 @@ pub fn process_file(path: &Path, job: &Job) -> Record {
 
 /// A value that was written but could not be understood is reported as such, not also as
 /// missing: the unit needs one reason per field, the right one.
-fn drop_missing_where_invalid(issues: &mut Vec<crate::record::Issue>) {
+fn drop_missing_where_invalid(issues: &mut Vec<Issue>) {
     let invalid: Vec<String> = issues.iter().filter(|i| i.code != "missing_field").filter_map(|i| i.field.clone()).collect();
     issues.retain(|i| i.code != "missing_field" || i.field.as_ref().is_none_or(|f| !invalid.contains(f)));
 }
 
-fn read_bytes(bytes: &[u8], detected: Detected, job: &Job) -> Result<crate::reading::Reading, Unreadable> {
-    if bytes.is_empty() {
+/// OCR readings the engine was unsure of go to a person.
+fn flag_low_confidence(record: &mut Record, job: &Job) {
+    let mut found = Vec::new();
+    for (id, v) in &record.fields {
+        if v.value.is_some() && v.confidence < job.config.low_confidence {
+            let label = job.spec.field(id).map_or(id.as_str(), |f| f.label.as_str());
+            found.push(Issue::new("low_confidence", Some(id), Severity::Review, format!("{label}识别把握不大（置信度{:.2}），请对照原件核对", v.confidence)));
+        }
+    }
+    record.issues.extend(found);
+}
+
+/// The submission's reading, and whether it came from OCR (so confidences mean something).
+fn read_submission(blobs: &[Vec<u8>], detected: Detected, sub: &Submission, job: &Job) -> Result<(Reading, bool), Unreadable> {
+    if blobs[0].is_empty() {
         return Err(Unreadable::Empty);
     }
-    match detected {
+    let pages = match detected {
         Detected::Zip => {
-            let model = docx::read_docx(bytes, &job.limits)?;
-            docx_form::read_form(&model, job.spec)
+            let model = docx::read_docx(&blobs[0], &job.limits)?;
+            return Ok((docx_form::read_form(&model, job.spec)?, false));
         }
-        Detected::EncryptedOoxml => Err(Unreadable::Encrypted),
-        Detected::LegacyWord => Err(Unreadable::LegacyWord),
-        Detected::Pdf => Err(Unreadable::RouteNotBuilt("PDF扫描件")),
-        Detected::Jpeg | Detected::Png | Detected::Tiff => Err(Unreadable::RouteNotBuilt("扫描图片")),
-        Detected::OtherOle => Err(Unreadable::UnsupportedFormat("Office 97–2003 文件，非Word")),
-        Detected::Unknown => Err(Unreadable::UnknownFormat),
+        Detected::EncryptedOoxml => return Err(Unreadable::Encrypted),
+        Detected::LegacyWord => return Err(Unreadable::LegacyWord),
+        Detected::Pdf => return Err(Unreadable::RouteNotBuilt("PDF")), // PDF_PAGES_PENDING
+        Detected::Jpeg | Detected::Png | Detected::Tiff => {
+            let mut pages = Vec::new();
+            for b in blobs {
+                let kind = detect(b);
+                if !matches!(kind, Detected::Jpeg | Detected::Png | Detected::Tiff) {
+                    return Err(Unreadable::BadImage("a page of the scan is not an image".into()));
+                }
+                pages.extend(crate::ingest::image::decode_image(b, kind, &job.image_limits)?);
+            }
+            pages
+        }
+        Detected::OtherOle => return Err(Unreadable::UnsupportedFormat("Office 97–2003 文件，非Word")),
+        Detected::Unknown => return Err(Unreadable::UnknownFormat),
+    };
+    if pages.is_empty() {
+        return Err(Unreadable::NoPages);
     }
+    read_scan(&pages, sub, job).map(|r| (r, true))
+}
+
+thread_local! {
+    /// One Tesseract per worker thread, started on first use and reused for every page the
+    /// thread reads (rayon's map_init would start one per job split).
+    static ENGINE: RefCell<Option<Tesseract>> = const { RefCell::new(None) };
+}
+
+/// Reads every page of a scan and merges what they hold: pages are recognised by their
+/// content, so their order does not matter; a value found twice keeps the first non-empty.
+fn read_scan(pages: &[PageImage], sub: &Submission, job: &Job) -> Result<Reading, Unreadable> {
+    let mut reading = Reading { pages: pages.len() as u32, ..Reading::default() };
+    let grey = pages.iter().all(|p| crate::preprocess::is_grayscale(&p.image));
+    ENGINE.with(|cell| -> Result<(), Unreadable> {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(Tesseract::new(OCR_LANG).map_err(|e| Unreadable::Io(e.to_string()))?);
+        }
+        let engine = slot.as_mut().expect("engine just set");
+        for (n, page) in pages.iter().enumerate() {
+            let page_no = n as u32 + 1;
+            let pr = scan_form::read_page(page, job.spec, engine, &job.scan).map_err(|e| Unreadable::Io(format!("page {page_no}: {e}")))?;
+            if let Some(dir) = &job.debug_dir {
+                let stem = sub.files[0].file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                let _ = crate::output::debug::write_page(dir, &stem, page_no, &pr);
+            }
+            for (id, mut v) in pr.values {
+                v.page = Some(page_no);
+                let empty = reading.values.get(&id).is_none_or(|old| old.text.trim().is_empty());
+                if empty {
+                    reading.values.insert(id, v);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    // Until the approval marks are checked on scans, say so rather than guess: a person
+    // looks at the boxes. A grey copy cannot prove a red seal at all.
+    let seal = if grey { Mark::Unverifiable } else { Mark::Uncertain };
+    for f in job.spec.approvals() {
+        reading.approvals.insert(f.id.clone(), ApprovalReading { signature: Mark::Uncertain, seal, date: None });
+    }
+    // Keep the values in the spec's order, whatever order the pages came in.
+    let mut ordered = indexmap::IndexMap::new();
+    for f in job.spec.value_fields() {
+        if let Some(v) = reading.values.shift_remove(&f.id) {
+            ordered.insert(f.id.clone(), v);
+        }
+    }
+    reading.values = ordered;
+    Ok(reading)
 }
 
 fn unreadable(job: &Job, source: Source, why: Unreadable) -> Record {
@@ -120,15 +280,15 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Processes every input on `jobs` threads, calling `tick` as each finishes; records come
-/// back in input order, with the batch rules applied.
-pub fn run(inputs: &[PathBuf], job: &Job, jobs: usize, tick: &(dyn Fn() + Sync)) -> Vec<Record> {
+/// Processes every submission on `jobs` threads, calling `tick` as each finishes; records
+/// come back in input order, with the batch rules applied.
+pub fn run(inputs: &[Submission], job: &Job, jobs: usize, tick: &(dyn Fn() + Sync)) -> Vec<Record> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build();
     let work = || -> Vec<Record> {
         inputs
             .par_iter()
-            .map(|p| {
-                let r = process_file(p, job);
+            .map(|sub| {
+                let r = process_submission(sub, job);
                 tick();
                 r
             })
@@ -143,4 +303,29 @@ pub fn run(inputs: &[PathBuf], job: &Job, jobs: usize, tick: &(dyn Fn() + Sync))
         r.derive_status();
     }
     records
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subs(names: &[&str]) -> Vec<Vec<String>> {
+        group_pages(names.iter().map(PathBuf::from).collect())
+            .into_iter()
+            .map(|s| s.files.iter().map(|f| f.to_string_lossy().into_owned()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn page_images_of_one_scan_are_one_submission() {
+        let g = subs(&["a/0007-p2.jpg", "a/0007-p1.jpg", "a/0007-p10.jpg", "a/0008.pdf", "a/x-1.png", "b/x-2.png", "a/form.docx", "a/2023.jpg"]);
+        assert_eq!(g, vec![
+            vec!["a/0007-p1.jpg", "a/0007-p2.jpg", "a/0007-p10.jpg"],
+            vec!["a/0008.pdf"],
+            vec!["a/x-1.png"],
+            vec!["b/x-2.png"],
+            vec!["a/form.docx"],
+            vec!["a/2023.jpg"],
+        ]);
+    }
 }

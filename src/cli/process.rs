@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use formscan::config::Config;
 use formscan::fields::rules::Quotas;
-use formscan::ingest::ZipLimits;
+use formscan::ingest::{ImageLimits, ZipLimits};
+use formscan::layout::scan_form::ScanParams;
 use formscan::pipeline::{self, Job};
 use formscan::record::Status;
 use formscan::spec::Spec;
@@ -30,6 +31,9 @@ pub struct Args {
     /// Quotas per region/industry (CSV: region,quota).
     #[arg(long, value_name = "CSV")]
     quotas: Option<PathBuf>,
+    /// Write each scanned page's detected grid, cells and OCR boxes as PNG overlays here.
+    #[arg(long, value_name = "DIR")]
+    debug_dir: Option<PathBuf>,
 }
 
 pub fn run(spec: &Spec, args: Args) -> anyhow::Result<Exit> {
@@ -44,7 +48,18 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<Exit> {
     tempfile::tempfile_in(&args.output).with_context(|| format!("cannot write into the output folder {}", args.output.display()))?;
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
 
-    let job = Job { spec, config: &config, quotas: quotas.as_ref(), limits: ZipLimits::default() };
+    if let Some(d) = &args.debug_dir {
+        std::fs::create_dir_all(d).with_context(|| format!("cannot create the debug folder {}", d.display()))?;
+    }
+    let job = Job {
+        spec,
+        config: &config,
+        quotas: quotas.as_ref(),
+        limits: ZipLimits::default(),
+        image_limits: ImageLimits::default(),
+        scan: ScanParams::default(),
+        debug_dir: args.debug_dir.clone(),
+    };
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(inputs.len() as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} forms  {elapsed} (eta {eta})") {

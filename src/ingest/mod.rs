@@ -2,6 +2,8 @@
 //! the file's name or the sizes it claims.
 
 pub mod docx;
+pub mod image;
+pub mod pdf;
 
 /// One page of a scanned or rendered submission, decoded to pixels.
 #[derive(Debug, Clone)]

@@ -84,10 +84,69 @@ impl LabelMatcher {
         None
     }
 
+    /// Like [`match_start`](Self::match_start), tolerant of OCR slips: the text's start may
+    /// differ from a label by a few characters (one in four; one for a two-character label
+    /// when the rest of the cell is empty). Ambiguous matches are refused.
+    pub fn match_fuzzy(&self, text: &str) -> Option<(&str, String)> {
+        if let Some((id, rest)) = self.match_start(text) {
+            return Some((id, rest.to_string()));
+        }
+        let squeezed: Vec<char> = squeeze(text).chars().collect();
+        let mut best: Option<(usize, &str, usize)> = None; // (distance, id, chars used)
+        let mut tie = false;
+        for (label, id) in &self.labels {
+            let l: Vec<char> = label.chars().collect();
+            if l.len() < 2 || squeezed.len() < l.len().saturating_sub(1) {
+                continue;
+            }
+            let allowed = if l.len() <= 3 { 1 } else { l.len() / 4 };
+            // Compare with the text's start of the label's length, one shorter and one longer
+            // (OCR drops and adds characters).
+            for used in [l.len(), l.len().saturating_sub(1), l.len() + 1] {
+                if used == 0 || used > squeezed.len() {
+                    continue;
+                }
+                if l.len() <= 3 && squeezed.len() != used && !matches!(squeezed.get(used), Some(':')) {
+                    // A short label matched with a slip must be the whole cell: `乌日娜`
+                    // is not `生日` misread.
+                    continue;
+                }
+                let d = edit_distance(&squeezed[..used], &l);
+                if d > allowed {
+                    continue;
+                }
+                match best {
+                    Some((bd, bid, _)) if d == bd && bid != id => tie = true,
+                    Some((bd, _, _)) if d >= bd => {}
+                    _ => {
+                        best = Some((d, id, used));
+                        tie = false;
+                    }
+                }
+            }
+        }
+        let (_, id, used) = best.filter(|_| !tie)?;
+        let rest: String = squeezed[used..].iter().collect::<String>().trim_start_matches(':').to_string();
+        Some((id, rest))
+    }
+
     /// Whether the whole text is a label (and nothing else).
     pub fn is_label(&self, text: &str) -> bool {
         matches!(self.match_start(text), Some((_, rest)) if rest.trim().is_empty())
     }
+}
+
+/// Levenshtein distance between two character sequences.
+pub fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -114,6 +173,17 @@ mod tests {
         assert_eq!(m.match_start("姓名：阿拉坦 巴根"), Some(("name", "阿拉坦 巴根")));
         assert_eq!(m.match_start("工作单位 ABC Mining Co."), Some(("employer", "ABC Mining Co.")));
         assert_eq!(m.match_start("联系电话:\n0471-5109211"), Some(("phone", "0471-5109211")));
+    }
+
+    #[test]
+    fn ocr_slips_in_labels_are_tolerated_but_not_guessed() {
+        let m = table_matcher();
+        assert_eq!(m.match_fuzzy("箱贯").map(|x| x.0), Some("native_place"));
+        assert_eq!(m.match_fuzzy("身份证号玛").map(|x| x.0), Some("id_number"));
+        assert_eq!(m.match_fuzzy("何时何地受过何种奖厉").map(|x| x.0), Some("awards"));
+        assert_eq!(m.match_fuzzy("包头钢铁").map(|x| x.0), None);
+        assert_eq!(m.match_fuzzy("中共党员").map(|x| x.0), None);
+        assert_eq!(m.match_fuzzy("乌日娜").map(|x| x.0), None);
     }
 
     #[test]

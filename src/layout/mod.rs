@@ -2,5 +2,7 @@
 //! route) the mapping from a document's structure to field values.
 
 pub mod docx_form;
+pub mod grid;
 pub mod labels;
+pub mod scan_form;
 pub mod sentence;

@@ -76,6 +76,21 @@ pub fn find_tessdata(lang: &str) -> TessdataSearch {
     TessdataSearch { searched: candidates, found }
 }
 
+impl super::OcrEngine for Tesseract {
+    fn set_page(&mut self, page: &image::GrayImage, dpi: u32) -> Result<(), OcrError> {
+        self.set_gray(page, dpi)
+    }
+
+    fn read(&mut self, rect: [u32; 4], region: super::Region) -> Result<super::OcrText, OcrError> {
+        let psm = match region {
+            super::Region::Line => Psm::SingleLine,
+            super::Region::Block => Psm::Block,
+        };
+        let (text, confidence) = self.read_rect(rect, psm)?;
+        Ok(super::OcrText { text, confidence })
+    }
+}
+
 /// One Tesseract instance. `Send`, not `Sync`: keep one per thread.
 pub struct Tesseract {
     api: LepTess,
@@ -103,6 +118,24 @@ impl Tesseract {
     pub fn read_file(&mut self, path: &Path, psm: Psm, dpi: Option<i32>) -> Result<(String, f32), OcrError> {
         self.api.set_image(path).map_err(|e| OcrError::Image(format!("{}: {e}", path.display())))?;
         self.recognise(psm, dpi)
+    }
+
+    /// Sets a page from pixels: passed to Leptonica as an in-memory PGM, which it decodes
+    /// without compression work.
+    pub fn set_gray(&mut self, page: &image::GrayImage, dpi: u32) -> Result<(), OcrError> {
+        let (w, h) = page.dimensions();
+        let mut pgm = format!("P5\n{w} {h}\n255\n").into_bytes();
+        pgm.extend_from_slice(page.as_raw());
+        self.api.set_image_from_mem(&pgm).map_err(|e| OcrError::Image(e.to_string()))?;
+        self.api.set_source_resolution(dpi as i32);
+        Ok(())
+    }
+
+    /// Reads one rectangle of the page set last.
+    pub fn read_rect(&mut self, rect: [u32; 4], psm: Psm) -> Result<(String, f32), OcrError> {
+        let [x, y, w, h] = rect;
+        self.api.set_rectangle(x as i32, y as i32, w as i32, h as i32);
+        self.recognise(psm, None)
     }
 
     fn recognise(&mut self, psm: Psm, dpi: Option<i32>) -> Result<(String, f32), OcrError> {

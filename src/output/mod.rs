@@ -2,6 +2,7 @@
 //! records.xlsx, returns.csv.
 
 pub mod csv_out;
+pub mod debug;
 pub mod jsonl;
 pub mod xlsx;
 

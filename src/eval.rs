@@ -1,0 +1,219 @@
+//! `formscan eval DIR`: runs the pipeline over a sample set and compares the records with its
+//! `truth.jsonl` (written by `formscan samples`), by kind of input.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::layout::labels::edit_distance;
+use crate::record::Record;
+use crate::spec::{Kind, Spec};
+
+/// Issue codes that a sample set plants; precision is measured over these only (a record may
+/// carry other, legitimate findings such as review notes).
+pub const PLANTED_CODES: &[&str] = &[
+    "missing_field", "invalid_id_number", "id_birth_mismatch", "votes_not_passed", "votes_inconsistent",
+    "ineligible_position", "insufficient_service", "already_awarded", "missing_signature", "missing_seal", "missing_date",
+];
+
+/// One form of the truth file.
+#[derive(Debug, Clone)]
+pub struct TruthForm {
+    pub form: String,
+    pub files: Vec<String>,
+    /// `pdf`, `tiff`, `jpeg`, … plus resolution and colour, e.g. `pdf 300dpi color`.
+    pub group: String,
+    pub value: Value,
+}
+
+pub fn load_truth(dir: &Path) -> Result<Vec<TruthForm>, String> {
+    let path = dir.join("truth.jsonl");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
+        let files = v["files"].as_array().map(|a| a.iter().filter_map(|f| f.as_str().map(str::to_string)).collect()).unwrap_or_default();
+        let group = format!(
+            "{} {}dpi {}",
+            v["kind"].as_str().unwrap_or("?"),
+            v["dpi"].as_u64().unwrap_or(0),
+            v["color"].as_str().unwrap_or("?")
+        );
+        out.push(TruthForm { form: v["form"].as_str().unwrap_or("").to_string(), files, group, value: v });
+    }
+    Ok(out)
+}
+
+/// Running sums for one group of inputs.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub forms: usize,
+    pub short_total: usize,
+    pub short_exact: usize,
+    pub long_chars: usize,
+    pub long_errors: usize,
+    pub votes_total: usize,
+    pub votes_exact: usize,
+    pub status_total: usize,
+    pub status_right: usize,
+    pub planted: usize,
+    pub planted_found: usize,
+    pub flagged: usize,
+    pub flagged_right: usize,
+    pub seconds: f64,
+    /// Short fields most often wrong, for tuning.
+    pub misses: BTreeMap<String, usize>,
+}
+
+impl Tally {
+    pub fn add(&mut self, other: &Tally) {
+        self.forms += other.forms;
+        self.short_total += other.short_total;
+        self.short_exact += other.short_exact;
+        self.long_chars += other.long_chars;
+        self.long_errors += other.long_errors;
+        self.votes_total += other.votes_total;
+        self.votes_exact += other.votes_exact;
+        self.status_total += other.status_total;
+        self.status_right += other.status_right;
+        self.planted += other.planted;
+        self.planted_found += other.planted_found;
+        self.flagged += other.flagged;
+        self.flagged_right += other.flagged_right;
+        self.seconds += other.seconds;
+        for (k, v) in &other.misses {
+            *self.misses.entry(k.clone()).or_default() += v;
+        }
+    }
+}
+
+fn pct(n: usize, d: usize) -> String {
+    if d == 0 {
+        "—".into()
+    } else {
+        format!("{:.1}%", 100.0 * n as f64 / d as f64)
+    }
+}
+
+fn squeeze(s: &str) -> Vec<char> {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Compares one record with its truth form.
+pub fn score(spec: &Spec, record: &Record, truth: &Value, seconds: f64) -> Tally {
+    let mut t = Tally { forms: 1, seconds, ..Tally::default() };
+    for f in spec.value_fields().filter(|f| f.kind != Kind::Vote) {
+        let want = truth["fields"][&f.id].as_str();
+        let got = record.value(&f.id);
+        if f.kind == Kind::Multiline {
+            let (w, g) = (squeeze(want.unwrap_or("")), squeeze(got.unwrap_or("")));
+            t.long_chars += w.len();
+            t.long_errors += edit_distance(&g, &w).min(w.len().max(g.len()));
+        } else {
+            t.short_total += 1;
+            if want == got {
+                t.short_exact += 1;
+            } else {
+                *t.misses.entry(f.id.clone()).or_default() += 1;
+            }
+        }
+    }
+    for key in ["term", "session", "attended", "approved", "opposed"] {
+        t.votes_total += 1;
+        if truth["votes"][key].as_i64() == record.votes.get(key) {
+            t.votes_exact += 1;
+        } else {
+            *t.misses.entry(format!("votes.{key}")).or_default() += 1;
+        }
+    }
+    let planted: Vec<&str> = truth["defects"].as_array().map(|a| a.iter().filter_map(|c| c.as_str()).collect()).unwrap_or_default();
+    let found: Vec<&str> = record.issues.iter().map(|i| i.code.as_str()).filter(|c| PLANTED_CODES.contains(c)).collect();
+    t.planted = planted.len();
+    t.planted_found = planted.iter().filter(|c| found.contains(c)).count();
+    t.flagged = found.len();
+    t.flagged_right = found.iter().filter(|c| planted.contains(c)).count();
+    t.status_total = 1;
+    let should_return = !planted.is_empty();
+    if should_return == (record.status == crate::record::Status::Incomplete) {
+        t.status_right = 1;
+    }
+    t
+}
+
+/// The table `eval` prints.
+pub fn report(groups: &BTreeMap<String, Tally>) -> String {
+    let mut out = format!(
+        "{:<22} {:>5} {:>9} {:>9} {:>8} {:>8} {:>10} {:>10} {:>8}\n",
+        "input", "forms", "short", "long chr", "votes", "status", "issue P", "issue R", "s/form"
+    );
+    let mut all = Tally::default();
+    let mut rows: Vec<(&String, &Tally)> = groups.iter().collect();
+    let total_key = "all".to_string();
+    for (_, t) in &rows {
+        all.add(t);
+    }
+    rows.push((&total_key, &all));
+    for (name, t) in rows {
+        out.push_str(&format!(
+            "{:<22} {:>5} {:>9} {:>9} {:>8} {:>8} {:>10} {:>10} {:>8.2}\n",
+            name,
+            t.forms,
+            pct(t.short_exact, t.short_total),
+            pct(t.long_chars.saturating_sub(t.long_errors), t.long_chars),
+            pct(t.votes_exact, t.votes_total),
+            pct(t.status_right, t.status_total),
+            pct(t.flagged_right, t.flagged),
+            pct(t.planted_found, t.planted),
+            if t.forms > 0 { t.seconds / t.forms as f64 } else { 0.0 },
+        ));
+    }
+    let mut misses: Vec<(&String, &usize)> = all.misses.iter().collect();
+    misses.sort_by(|a, b| b.1.cmp(a.1));
+    if !misses.is_empty() {
+        out.push_str("most missed: ");
+        out.push_str(&misses.iter().take(8).map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "));
+        out.push('\n');
+    }
+    out
+}
+
+/// Which truth form a record belongs to: by its source path relative to the set's folder.
+pub fn index_by_file(dir: &Path, truth: &[TruthForm]) -> BTreeMap<PathBuf, usize> {
+    let mut m = BTreeMap::new();
+    for (i, t) in truth.iter().enumerate() {
+        for f in &t.files {
+            m.insert(dir.join(f), i);
+        }
+        m.insert(dir.join("docx").join(format!("{}.docx", t.form)), i);
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fields::assemble::to_record;
+    use crate::reading::{RawValue, Reading};
+    use crate::record::{Source, SourceKind};
+
+    #[test]
+    fn scores_exact_fields_votes_and_planted_codes() {
+        let spec = Spec::builtin();
+        let mut reading = Reading::default();
+        reading.values.insert("name".into(), RawValue::typed("张三"));
+        reading.values.insert("gender".into(), RawValue::typed("女"));
+        reading.values.insert("resume".into(), RawValue::typed("2001 包钢"));
+        reading.values.insert("votes.attended".into(), RawValue::typed("120"));
+        let mut record = to_record(&spec, &reading, Source { path: "x".into(), sha256: String::new(), kind: SourceKind::Image, pages: 3 });
+        record.issues.push(crate::record::Issue::new("missing_field", Some("phone"), crate::record::Severity::Return, "x"));
+        record.derive_status();
+        let truth = serde_json::json!({"fields": {"name": "张三", "gender": "男", "resume": "2001 包钢集团"}, "votes": {"attended": 120}, "defects": ["missing_field", "votes_not_passed"]});
+        let t = score(&spec, &record, &truth, 1.5);
+        assert_eq!(t.votes_exact, 5, "four blanks null on both sides, attended equal");
+        assert!(t.short_exact < t.short_total && t.misses.contains_key("gender"));
+        assert_eq!((t.long_chars, t.long_errors), (8, 2));
+        assert_eq!((t.planted, t.planted_found, t.flagged, t.flagged_right), (2, 1, 1, 1));
+        assert_eq!(t.status_right, 1);
+    }
+}

@@ -1,0 +1,700 @@
+//! Decodes a scanned JPEG, PNG or TIFF into RGB pages. The sizes a file declares are checked
+//! against [`ImageLimits`] before any pixel buffer exists: a 30 KB file may claim 50,000 × 50,000
+//! pixels, and the `image` crate's own default caps allocation but not width or height.
+//!
+//! JPEG and PNG go through `image::ImageReader` (with `Limits` set); TIFF goes through the `tiff`
+//! crate directly, because only it walks every page of a multi-page file and reads the tags
+//! (resolution, palette, subfile type) that scanners write.
+
+use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use ::image::metadata::Orientation;
+use ::image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader};
+
+/// Inside `ingest`, the path `image::RgbImage` (as `PageImage` spells it) now names this module
+/// rather than the `image` crate: the re-export keeps it naming the crate's type.
+pub use ::image::RgbImage;
+use tiff::decoder::{Decoder as TiffDecoder, DecodingResult, Limits as TiffLimits};
+use tiff::tags::Tag;
+use tiff::{ColorType as TiffColor, TiffError};
+
+use super::{Detected, ImageLimits, PageImage, Unreadable};
+
+/// Decodes a JPEG, PNG or TIFF (every page of a multi-page TIFF, at most `limits.max_pages`)
+/// into RGB pages. Grey, palette, 16-bit, CMYK and bilevel (incl. CCITT G4) images all end as
+/// `RgbImage`; transparency is flattened onto white, as on paper. The EXIF/TIFF orientation is
+/// applied, as every viewer does: a phone photo of a form is otherwise on its side.
+pub fn decode_image(bytes: &[u8], detected: Detected, limits: &ImageLimits) -> Result<Vec<PageImage>, Unreadable> {
+    if bytes.is_empty() {
+        return Err(Unreadable::Empty);
+    }
+    // The decoders are meant not to panic, but they parse hostile input: a panic becomes a
+    // typed error rather than the end of a batch.
+    let run = || match detected {
+        Detected::Jpeg => decode_single(bytes, ImageFormat::Jpeg, limits),
+        Detected::Png => decode_single(bytes, ImageFormat::Png, limits),
+        Detected::Tiff => decode_tiff(bytes, limits),
+        other => Err(Unreadable::BadImage(format!("not a JPEG, PNG or TIFF file ({other:?})"))),
+    };
+    catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| Err(Unreadable::BadImage("the image decoder failed on this file".into())))
+}
+
+fn decode_single(bytes: &[u8], format: ImageFormat, limits: &ImageLimits) -> Result<Vec<PageImage>, Unreadable> {
+    let (dpi_x, dpi_y) = match format {
+        ImageFormat::Jpeg => jfif_density(bytes),
+        ImageFormat::Png => png_density(bytes),
+        _ => (None, None),
+    };
+    let (image, orientation) = decode_raster(bytes, format, limits, true)?;
+    // A quarter turn swaps which density belongs to the horizontal axis.
+    let dpi = if swaps_axes(orientation) { dpi_y.or(dpi_x) } else { dpi_x.or(dpi_y) };
+    Ok(vec![PageImage { index: 0, image, dpi }])
+}
+
+/// Checks declared dimensions against the limits. Shared with the PDF reader.
+pub(crate) fn check_dimensions(width: u32, height: u32, limits: &ImageLimits) -> Result<(), Unreadable> {
+    if width == 0 || height == 0 {
+        return Err(Unreadable::BadImage(format!("the image declares {width} × {height} pixels")));
+    }
+    if width > limits.max_side || height > limits.max_side {
+        return Err(Unreadable::ImageTooLarge(format!("{width} × {height} px (limit {} px a side)", limits.max_side)));
+    }
+    if u64::from(width) * u64::from(height) > limits.max_pixels {
+        return Err(Unreadable::ImageTooLarge(format!(
+            "{width} × {height} px = {:.0} MP (limit {:.0} MP)",
+            (u64::from(width) * u64::from(height)) as f64 / 1e6,
+            limits.max_pixels as f64 / 1e6
+        )));
+    }
+    Ok(())
+}
+
+fn image_error(e: ImageError) -> Unreadable {
+    match e {
+        ImageError::Limits(l) => Unreadable::ImageTooLarge(l.to_string()),
+        other => Unreadable::BadImage(other.to_string()),
+    }
+}
+
+/// Decodes a JPEG or PNG with the `image` crate under the limits; returns the image and the
+/// orientation its metadata asks for (applied when `apply_orientation`; a JPEG inside a PDF is
+/// placed by the page, so its EXIF tag must be ignored there). Shared with the PDF reader.
+pub(crate) fn decode_raster(
+    bytes: &[u8],
+    format: ImageFormat,
+    limits: &ImageLimits,
+    apply_orientation: bool,
+) -> Result<(RgbImage, Orientation), Unreadable> {
+    if format == ImageFormat::Jpeg && !jpeg_complete(bytes) {
+        // zune-jpeg, in the lenient mode the image crate uses, fills a cut-off scan with grey and
+        // reports success: the bottom of the form (signature, seal) would silently be lost.
+        return Err(Unreadable::BadImage("truncated JPEG (no end-of-image marker after the scan data)".into()));
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut image_limits = ::image::Limits::default();
+    image_limits.max_image_width = Some(limits.max_side);
+    image_limits.max_image_height = Some(limits.max_side);
+    // Room for the largest allowed image in the widest layout decoded (16-bit RGBA).
+    image_limits.max_alloc = Some(limits.max_pixels.saturating_mul(8));
+    reader.limits(image_limits);
+    // `into_decoder` reads only the headers and checks width and height against the limits.
+    let mut decoder = reader.into_decoder().map_err(image_error)?;
+    let (w, h) = decoder.dimensions();
+    check_dimensions(w, h, limits)?;
+    let orientation = if apply_orientation { decoder.orientation().unwrap_or(Orientation::NoTransforms) } else { Orientation::NoTransforms };
+    let mut image = DynamicImage::from_decoder(decoder).map_err(image_error)?;
+    image.apply_orientation(orientation);
+    Ok((flatten(image), orientation))
+}
+
+fn swaps_axes(o: Orientation) -> bool {
+    matches!(o, Orientation::Rotate90 | Orientation::Rotate270 | Orientation::Rotate90FlipH | Orientation::Rotate270FlipH)
+}
+
+/// RGB, with any alpha composited onto white (a transparent background is paper, not black).
+fn flatten(image: DynamicImage) -> RgbImage {
+    if !image.color().has_alpha() {
+        return image.into_rgb8();
+    }
+    let rgba = image.into_rgba8();
+    let (w, h) = rgba.dimensions();
+    let mut out = RgbImage::new(w, h);
+    for (o, p) in out.pixels_mut().zip(rgba.pixels()) {
+        let a = u32::from(p[3]);
+        for c in 0..3 {
+            o[c] = ((u32::from(p[c]) * a + 255 * (255 - a) + 127) / 255) as u8;
+        }
+    }
+    out
+}
+
+/// Whether a JPEG's scan data is followed by its end-of-image marker. Walks the marker segments
+/// to the first start-of-scan, then looks for FF D9: inside entropy-coded data FF is always
+/// followed by 00 or a restart marker, so FF D9 there is the real end. An EXIF thumbnail's own
+/// EOI sits inside an APP1 segment, which the walk skips.
+fn jpeg_complete(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return true; // not a JPEG at all: let the decoder say so
+    }
+    let mut i = 2;
+    while i + 4 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            return true; // malformed marker layout: the decoder reports it
+        }
+        let marker = bytes[i + 1];
+        if marker == 0xFF {
+            i += 1; // fill byte
+            continue;
+        }
+        if marker == 0x01 || (0xD0..=0xD7).contains(&marker) {
+            i += 2;
+            continue;
+        }
+        if marker == 0xD9 {
+            return false; // EOI before any scan
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        if marker == 0xDA {
+            let start = (i + 2 + len).min(bytes.len());
+            return bytes[start..].windows(2).any(|w| w == [0xFF, 0xD9]);
+        }
+        i += 2 + len;
+    }
+    false
+}
+
+fn positive(v: f32) -> Option<f32> {
+    (v.is_finite() && v > 0.0).then_some(v)
+}
+
+/// JFIF APP0 density: units 1 = dots per inch, 2 = dots per cm; 0 is an aspect ratio only.
+fn jfif_density(bytes: &[u8]) -> (Option<f32>, Option<f32>) {
+    let mut i = 2;
+    while i + 4 <= bytes.len() && bytes[i] == 0xFF {
+        let marker = bytes[i + 1];
+        if marker == 0xDA || marker == 0xD9 {
+            break;
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        let seg = &bytes[(i + 4).min(bytes.len())..(i + 2 + len).min(bytes.len())];
+        if marker == 0xE0 && seg.len() >= 12 && seg.starts_with(b"JFIF\0") {
+            let x = f32::from(u16::from_be_bytes([seg[8], seg[9]]));
+            let y = f32::from(u16::from_be_bytes([seg[10], seg[11]]));
+            let scale = match seg[7] {
+                1 => 1.0,
+                2 => 2.54,
+                _ => return (None, None),
+            };
+            return (positive(x * scale), positive(y * scale));
+        }
+        i += 2 + len;
+    }
+    (None, None)
+}
+
+/// PNG pHYs: pixels per metre when the unit byte is 1.
+fn png_density(bytes: &[u8]) -> (Option<f32>, Option<f32>) {
+    let mut i = 8;
+    while i + 8 <= bytes.len() {
+        let len = u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]) as usize;
+        let kind = &bytes[i + 4..i + 8];
+        if kind == b"IDAT" || kind == b"IEND" {
+            break;
+        }
+        let data = &bytes[(i + 8).min(bytes.len())..(i + 8).saturating_add(len).min(bytes.len())];
+        if kind == b"pHYs" && data.len() >= 9 && data[8] == 1 {
+            let x = u32::from_be_bytes([data[0], data[1], data[2], data[3]]) as f32 * 0.0254;
+            let y = u32::from_be_bytes([data[4], data[5], data[6], data[7]]) as f32 * 0.0254;
+            return (positive(x), positive(y));
+        }
+        i = i.saturating_add(12).saturating_add(len);
+    }
+    (None, None)
+}
+
+// ---------------------------------------------------------------------------------------------
+// TIFF
+
+fn tiff_error(e: TiffError) -> Unreadable {
+    match e {
+        TiffError::LimitsExceeded => Unreadable::ImageTooLarge("TIFF decoding limits exceeded".into()),
+        other => Unreadable::BadImage(format!("TIFF: {other}")),
+    }
+}
+
+fn tiff_limits(limits: &ImageLimits) -> TiffLimits {
+    let mut l = TiffLimits::default();
+    // The decoded page in its widest layout (16-bit, 4 samples); the tag limit stays at 1 MiB.
+    let bytes = usize::try_from(limits.max_pixels.saturating_mul(8)).unwrap_or(usize::MAX);
+    l.decoding_buffer_size = bytes;
+    l.intermediate_buffer_size = bytes;
+    l
+}
+
+fn decode_tiff(bytes: &[u8], limits: &ImageLimits) -> Result<Vec<PageImage>, Unreadable> {
+    let mut decoder = TiffDecoder::new(Cursor::new(bytes)).map_err(tiff_error)?.with_limits(tiff_limits(limits));
+    let mut pages = Vec::new();
+    let mut ifd_index = 0usize;
+    loop {
+        // Bit 0 of NewSubfileType marks a reduced-resolution copy (a scanner's thumbnail), not a page.
+        let subfile: u32 = decoder.find_tag_unsigned(Tag::NewSubfileType).ok().flatten().unwrap_or(0);
+        if subfile & 1 == 0 {
+            if pages.len() >= limits.max_pages as usize {
+                break;
+            }
+            let (image, dpi) = decode_tiff_page(&mut decoder, bytes, ifd_index, limits)?;
+            pages.push(PageImage { index: pages.len() as u32, image, dpi });
+        }
+        if !decoder.more_images() {
+            break;
+        }
+        decoder.next_image().map_err(tiff_error)?;
+        ifd_index += 1;
+    }
+    if pages.is_empty() {
+        return Err(Unreadable::NoPages);
+    }
+    Ok(pages)
+}
+
+fn tiff_number(v: tiff::decoder::ifd::Value) -> Option<f32> {
+    use tiff::decoder::ifd::Value;
+    match v {
+        Value::Rational(n, d) if d != 0 => Some(n as f32 / d as f32),
+        Value::Short(n) => Some(f32::from(n)),
+        Value::Unsigned(n) => Some(n as f32),
+        Value::Float(f) => Some(f),
+        Value::Double(f) => Some(f as f32),
+        Value::List(mut l) if !l.is_empty() => tiff_number(l.swap_remove(0)),
+        _ => None,
+    }
+}
+
+/// XResolution and YResolution in dots per inch (ResolutionUnit 2 = inch, the default; 3 = cm;
+/// 1 = no absolute unit).
+fn tiff_density<R: std::io::Read + std::io::Seek>(decoder: &mut TiffDecoder<R>) -> (Option<f32>, Option<f32>) {
+    let unit: u16 = decoder.find_tag_unsigned(Tag::ResolutionUnit).ok().flatten().unwrap_or(2);
+    let scale = match unit {
+        2 => 1.0,
+        3 => 2.54,
+        _ => return (None, None),
+    };
+    let mut get = |tag| decoder.find_tag(tag).ok().flatten().and_then(tiff_number).and_then(|v| positive(v * scale));
+    (get(Tag::XResolution), get(Tag::YResolution))
+}
+
+fn decode_tiff_page<R: std::io::Read + std::io::Seek>(
+    decoder: &mut TiffDecoder<R>,
+    bytes: &[u8],
+    ifd_index: usize,
+    limits: &ImageLimits,
+) -> Result<(RgbImage, Option<f32>), Unreadable> {
+    let (w, h) = decoder.dimensions().map_err(tiff_error)?;
+    check_dimensions(w, h, limits)?;
+    let (dpi_x, dpi_y) = tiff_density(decoder);
+    let orientation = decoder
+        .find_tag_unsigned::<u8>(Tag::Orientation)
+        .ok()
+        .flatten()
+        .and_then(Orientation::from_exif)
+        .unwrap_or(Orientation::NoTransforms);
+    let photometric: u16 = decoder.find_tag_unsigned(Tag::PhotometricInterpretation).ok().flatten().unwrap_or(1);
+    let image = match decoder.colortype() {
+        Ok(color) => {
+            let mut result = DecodingResult::U8(Vec::new());
+            let layout = decoder.read_image_to_buffer(&mut result).map_err(tiff_error)?;
+            let planar = layout.planes > 1;
+            tiff_to_rgb(color, result, w, h, planar)?
+        }
+        // The tiff crate does not expand palettes (PhotometricInterpretation 3).
+        Err(_) if photometric == 3 => decode_tiff_palette(decoder, bytes, ifd_index, w, h, limits)?,
+        Err(e) => return Err(tiff_error(e)),
+    };
+    let mut image = DynamicImage::ImageRgb8(image);
+    image.apply_orientation(orientation);
+    let dpi = if swaps_axes(orientation) { dpi_y.or(dpi_x) } else { dpi_x.or(dpi_y) };
+    Ok((image.into_rgb8(), dpi))
+}
+
+/// A palette TIFF: the indices are read as grey samples from a copy of the file whose
+/// PhotometricInterpretation says BlackIsZero, then mapped through the ColorMap (16-bit R, then G,
+/// then B tables).
+fn decode_tiff_palette<R: std::io::Read + std::io::Seek>(
+    decoder: &mut TiffDecoder<R>,
+    bytes: &[u8],
+    ifd_index: usize,
+    w: u32,
+    h: u32,
+    limits: &ImageLimits,
+) -> Result<RgbImage, Unreadable> {
+    let bits: u16 = decoder.find_tag_unsigned(Tag::BitsPerSample).ok().flatten().unwrap_or(1);
+    if !matches!(bits, 1 | 2 | 4 | 8) {
+        return Err(Unreadable::BadImage(format!("TIFF palette image with {bits} bits per sample")));
+    }
+    let map = decoder.get_tag_u16_vec(Tag::ColorMap).map_err(tiff_error)?;
+    let entries = 1usize << bits;
+    if map.len() < 3 * entries {
+        return Err(Unreadable::BadImage("TIFF palette shorter than its bit depth needs".into()));
+    }
+    let ifd = decoder.ifd_pointer().map(|p| p.0).ok_or_else(|| Unreadable::BadImage("TIFF directory not found".into()))?;
+    let patched = patch_photometric(bytes, ifd, 1).ok_or_else(|| Unreadable::BadImage("unsupported TIFF palette layout".into()))?;
+    let mut grey = TiffDecoder::new(Cursor::new(&patched[..])).map_err(tiff_error)?.with_limits(tiff_limits(limits));
+    grey.seek_to_image(ifd_index).map_err(tiff_error)?;
+    let mut result = DecodingResult::U8(Vec::new());
+    grey.read_image_to_buffer(&mut result).map_err(tiff_error)?;
+    let DecodingResult::U8(data) = result else {
+        return Err(Unreadable::BadImage("unexpected TIFF palette sample type".into()));
+    };
+    let palette: Vec<[u8; 3]> = (0..entries).map(|i| [(map[i] >> 8) as u8, (map[entries + i] >> 8) as u8, (map[2 * entries + i] >> 8) as u8]).collect();
+    let indices = unpack(&data, w, h, 1, bits as u8, false)?;
+    let mut out = RgbImage::new(w, h);
+    for (p, &i) in out.pixels_mut().zip(indices.iter()) {
+        p.0 = palette[usize::from(i) % entries];
+    }
+    Ok(out)
+}
+
+/// A copy of a classic (not Big) TIFF with PhotometricInterpretation in the directory at `ifd`
+/// set to `value`.
+fn patch_photometric(bytes: &[u8], ifd: u64, value: u16) -> Option<Vec<u8>> {
+    let le = match bytes.get(..4)? {
+        b"II*\0" => true,
+        b"MM\0*" => false,
+        _ => return None,
+    };
+    let u16_at = |o: usize| -> Option<u16> {
+        let b = [*bytes.get(o)?, *bytes.get(o + 1)?];
+        Some(if le { u16::from_le_bytes(b) } else { u16::from_be_bytes(b) })
+    };
+    let ifd = usize::try_from(ifd).ok()?;
+    let count = usize::from(u16_at(ifd)?);
+    for k in 0..count {
+        let entry = ifd + 2 + 12 * k;
+        if u16_at(entry)? == 262 && u16_at(entry + 2)? == 3 {
+            let mut out = bytes.to_vec();
+            let v = if le { value.to_le_bytes() } else { value.to_be_bytes() };
+            out.get_mut(entry + 8..entry + 10)?.copy_from_slice(&v);
+            return Some(out);
+        }
+    }
+    None
+}
+
+/// Unpacks `spp` samples per pixel of `bits` (1, 2, 4, 8) from rows padded to whole bytes.
+/// `scale` stretches sub-byte values to 0–255; without it the raw values (palette indices) stay.
+pub(crate) fn unpack(data: &[u8], w: u32, h: u32, spp: usize, bits: u8, scale: bool) -> Result<Vec<u8>, Unreadable> {
+    let per_row = w as usize * spp;
+    let row_bytes = (per_row * usize::from(bits)).div_ceil(8);
+    let needed = row_bytes * h as usize;
+    if data.len() < needed {
+        return Err(Unreadable::BadImage(format!("image data ends early ({} of {needed} bytes)", data.len())));
+    }
+    if bits == 8 && row_bytes == per_row {
+        return Ok(data[..needed].to_vec());
+    }
+    let max = (1u16 << bits) - 1;
+    let mut out = Vec::with_capacity(per_row * h as usize);
+    for row in data.chunks(row_bytes).take(h as usize) {
+        for i in 0..per_row {
+            let bit = i * usize::from(bits);
+            let byte = row[bit / 8];
+            let v = match bits {
+                8 => u16::from(byte),
+                _ => (u16::from(byte) >> (8 - usize::from(bits) - bit % 8)) & max,
+            };
+            out.push(if scale && bits < 8 { (v * 255 / max) as u8 } else { v as u8 });
+        }
+    }
+    Ok(out)
+}
+
+/// Converts a decoded TIFF page to RGB. `planar` data holds one plane after another.
+fn tiff_to_rgb(color: TiffColor, result: DecodingResult, w: u32, h: u32, planar: bool) -> Result<RgbImage, Unreadable> {
+    let (kind, spp, bits) = match color {
+        TiffColor::Gray(b) => (Kind::Gray, 1, b),
+        TiffColor::GrayA(b) => (Kind::GrayA, 2, b),
+        TiffColor::RGB(b) => (Kind::Rgb, 3, b),
+        TiffColor::RGBA(b) => (Kind::Rgba, 4, b),
+        TiffColor::CMYK(b) => (Kind::Cmyk, 4, b),
+        TiffColor::CMYKA(b) => (Kind::Cmyk, 5, b),
+        TiffColor::YCbCr(b) => (Kind::YCbCr, 3, b),
+        // Grey with extra samples the file does not call alpha: the first sample is the grey.
+        TiffColor::Multiband { bit_depth, num_samples } if num_samples >= 1 => (Kind::Gray, usize::from(num_samples), bit_depth),
+        other => return Err(Unreadable::BadImage(format!("unsupported TIFF colour type {other:?}"))),
+    };
+    let samples: Vec<u8> = match (result, bits) {
+        (DecodingResult::U8(d), 1 | 2 | 4 | 8) => {
+            if planar && bits == 8 {
+                interleave(&d, w, h, spp)?
+            } else if planar {
+                return Err(Unreadable::BadImage("planar TIFF with sub-byte samples".into()));
+            } else {
+                unpack(&d, w, h, spp, bits, true)?
+            }
+        }
+        (DecodingResult::U16(d), 16) => {
+            let d: Vec<u8> = d.iter().map(|v| (v >> 8) as u8).collect();
+            if planar { interleave(&d, w, h, spp)? } else { d }
+        }
+        (_, b) => return Err(Unreadable::BadImage(format!("unsupported TIFF sample depth {b} bits"))),
+    };
+    let n = w as usize * h as usize;
+    if samples.len() < n * spp {
+        return Err(Unreadable::BadImage("TIFF image data ends early".into()));
+    }
+    let mut out = RgbImage::new(w, h);
+    for (p, s) in out.pixels_mut().zip(samples.chunks_exact(spp)) {
+        p.0 = match kind {
+            Kind::Gray => [s[0]; 3],
+            Kind::GrayA => [over_white(s[0], s[1]); 3],
+            Kind::Rgb => [s[0], s[1], s[2]],
+            Kind::Rgba => [over_white(s[0], s[3]), over_white(s[1], s[3]), over_white(s[2], s[3])],
+            Kind::Cmyk => cmyk_to_rgb(s[0], s[1], s[2], s[3]),
+            Kind::YCbCr => ycbcr_to_rgb(s[0], s[1], s[2]),
+        };
+    }
+    Ok(out)
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Gray,
+    GrayA,
+    Rgb,
+    Rgba,
+    Cmyk,
+    YCbCr,
+}
+
+/// Planes (all of sample 0, then all of sample 1, …) to interleaved pixels.
+fn interleave(d: &[u8], w: u32, h: u32, spp: usize) -> Result<Vec<u8>, Unreadable> {
+    let n = w as usize * h as usize;
+    if d.len() < n * spp {
+        return Err(Unreadable::BadImage("planar TIFF: not every plane was read".into()));
+    }
+    let mut out = vec![0u8; n * spp];
+    for s in 0..spp {
+        for i in 0..n {
+            out[i * spp + s] = d[s * n + i];
+        }
+    }
+    Ok(out)
+}
+
+fn over_white(v: u8, a: u8) -> u8 {
+    ((u32::from(v) * u32::from(a) + 255 * (255 - u32::from(a)) + 127) / 255) as u8
+}
+
+/// Device CMYK without a colour profile: good enough for black ink and red seals.
+pub(crate) fn cmyk_to_rgb(c: u8, m: u8, y: u8, k: u8) -> [u8; 3] {
+    let f = |x: u8| ((255 - u32::from(x)) * (255 - u32::from(k)) / 255) as u8;
+    [f(c), f(m), f(y)]
+}
+
+fn ycbcr_to_rgb(y: u8, cb: u8, cr: u8) -> [u8; 3] {
+    let (y, cb, cr) = (f32::from(y), f32::from(cb) - 128.0, f32::from(cr) - 128.0);
+    let c = |v: f32| v.round().clamp(0.0, 255.0) as u8;
+    [c(y + 1.402 * cr), c(y - 0.344_136 * cb - 0.714_136 * cr), c(y + 1.772 * cb)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(name: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/scans").join(name);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    fn decode(name: &str) -> Result<Vec<PageImage>, Unreadable> {
+        let bytes = data(name);
+        decode_image(&bytes, super::super::detect(&bytes), &ImageLimits::default())
+    }
+
+    fn dark(p: &::image::Rgb<u8>) -> bool {
+        p.0.iter().all(|&c| c < 80)
+    }
+
+    fn light(p: &::image::Rgb<u8>) -> bool {
+        p.0.iter().all(|&c| c > 180)
+    }
+
+    /// The marks make_scans.py draws: a black block near the top-left corner, the corner
+    /// itself white.
+    fn upright(img: &RgbImage) {
+        let (w, h) = img.dimensions();
+        let at = |fx: f32, fy: f32| img.get_pixel((fx * w as f32) as u32, (fy * h as f32) as u32);
+        assert!(dark(at(0.15, 0.10)), "top-left block missing: {:?}", at(0.15, 0.10));
+        assert!(light(at(0.02, 0.02)), "corner not white: {:?}", at(0.02, 0.02));
+        assert!(light(at(0.85, 0.10)), "top-right not white: {:?}", at(0.85, 0.10));
+    }
+
+    #[test]
+    fn jpeg_with_jfif_300_dpi() {
+        let pages = decode("page_300dpi.jpg").unwrap();
+        assert_eq!(pages.len(), 1);
+        assert_eq!(pages[0].dpi, Some(300.0));
+        assert_eq!(pages[0].image.dimensions(), (600, 800));
+        upright(&pages[0].image);
+        // The red block bottom-right survives as red.
+        let p = pages[0].image.get_pixel(510, 720);
+        assert!(p[0] > 180 && p[1] < 90 && p[2] < 90, "{p:?}");
+    }
+
+    #[test]
+    fn cmyk_jpeg_to_rgb() {
+        let pages = decode("cmyk.jpg").unwrap();
+        let img = &pages[0].image;
+        assert_eq!(img.dimensions(), (120, 160));
+        upright(img);
+        let p = img.get_pixel(100, 145);
+        assert!(p[0] > 160 && p[1] < 110 && p[2] < 110, "red block not red: {p:?}");
+    }
+
+    #[test]
+    fn grey_png_to_rgb_with_phys() {
+        let pages = decode("grey.png").unwrap();
+        let img = &pages[0].image;
+        assert_eq!(img.dimensions(), (600, 800));
+        assert!(img.pixels().all(|p| p[0] == p[1] && p[1] == p[2]));
+        upright(img);
+        let dpi = pages[0].dpi.unwrap();
+        assert!((dpi - 150.0).abs() < 0.1, "{dpi}");
+    }
+
+    #[test]
+    fn three_page_tiff_in_order() {
+        let pages = decode("three_pages.tif").unwrap();
+        assert_eq!(pages.len(), 3);
+        for (i, (p, bg)) in pages.iter().zip([60u8, 140, 220]).enumerate() {
+            assert_eq!(p.index, i as u32);
+            assert_eq!(p.image.dimensions(), (200, 260));
+            assert_eq!(p.image.get_pixel(2, 2).0, [bg; 3], "page {i}");
+            assert!((p.dpi.unwrap() - 200.0).abs() < 0.1);
+        }
+        let limits = ImageLimits { max_pages: 2, ..ImageLimits::default() };
+        assert_eq!(decode_image(&data("three_pages.tif"), Detected::Tiff, &limits).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn bilevel_g4_tiff() {
+        let pages = decode("bilevel_g4.tif").unwrap();
+        assert_eq!(pages.len(), 1);
+        assert_eq!(pages[0].image.dimensions(), (600, 800));
+        assert_eq!(pages[0].dpi, Some(300.0));
+        upright(&pages[0].image);
+    }
+
+    #[test]
+    fn palette_tiff() {
+        let pages = decode("palette.tif").unwrap();
+        let img = &pages[0].image;
+        assert_eq!(img.dimensions(), (120, 160));
+        upright(img);
+        let p = img.get_pixel(100, 145);
+        assert!(p[0] > 180 && p[1] < 90 && p[2] < 90, "red block not red: {p:?}");
+        assert_eq!(pages[0].dpi, Some(100.0));
+    }
+
+    #[test]
+    fn truncated_jpeg_is_bad_image() {
+        let bytes = data("page_300dpi.jpg");
+        let cut = &bytes[..bytes.len() / 2];
+        assert!(matches!(decode_image(cut, Detected::Jpeg, &ImageLimits::default()), Err(Unreadable::BadImage(_))));
+        // Cut inside the headers, too.
+        assert!(matches!(decode_image(&bytes[..300], Detected::Jpeg, &ImageLimits::default()), Err(Unreadable::BadImage(_))));
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+
+    #[test]
+    fn huge_png_header_is_refused_before_decoding() {
+        // A PNG whose IHDR declares 50,000 × 50,000 RGB (7.5 GB decoded) and whose data is absent.
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = b"IHDR".to_vec();
+        ihdr.extend(50_000u32.to_be_bytes());
+        ihdr.extend(50_000u32.to_be_bytes());
+        ihdr.extend([8, 2, 0, 0, 0]);
+        png.extend(13u32.to_be_bytes());
+        png.extend(&ihdr);
+        png.extend(crc32(&ihdr).to_be_bytes());
+        // The start of a zlib stream, as if the file had been cut off.
+        let idat = b"IDAT\x78\x9c\x00";
+        png.extend(3u32.to_be_bytes());
+        png.extend(idat);
+        png.extend(crc32(idat).to_be_bytes());
+        png.extend(0u32.to_be_bytes());
+        png.extend(b"IEND");
+        png.extend(crc32(b"IEND").to_be_bytes());
+        let r = decode_image(&png, Detected::Png, &ImageLimits::default());
+        assert!(matches!(r, Err(Unreadable::ImageTooLarge(_))), "{r:?}");
+        // Within the side limit but over the pixel count.
+        let limits = ImageLimits { max_side: 60_000, ..ImageLimits::default() };
+        let r = decode_image(&png, Detected::Png, &limits);
+        assert!(matches!(r, Err(Unreadable::ImageTooLarge(_))), "{r:?}");
+    }
+
+    #[test]
+    fn huge_jpeg_header_is_refused_before_decoding() {
+        // The real JPEG with its frame header patched to declare 50,000 × 50,000.
+        let mut bytes = data("page_300dpi.jpg");
+        let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).expect("baseline SOF");
+        bytes[sof + 5..sof + 7].copy_from_slice(&50_000u16.to_be_bytes());
+        bytes[sof + 7..sof + 9].copy_from_slice(&50_000u16.to_be_bytes());
+        let r = decode_image(&bytes, Detected::Jpeg, &ImageLimits::default());
+        assert!(matches!(r, Err(Unreadable::ImageTooLarge(_))), "{r:?}");
+        // Small enough a side, too many pixels in total.
+        let limits = ImageLimits { max_side: 60_000, ..ImageLimits::default() };
+        let r = decode_image(&bytes, Detected::Jpeg, &limits);
+        assert!(matches!(r, Err(Unreadable::ImageTooLarge(_))), "{r:?}");
+    }
+
+    #[test]
+    fn garbage_and_wrong_kind() {
+        assert!(matches!(decode_image(b"\x89PNG\r\n\x1a\nnot really", Detected::Png, &ImageLimits::default()), Err(Unreadable::BadImage(_))));
+        assert!(matches!(decode_image(b"II*\0\x08\0\0\0\xff\xff", Detected::Tiff, &ImageLimits::default()), Err(Unreadable::BadImage(_))));
+        assert!(matches!(decode_image(b"%PDF-1.4", Detected::Pdf, &ImageLimits::default()), Err(Unreadable::BadImage(_))));
+        assert_eq!(decode_image(b"", Detected::Png, &ImageLimits::default()).unwrap_err(), Unreadable::Empty);
+    }
+
+    #[test]
+    fn exif_orientation_is_applied() {
+        // The test JPEG with an EXIF APP1 saying "rotate 90° clockwise to display" (6).
+        let bytes = data("page_300dpi.jpg");
+        let mut tiff = b"MM\0*\0\0\0\x08\0\x01".to_vec();
+        tiff.extend([0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]);
+        tiff.extend([0, 0, 0, 0]);
+        let mut app1 = vec![0xFF, 0xE1];
+        app1.extend(((2 + 6 + tiff.len()) as u16).to_be_bytes());
+        app1.extend(b"Exif\0\0");
+        app1.extend(&tiff);
+        let mut jpeg = bytes[..2].to_vec();
+        jpeg.extend(&app1);
+        jpeg.extend(&bytes[2..]);
+        let pages = decode_image(&jpeg, Detected::Jpeg, &ImageLimits::default()).unwrap();
+        let img = &pages[0].image;
+        assert_eq!(img.dimensions(), (800, 600));
+        // Turned clockwise, the top-left block is now near the top-right corner.
+        assert!(dark(img.get_pixel(800 - 80, 90)));
+        assert!(light(img.get_pixel(80, 60)));
+    }
+
+    #[test]
+    fn unpack_sub_byte() {
+        // Two rows of three 2-bit samples, each row padded to one byte.
+        let rows = [0b00_01_10_00u8, 0b11_11_00_00];
+        assert_eq!(unpack(&rows, 3, 2, 1, 2, false).unwrap(), vec![0, 1, 2, 3, 3, 0]);
+        assert_eq!(unpack(&rows, 3, 2, 1, 2, true).unwrap(), vec![0, 85, 170, 255, 255, 0]);
+        assert!(unpack(&rows[..1], 3, 2, 1, 2, true).is_err());
+    }
+}

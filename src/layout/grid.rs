@@ -1,0 +1,281 @@
+//! The table's cells from its ruling lines.
+//!
+//! Ruling lines are long straight runs of ink: horizontal ones are found row by row,
+//! vertical ones column by column inside each band between two horizontal lines. A band's
+//! vertical lines cut it into cells; a cell whose top line is missing over its width
+//! continues the cell above (merged rows, like the photo cell). Works on any rendering of the
+//! form: nothing depends on where the lines are, only on there being lines.
+
+use image::GrayImage;
+
+#[derive(Debug, Clone)]
+pub struct GridParams {
+    /// A horizontal ruling line is at least this long (mm): longer than any stroke of text.
+    pub min_hline_mm: f32,
+    /// A vertical line must cover this share of its band's height.
+    pub min_vline_cover: f32,
+    /// Gaps of up to this many pixels inside a line (broken by scanning or noise) are bridged.
+    pub max_gap_px: u32,
+    /// Bands thinner than this (mm) are the two edges of one thick line.
+    pub min_band_mm: f32,
+}
+
+impl Default for GridParams {
+    fn default() -> Self {
+        GridParams { min_hline_mm: 25.0, min_vline_cover: 0.7, max_gap_px: 3, min_band_mm: 3.0 }
+    }
+}
+
+/// A horizontal ruling line: its rows and, per column, whether it is drawn there.
+#[derive(Debug, Clone)]
+pub struct HLine {
+    pub y0: u32,
+    pub y1: u32,
+    pub x0: u32,
+    pub x1: u32,
+    drawn: Vec<bool>,
+}
+
+impl HLine {
+    /// Share of `[xa, xb)` over which this line is drawn.
+    pub fn coverage(&self, xa: u32, xb: u32) -> f32 {
+        let (xa, xb) = (xa as usize, (xb as usize).min(self.drawn.len()));
+        if xb <= xa {
+            return 0.0;
+        }
+        self.drawn[xa..xb].iter().filter(|d| **d).count() as f32 / (xb - xa) as f32
+    }
+}
+
+/// A cell: its inner box (inside the ruling lines) in page pixels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub x0: u32,
+    pub y0: u32,
+    pub x1: u32,
+    pub y1: u32,
+    /// The first band (row of the drawn grid, 0-based) the cell is in, and how many bands
+    /// it spans.
+    pub band: usize,
+    pub bands: usize,
+}
+
+impl Cell {
+    pub fn width(&self) -> u32 {
+        self.x1.saturating_sub(self.x0)
+    }
+    pub fn height(&self) -> u32 {
+        self.y1.saturating_sub(self.y0)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    pub hlines: Vec<HLine>,
+    /// Vertical ruling segments found in the bands: `[x0, y0, x1, y1]`, end exclusive.
+    pub vlines: Vec<[u32; 4]>,
+    pub cells: Vec<Cell>,
+}
+
+impl Grid {
+    /// The cell directly right of `c` that shares its top band.
+    pub fn right_of(&self, c: &Cell) -> Option<&Cell> {
+        self.cells
+            .iter()
+            .filter(|o| o.band <= c.band && o.band + o.bands > c.band && o.x0 >= c.x1)
+            .min_by_key(|o| o.x0)
+    }
+}
+
+fn mm(dpi: f32, mm: f32) -> u32 {
+    (mm / 25.4 * dpi).round() as u32
+}
+
+/// Runs of ink along one row or column, with short gaps bridged: (start, end) exclusive.
+fn runs(ink: impl Iterator<Item = bool>, max_gap: u32) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let mut start: Option<u32> = None;
+    let mut last_ink = 0u32;
+    let mut i = 0u32;
+    for on in ink {
+        if on {
+            if let Some(s) = start {
+                if i - last_ink > max_gap + 1 {
+                    out.push((s, last_ink + 1));
+                    start = Some(i);
+                }
+            } else {
+                start = Some(i);
+            }
+            last_ink = i;
+        }
+        i += 1;
+    }
+    if let Some(s) = start {
+        out.push((s, last_ink + 1));
+    }
+    out
+}
+
+/// Finds the grid of ruling lines in an ink mask (ink = 255).
+pub fn detect(ink: &GrayImage, dpi: f32, params: &GridParams) -> Grid {
+    let (w, h) = ink.dimensions();
+    let min_len = mm(dpi, params.min_hline_mm);
+    let at = |x: u32, y: u32| ink.get_pixel(x, y)[0] > 127;
+
+    // Rows carrying a long horizontal run, grouped into lines.
+    let mut row_runs: Vec<Vec<(u32, u32)>> = Vec::with_capacity(h as usize);
+    for y in 0..h {
+        let r: Vec<(u32, u32)> = runs((0..w).map(|x| at(x, y)), params.max_gap_px).into_iter().filter(|(a, b)| b - a >= min_len).collect();
+        row_runs.push(r);
+    }
+    let mut hlines: Vec<HLine> = Vec::new();
+    let mut y = 0;
+    while y < h {
+        if row_runs[y as usize].is_empty() {
+            y += 1;
+            continue;
+        }
+        let y0 = y;
+        let mut drawn = vec![false; w as usize];
+        while y < h && !row_runs[y as usize].is_empty() {
+            for &(a, b) in &row_runs[y as usize] {
+                drawn[a as usize..b as usize].iter_mut().for_each(|d| *d = true);
+            }
+            y += 1;
+        }
+        let x0 = drawn.iter().position(|d| *d).unwrap_or(0) as u32;
+        let x1 = drawn.iter().rposition(|d| *d).map_or(0, |p| p + 1) as u32;
+        hlines.push(HLine { y0, y1: y, x0, x1, drawn });
+    }
+    let min_band = mm(dpi, params.min_band_mm);
+    // Two lines closer than a band are one thick (or doubled) line.
+    let mut merged: Vec<HLine> = Vec::new();
+    for l in hlines {
+        match merged.last_mut() {
+            Some(prev) if l.y0 < prev.y1 + min_band => {
+                prev.y1 = l.y1;
+                prev.x0 = prev.x0.min(l.x0);
+                prev.x1 = prev.x1.max(l.x1);
+                for (d, o) in prev.drawn.iter_mut().zip(&l.drawn) {
+                    *d |= *o;
+                }
+            }
+            _ => merged.push(l),
+        }
+    }
+    let hlines = merged;
+
+    // Bands between consecutive lines; vertical lines inside each band cut it into cells.
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut vlines: Vec<[u32; 4]> = Vec::new();
+    for (band, pair) in hlines.windows(2).enumerate() {
+        let (top, bottom) = (&pair[0], &pair[1]);
+        let (ya, yb) = (top.y1, bottom.y0);
+        if yb <= ya + min_band {
+            continue;
+        }
+        let need = ((yb - ya) as f32 * params.min_vline_cover) as u32;
+        let xa = top.x0.min(bottom.x0).saturating_sub(2);
+        let xb = top.x1.max(bottom.x1).saturating_add(2).min(w);
+        let mut vx: Vec<(u32, u32)> = Vec::new();
+        let mut x = xa;
+        while x < xb {
+            let longest = runs((ya..yb).map(|y| at(x, y)), params.max_gap_px).into_iter().map(|(a, b)| b - a).max().unwrap_or(0);
+            if longest >= need {
+                match vx.last_mut() {
+                    Some(last) if last.1 + 1 >= x => last.1 = x + 1,
+                    _ => vx.push((x, x + 1)),
+                }
+            }
+            x += 1;
+        }
+        vlines.extend(vx.iter().map(|&(a, b)| [a, ya, b, yb]));
+        for pair in vx.windows(2) {
+            let (left, right) = (pair[0], pair[1]);
+            if right.0 <= left.1 + min_band {
+                continue;
+            }
+            let (cx0, cx1) = (left.1, right.0);
+            // A cell without a drawn top line continues the cell above it.
+            let mid_cover = top.coverage(cx0 + (cx1 - cx0) / 4, cx1 - (cx1 - cx0) / 4);
+            if mid_cover < 0.5 {
+                if let Some(above) = cells.iter_mut().rev().find(|c| c.band + c.bands == band && c.x0.abs_diff(cx0) <= min_band && c.x1.abs_diff(cx1) <= min_band) {
+                    above.y1 = yb;
+                    above.bands += 1;
+                    continue;
+                }
+            }
+            cells.push(Cell { x0: cx0, y0: ya, x1: cx1, y1: yb, band, bands: 1 });
+        }
+    }
+    Grid { hlines, vlines, cells }
+}
+
+/// The page with its ruling lines painted over in white (one pixel wider each side), so that
+/// OCR of a cell sees no line fragments.
+pub fn erase_lines(gray: &GrayImage, grid: &Grid) -> GrayImage {
+    let mut out = gray.clone();
+    let (w, h) = out.dimensions();
+    for l in &grid.hlines {
+        for y in l.y0.saturating_sub(1)..(l.y1 + 1).min(h) {
+            for x in 0..w {
+                if l.drawn[x as usize] || (x > 0 && l.drawn[x as usize - 1]) || l.drawn.get(x as usize + 1).copied().unwrap_or(false) {
+                    out.put_pixel(x, y, image::Luma([255]));
+                }
+            }
+        }
+    }
+    for &[x0, y0, x1, y1] in &grid.vlines {
+        for y in y0.saturating_sub(2)..(y1 + 2).min(h) {
+            for x in x0.saturating_sub(1)..(x1 + 1).min(w) {
+                out.put_pixel(x, y, image::Luma([255]));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Luma;
+    use imageproc::drawing::draw_filled_rect_mut;
+    use imageproc::rect::Rect;
+
+    /// A 3-row table at 100 dpi: row 0 has 3 cells, rows 1–2 share a merged right cell.
+    fn table() -> GrayImage {
+        let mut g = GrayImage::new(800, 600);
+        let line = |g: &mut GrayImage, x: i32, y: i32, w: u32, h: u32| draw_filled_rect_mut(g, Rect::at(x, y).of_size(w, h), Luma([255]));
+        line(&mut g, 100, 100, 600, 3);
+        line(&mut g, 100, 200, 600, 3);
+        line(&mut g, 100, 300, 400, 3); // stops before the merged right cell
+        line(&mut g, 100, 400, 600, 3);
+        for x in [100, 300, 500, 697] {
+            line(&mut g, x, 100, 3, 303);
+        }
+        g
+    }
+
+    #[test]
+    fn cells_and_merged_cells_are_found() {
+        let grid = detect(&table(), 100.0, &GridParams::default());
+        assert_eq!(grid.hlines.len(), 4);
+        let mut boxes: Vec<(u32, u32, usize, usize)> = grid.cells.iter().map(|c| (c.x0, c.y0, c.band, c.bands)).collect();
+        boxes.sort();
+        assert_eq!(boxes, [(103, 103, 0, 1), (103, 203, 1, 1), (103, 303, 2, 1), (303, 103, 0, 1), (303, 203, 1, 1), (303, 303, 2, 1), (503, 103, 0, 1), (503, 203, 1, 2)]);
+        let merged = grid.cells.iter().find(|c| c.bands == 2).unwrap();
+        assert_eq!((merged.y1, merged.x1), (400, 697));
+        let first = grid.cells.iter().find(|c| c.x0 == 103 && c.band == 0).unwrap();
+        assert_eq!(grid.right_of(first).unwrap().x0, 303);
+    }
+
+    #[test]
+    fn text_is_not_a_line() {
+        let mut g = GrayImage::new(400, 200);
+        for i in 0..20 {
+            draw_filled_rect_mut(&mut g, Rect::at(20 + i * 18, 50).of_size(12, 14), Luma([255]));
+        }
+        assert!(detect(&g, 100.0, &GridParams::default()).hlines.is_empty());
+    }
+}
