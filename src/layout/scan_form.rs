@@ -192,6 +192,8 @@ fn read_table(grid: &Grid, ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn
                 String::new()
             } else if field.kind == Kind::Multiline {
                 text.trim().to_string()
+            } else if field.kind == Kind::Text {
+                cjk_brackets(&trim_ocr_junk(&text))
             } else {
                 trim_ocr_junk(&text)
             };
@@ -204,17 +206,19 @@ fn read_table(grid: &Grid, ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn
 /// Strips what OCR reads from specks and line remnants at a value's ends: quotes, bars,
 /// underscores, dashes, stray punctuation. Inner characters are kept.
 pub fn trim_ocr_junk(text: &str) -> String {
-    // Chinese names of units use full-width brackets; OCR returns look-alikes.
-    let text: String = text
-        .chars()
+    const JUNK: &[char] = &['"', '\'', '“', '”', '‘', '’', '|', '_', '-', '—', '~', '`', '·', '.', ',', '，', '。', ':', '：', ';', '；', '!', '！', '、', '^', '*'];
+    text.trim_matches(|c: char| c.is_whitespace() || JUNK.contains(&c)).to_string()
+}
+
+/// Chinese unit names use full-width brackets; OCR returns look-alikes and half-width ones.
+pub fn cjk_brackets(text: &str) -> String {
+    text.chars()
         .map(|c| match c {
             '〈' | '《' | '(' | '【' | '［' => '（',
             '〉' | '》' | ')' | '】' | '］' => '）',
             c => c,
         })
-        .collect();
-    const JUNK: &[char] = &['"', '\'', '“', '”', '‘', '’', '|', '_', '-', '—', '~', '`', '·', '.', ',', '，', '。', ':', '：', ';', '；', '!', '！', '、', '^', '*'];
-    text.trim_matches(|c: char| c.is_whitespace() || JUNK.contains(&c)).to_string()
+        .collect()
 }
 
 /// Lines of text in a rectangle of the ink mask: runs of rows with ink, separated by a gap.
@@ -287,7 +291,8 @@ fn read_cover(ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, o
         });
         if let Some((id, rest)) = glued.or_else(|| labels.match_fuzzy(&t.text).map(|(id, r)| (id, r))) {
             out.labels_found += 1;
-            let rest = trim_ocr_junk(&rest);
+            let text_kind = spec.field(id).is_some_and(|f| f.kind == Kind::Text);
+            let rest = if text_kind { cjk_brackets(&trim_ocr_junk(&rest)) } else { trim_ocr_junk(&rest) };
             out.values.push((id.to_string(), RawValue { text: rest, confidence: t.confidence, page: None, bbox: Some(rect) }));
         }
     }
