@@ -1,6 +1,7 @@
 //! Options (clap derive) and dispatch. Each subcommand lives in its own function and returns
 //! an [`Exit`]; errors are printed once, here.
 
+mod eval;
 mod process;
 mod template;
 
@@ -60,8 +61,8 @@ enum Command {
     Process(process::Args),
     /// Generate sample forms with ground truth (not built yet).
     Samples(Pending),
-    /// Measure accuracy against ground truth (not built yet).
-    Eval(Pending),
+    /// Measure accuracy on a sample set against its truth.jsonl, by kind of input.
+    Eval(eval::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -102,7 +103,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Doctor => Ok(doctor(cli.spec.as_ref())),
         Command::Process(args) => process::run(&load_spec(cli.spec.as_ref())?, args),
         Command::Samples(_) => Ok(not_built("samples", "the sample generator arrives with issue #4")),
-        Command::Eval(_) => Ok(not_built("eval", "evaluation against ground truth arrives with issue #4")),
+        Command::Eval(args) => eval::run(&load_spec(cli.spec.as_ref())?, args),
     }
 }
 

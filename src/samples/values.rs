@@ -1,0 +1,1138 @@
+//! Realistic random candidates for the sample forms: names (Han, Mongolian, transliterated with
+//! `·`), units of Inner Mongolia and their 盟市 or industry union, dates in the spellings people
+//! type, ID numbers with valid check characters, phones, front-line positions, awards, résumés,
+//! deeds, the congress vote, the approval boxes — and the planted defects.
+//!
+//! Everything here produces *typed spellings*; the truth normalises them with the project's own
+//! normalisers (`truth.rs`), so the generator never states a normalised value on its own.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::fields::rules::id_check_char;
+use crate::spec::{Kind, Spec};
+use crate::template::Prefill;
+
+/// The notice's date: service is counted up to it.
+pub const NOTICE: (u32, u32, u32) = (2023, 4, 10);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sector {
+    Steel,
+    Machinery,
+    Hospital,
+    Sanitation,
+    Power,
+    Bus,
+    Coal,
+    Dairy,
+    Chemical,
+    Rail,
+    Highway,
+    School,
+}
+
+/// A 盟市 with its area code, some banners/counties with their ID region codes, and units.
+pub struct Region {
+    pub name: &'static str,
+    /// As people write it in 籍贯 (`包头`).
+    pub short: &'static str,
+    pub area_code: &'static str,
+    pub counties: &'static [(&'static str, &'static str)],
+    pub units: &'static [(&'static str, Sector)],
+}
+
+/// An industry union of the region (所在盟市、产业 can name one instead of a 盟市).
+pub struct Industry {
+    pub name: &'static str,
+    /// Index into [`REGIONS`] of the city where its units mostly sit.
+    pub home: usize,
+    pub units: &'static [(&'static str, Sector)],
+}
+
+use Sector::*;
+
+pub const REGIONS: &[Region] = &[
+    Region {
+        name: "呼和浩特市",
+        short: "呼和浩特",
+        area_code: "0471",
+        counties: &[("新城区", "150102"), ("回民区", "150103"), ("玉泉区", "150104"), ("赛罕区", "150105"), ("土默特左旗", "150121"), ("托克托县", "150122"), ("武川县", "150125")],
+        units: &[
+            ("呼和浩特市第一医院", Hospital),
+            ("呼和浩特市公共交通总公司", Bus),
+            ("内蒙古伊利实业集团股份有限公司", Dairy),
+            ("呼和浩特市赛罕区环境卫生服务中心", Sanitation),
+            ("中国铁路呼和浩特局集团有限公司呼和浩特车辆段", Rail),
+            ("呼和浩特市第二中学", School),
+        ],
+    },
+    Region {
+        name: "包头市",
+        short: "包头",
+        area_code: "0472",
+        counties: &[("东河区", "150202"), ("昆都仑区", "150203"), ("青山区", "150204"), ("石拐区", "150205"), ("九原区", "150207"), ("土默特右旗", "150221"), ("固阳县", "150222")],
+        units: &[
+            ("包头钢铁（集团）有限责任公司", Steel),
+            ("内蒙古第一机械集团有限公司", Machinery),
+            ("包头市中心医院", Hospital),
+            ("内蒙古北方重型汽车股份有限公司", Machinery),
+            ("包头市公共交通有限责任公司", Bus),
+            ("包头市昆都仑区环境卫生管理处", Sanitation),
+        ],
+    },
+    Region {
+        name: "呼伦贝尔市",
+        short: "呼伦贝尔",
+        area_code: "0470",
+        counties: &[("海拉尔区", "150702"), ("扎赉诺尔区", "150703"), ("阿荣旗", "150721"), ("满洲里市", "150781"), ("牙克石市", "150782"), ("扎兰屯市", "150783")],
+        units: &[
+            ("呼伦贝尔市人民医院", Hospital),
+            ("国能宝日希勒能源有限公司", Coal),
+            ("呼伦贝尔市海拉尔区环卫中心", Sanitation),
+            ("满洲里市公共交通有限公司", Bus),
+        ],
+    },
+    Region {
+        name: "兴安盟",
+        short: "兴安盟",
+        area_code: "0482",
+        counties: &[("乌兰浩特市", "152201"), ("阿尔山市", "152202"), ("科尔沁右翼前旗", "152221"), ("扎赉特旗", "152223")],
+        units: &[
+            ("兴安盟人民医院", Hospital),
+            ("乌兰浩特钢铁有限责任公司", Steel),
+            ("国网兴安供电公司", Power),
+            ("乌兰浩特市环境卫生服务中心", Sanitation),
+        ],
+    },
+    Region {
+        name: "通辽市",
+        short: "通辽",
+        area_code: "0475",
+        counties: &[("科尔沁区", "150502"), ("科尔沁左翼中旗", "150521"), ("开鲁县", "150523"), ("奈曼旗", "150525"), ("霍林郭勒市", "150581")],
+        units: &[
+            ("通辽供电公司", Power),
+            ("内蒙古霍林河露天煤业股份有限公司", Coal),
+            ("通辽市医院", Hospital),
+            ("通辽市科尔沁区环卫中心", Sanitation),
+        ],
+    },
+    Region {
+        name: "赤峰市",
+        short: "赤峰",
+        area_code: "0476",
+        counties: &[("红山区", "150402"), ("元宝山区", "150403"), ("松山区", "150404"), ("巴林左旗", "150422"), ("喀喇沁旗", "150428"), ("宁城县", "150429"), ("敖汉旗", "150430")],
+        units: &[
+            ("赤峰市公交集团", Bus),
+            ("赤峰学院附属医院", Hospital),
+            ("赤峰云铜有色金属有限公司", Chemical),
+            ("赤峰市红山区环卫中心", Sanitation),
+            ("赤峰市第二中学", School),
+        ],
+    },
+    Region {
+        name: "锡林郭勒盟",
+        short: "锡林郭勒",
+        area_code: "0479",
+        counties: &[("二连浩特市", "152501"), ("锡林浩特市", "152502"), ("阿巴嘎旗", "152522"), ("东乌珠穆沁旗", "152525"), ("正蓝旗", "152530")],
+        units: &[
+            ("锡林郭勒盟中心医院", Hospital),
+            ("锡林浩特市环境卫生服务中心", Sanitation),
+            ("锡林浩特市公共交通有限责任公司", Bus),
+            ("内蒙古锡林郭勒白音华煤电有限责任公司", Coal),
+        ],
+    },
+    Region {
+        name: "乌兰察布市",
+        short: "乌兰察布",
+        area_code: "0474",
+        counties: &[("集宁区", "150902"), ("卓资县", "150921"), ("凉城县", "150925"), ("丰镇市", "150981")],
+        units: &[
+            ("乌兰察布市中心医院", Hospital),
+            ("乌兰察布市集宁区环卫中心", Sanitation),
+            ("乌兰察布市公交公司", Bus),
+            ("国网内蒙古东部电力有限公司乌兰察布供电分公司", Power),
+        ],
+    },
+    Region {
+        name: "鄂尔多斯市",
+        short: "鄂尔多斯",
+        area_code: "0477",
+        counties: &[("东胜区", "150602"), ("康巴什区", "150603"), ("达拉特旗", "150621"), ("准格尔旗", "150622"), ("鄂托克旗", "150624"), ("伊金霍洛旗", "150627")],
+        units: &[
+            ("鄂尔多斯市东胜区环卫中心", Sanitation),
+            ("国能神东煤炭集团有限责任公司", Coal),
+            ("鄂尔多斯市中心医院", Hospital),
+            ("内蒙古伊泰集团有限公司", Coal),
+            ("鄂尔多斯市公交集团有限公司", Bus),
+        ],
+    },
+    Region {
+        name: "巴彦淖尔市",
+        short: "巴彦淖尔",
+        area_code: "0478",
+        counties: &[("临河区", "150802"), ("五原县", "150821"), ("磴口县", "150822"), ("乌拉特前旗", "150823"), ("杭锦后旗", "150826")],
+        units: &[
+            ("巴彦淖尔市医院", Hospital),
+            ("内蒙古河套酒业集团股份有限公司", Dairy),
+            ("巴彦淖尔市临河区环卫中心", Sanitation),
+            ("巴彦淖尔市公共交通有限责任公司", Bus),
+        ],
+    },
+    Region {
+        name: "乌海市",
+        short: "乌海",
+        area_code: "0473",
+        counties: &[("海勃湾区", "150302"), ("海南区", "150303"), ("乌达区", "150304")],
+        units: &[
+            ("乌海市人民医院", Hospital),
+            ("内蒙古君正能源化工集团股份有限公司", Chemical),
+            ("乌海市公共交通有限责任公司", Bus),
+            ("乌海市海勃湾区环境卫生服务中心", Sanitation),
+        ],
+    },
+    Region {
+        name: "阿拉善盟",
+        short: "阿拉善",
+        area_code: "0483",
+        counties: &[("阿拉善左旗", "152921"), ("阿拉善右旗", "152922"), ("额济纳旗", "152923")],
+        units: &[
+            ("阿拉善盟中心医院", Hospital),
+            ("阿拉善左旗环境卫生服务中心", Sanitation),
+            ("内蒙古庆华集团有限公司", Chemical),
+        ],
+    },
+];
+
+pub const INDUSTRIES: &[Industry] = &[
+    Industry {
+        name: "自治区能源化工产业工会",
+        home: 0,
+        units: &[("内蒙古电力（集团）有限责任公司", Power), ("内蒙古能源集团有限公司", Power), ("内蒙古电力（集团）有限责任公司包头供电分公司", Power)],
+    },
+    Industry {
+        name: "自治区交通运输产业工会",
+        home: 0,
+        units: &[("内蒙古高速公路集团有限责任公司", Highway), ("内蒙古交通投资（集团）有限责任公司", Highway)],
+    },
+    Industry {
+        name: "自治区教科文卫体产业工会",
+        home: 0,
+        units: &[("内蒙古自治区人民医院", Hospital), ("内蒙古医科大学附属医院", Hospital), ("内蒙古自治区实验中学", School)],
+    },
+    Industry {
+        name: "自治区农牧林业产业工会",
+        home: 2,
+        units: &[("中国内蒙古森工集团有限公司", Sanitation), ("内蒙古农牧业科学院", Dairy)],
+    },
+];
+
+const OTHER_PROVINCES: &[(&str, &str)] = &[
+    ("山西忻州", "140902"), ("山西大同", "140213"), ("河北张家口", "130702"), ("山东菏泽", "371702"),
+    ("陕西榆林", "610802"), ("辽宁朝阳", "211302"), ("吉林白城", "220802"), ("黑龙江齐齐哈尔", "230202"),
+    ("河南周口", "411602"), ("甘肃武威", "620602"), ("宁夏石嘴山", "640202"),
+];
+
+const HAN_SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭",
+    "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "程", "曹", "袁", "邓", "许", "沈", "彭",
+    "吕", "苏", "卢", "蒋", "蔡", "贾", "丁", "魏", "薛", "叶", "闫", "潘", "杜", "戴", "夏", "田", "任", "姜",
+    "范", "方", "石", "姚", "邹", "金", "陆", "郝", "孔", "白", "崔", "康", "毛", "秦", "史", "侯", "孟", "段",
+    "雷", "尹", "常", "武", "乔", "贺", "温", "樊", "云", "牛", "霍", "岳", "齐", "边",
+];
+const HAN_MALE: &[&str] = &[
+    "伟", "强", "磊", "军", "勇", "杰", "涛", "斌", "超", "明", "刚", "平", "辉", "鹏", "华", "飞", "鑫", "波",
+    "峰", "亮", "健", "浩", "宇", "东", "龙", "凯", "锋", "旭", "帅", "海", "建国", "建军", "志强", "海军",
+    "永胜", "文斌", "晓东", "志刚", "国强", "俊杰", "宏伟", "立新", "振华", "海涛", "建华", "利军", "春雷",
+    "占军", "永强", "宝山", "玉林", "长青", "福生", "瑞峰", "子豪", "浩然", "宇航", "博文", "二虎", "满仓",
+];
+const HAN_FEMALE: &[&str] = &[
+    "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "玲", "婷", "雪", "琳", "慧", "红", "燕", "梅", "莉", "晶",
+    "颖", "佳", "欣", "萍", "蕾", "洁", "倩", "秀英", "桂英", "丽娟", "晓燕", "春梅", "海燕", "玉兰", "淑芬",
+    "秀兰", "美玲", "雅琴", "静怡", "欣怡", "思雨", "婉婷", "晓丽", "雪梅", "文静", "丽华", "春燕", "润梅",
+];
+const MONGOL_MALE: &[&str] = &[
+    "巴特尔", "苏和", "巴图", "朝鲁", "额尔敦", "那顺", "宝音", "孟和", "毕力格", "阿拉坦", "吉日嘎拉", "特木尔",
+    "斯琴巴特尔", "额尔德尼", "乌力吉", "敖日格勒", "朝格图", "呼和", "宝力道", "图门", "格日勒图", "满都拉",
+    "巴雅尔", "布和", "阿木古楞", "哈斯巴根", "巴根", "额尔德木图", "那日苏", "苏德",
+];
+const MONGOL_FEMALE: &[&str] = &[
+    "乌日娜", "其其格", "萨仁高娃", "娜仁花", "托娅", "高娃", "斯琴", "格日乐", "乌云", "塔娜", "图雅", "阿茹娜",
+    "苏日娜", "琪琪格", "萨日娜", "乌兰", "其木格", "娜日苏", "敖敦", "斯琴高娃", "萨茹拉", "乌仁图雅",
+];
+/// First parts of transliterated two-part names (阿拉坦·巴根).
+const MONGOL_FIRST: &[&str] = &["阿拉坦", "额尔敦", "宝音", "孟和", "那仁", "乌兰", "巴雅尔", "哈斯", "朝格", "布仁", "特古斯", "吉雅"];
+
+/// Other ethnic groups of the region and the surnames common among them.
+const MINORITIES: &[(&str, &[&str])] = &[
+    ("回族", &["马", "白", "杨", "丁", "海"]),
+    ("满族", &["关", "那", "佟", "赵", "富", "金"]),
+    ("达斡尔族", &["敖", "郭", "孟", "何", "沃", "鄂"]),
+    ("鄂温克族", &["杜", "涂", "何", "卡"]),
+    ("鄂伦春族", &["莫", "关", "孟"]),
+    ("朝鲜族", &["金", "朴", "李", "崔"]),
+];
+
+/// What one generated form carries: the spellings to type, the ink to put on the approval boxes,
+/// and the defects planted.
+#[derive(Debug, Clone)]
+pub struct Values {
+    /// The text typed into each value field (vote blanks included), in spec order; None = blank.
+    pub raw: IndexMap<String, Option<String>>,
+    /// What `template::build_docx` is given (dates of kind `date` as `YYYY-MM-DD`).
+    pub prefill: Prefill,
+    pub unit: String,
+    /// The 盟市 or industry union (cover_region).
+    pub region: String,
+    /// One plan per approval box, in spec order.
+    pub approvals: IndexMap<String, BoxPlan>,
+    pub planted: Vec<Planted>,
+}
+
+/// The ink planned for one approval box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoxPlan {
+    /// The signer's name, when signed.
+    pub signer: Option<String>,
+    /// The organisation whose seal is stamped, when stamped.
+    pub seal: Option<String>,
+    pub date: Option<(u32, u32, u32)>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Planted {
+    pub code: String,
+    /// The field or approval box concerned.
+    pub field: String,
+}
+
+/// What the generator knows about the candidate while it writes the form.
+struct Person {
+    male: bool,
+    ethnicity: &'static str,
+    name: String,
+    birth: (u32, u32, u32),
+    work_start: (u32, u32),
+    education: &'static str,
+    sector: Sector,
+    position: String,
+}
+
+fn pick<'a, T: ?Sized>(rng: &mut ChaCha8Rng, items: &'a [&'a T]) -> &'a T {
+    items.choose(rng).copied().expect("non-empty list")
+}
+
+fn chance(rng: &mut ChaCha8Rng, p: f64) -> bool {
+    rng.random_bool(p.clamp(0.0, 1.0))
+}
+
+/// Picks from `(weight, item)` pairs.
+fn weighted<T: Copy>(rng: &mut ChaCha8Rng, items: &[(u32, T)]) -> T {
+    let total: u32 = items.iter().map(|(w, _)| w).sum();
+    let mut r = rng.random_range(0..total);
+    for (w, item) in items {
+        if r < *w {
+            return *item;
+        }
+        r -= w;
+    }
+    items[items.len() - 1].1
+}
+
+pub fn days_in_month(y: u32, m: u32) -> u32 {
+    crate::fields::normalize::days_in_month(y, m)
+}
+
+// ---------------------------------------------------------------- names
+
+pub fn han_name(rng: &mut ChaCha8Rng, male: bool, surnames: &[&str]) -> String {
+    let given = if male { pick(rng, HAN_MALE) } else { pick(rng, HAN_FEMALE) };
+    format!("{}{}", pick(rng, surnames), given)
+}
+
+/// A person's name as the normaliser will give it back (dot = U+00B7).
+pub fn person_name(rng: &mut ChaCha8Rng, male: bool, ethnicity: &str) -> String {
+    if ethnicity == "蒙古族" && chance(rng, 0.7) {
+        let own = if male { pick(rng, MONGOL_MALE) } else { pick(rng, MONGOL_FEMALE) };
+        return match rng.random_range(0..10) {
+            0..=2 => {
+                let first = *MONGOL_FIRST.iter().filter(|f| **f != own).collect::<Vec<_>>().choose(rng).expect("names");
+                format!("{first}·{own}")
+            }
+            3 => format!("{}{own}", pick(rng, &["包", "白", "鲍", "韩"])),
+            _ => own.to_string(),
+        };
+    }
+    if let Some((_, surnames)) = MINORITIES.iter().find(|(e, _)| *e == ethnicity) {
+        return han_name(rng, male, surnames);
+    }
+    han_name(rng, male, HAN_SURNAMES)
+}
+
+/// How a name is typed: transliteration dots in their many forms, short names letter-spaced.
+fn spell_name(rng: &mut ChaCha8Rng, name: &str) -> String {
+    if name.contains('·') {
+        let dot = *["·", "·", "·", " · ", "・", "•", ".", "．"].choose(rng).expect("dots");
+        return name.replace('·', dot);
+    }
+    if name.chars().count() == 2 && chance(rng, 0.25) {
+        let c: Vec<char> = name.chars().collect();
+        let gap = if chance(rng, 0.5) { "  " } else { "\u{3000}" };
+        return format!("{}{gap}{}", c[0], c[1]);
+    }
+    name.to_string()
+}
+
+// ---------------------------------------------------------------- dates
+
+/// A year and month in one of the spellings the form sees.
+pub fn spell_month(rng: &mut ChaCha8Rng, y: u32, m: u32) -> String {
+    match rng.random_range(0..12) {
+        0..=2 => format!("{y}.{m:02}"),
+        3..=4 => format!("{y}.{m}"),
+        5..=7 => format!("{y}年{m}月"),
+        8 => format!("{y}-{m:02}"),
+        9 => format!("{y}/{m}"),
+        10 => format!("{y}年{m:02}月"),
+        _ => format!("{y}.{m:02}"),
+    }
+}
+
+/// A date as written in a résumé line.
+fn spell_resume_month(style: u32, y: u32, m: u32) -> String {
+    match style {
+        0 => format!("{y}.{m:02}"),
+        1 => format!("{y}年{m}月"),
+        _ => format!("{y}.{m}"),
+    }
+}
+
+fn add_days(mut d: (u32, u32, u32), n: u32) -> (u32, u32, u32) {
+    for _ in 0..n {
+        d.2 += 1;
+        if d.2 > days_in_month(d.0, d.1) {
+            d.2 = 1;
+            d.1 += 1;
+            if d.1 > 12 {
+                d.1 = 1;
+                d.0 += 1;
+            }
+        }
+    }
+    d
+}
+
+fn iso(d: (u32, u32, u32)) -> String {
+    format!("{:04}-{:02}-{:02}", d.0, d.1, d.2)
+}
+
+// ---------------------------------------------------------------- ID numbers, phones
+
+/// A valid 18-character ID: region, birth date, sequence whose last digit is odd for men,
+/// and the GB 11643-1999 check character.
+pub fn id_number(rng: &mut ChaCha8Rng, region_code: &str, birth: (u32, u32, u32), male: bool) -> String {
+    let seq_hi = rng.random_range(0..100u32);
+    let parity = rng.random_range(0..5u32) * 2 + u32::from(male);
+    let first17 = format!("{region_code}{:04}{:02}{:02}{seq_hi:02}{parity}", birth.0, birth.1, birth.2);
+    let check = id_check_char(&first17).expect("17 digits");
+    format!("{first17}{check}")
+}
+
+/// The same number with a wrong check character.
+pub fn break_check_char(rng: &mut ChaCha8Rng, id: &str) -> String {
+    let good = id.chars().last().unwrap_or('0');
+    let wrong: Vec<char> = "0123456789X".chars().filter(|c| *c != good).collect();
+    format!("{}{}", &id[..17], wrong.choose(rng).expect("chars"))
+}
+
+/// How an ID is typed: mostly plain, sometimes grouped with spaces or with a lower-case x.
+fn spell_id(rng: &mut ChaCha8Rng, id: &str) -> String {
+    match rng.random_range(0..10) {
+        0 => format!("{} {} {}", &id[..6], &id[6..14], &id[14..]),
+        1 if id.ends_with('X') => id.replace('X', "x"),
+        _ => id.to_string(),
+    }
+}
+
+fn mobile(rng: &mut ChaCha8Rng) -> String {
+    let prefix = pick(rng, &["130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155", "156", "158", "159", "177", "180", "181", "183", "186", "187", "188", "189", "199"]);
+    format!("{prefix}{:08}", rng.random_range(0..100_000_000u32))
+}
+
+fn spell_phone(rng: &mut ChaCha8Rng, area: &str) -> String {
+    let landline = format!("{}{:06}", rng.random_range(2..9u32), rng.random_range(0..1_000_000u32));
+    match rng.random_range(0..20) {
+        0..=9 => mobile(rng),
+        10..=11 => {
+            let m = mobile(rng);
+            format!("{} {} {}", &m[..3], &m[3..7], &m[7..])
+        }
+        12..=14 => format!("{area}-{landline}"),
+        15 => format!("{area} {landline}"),
+        16 => format!("（{area}）{landline}"),
+        17 => format!("{area}－{landline}"),
+        _ => format!("{}；{area}-{landline}", mobile(rng)),
+    }
+}
+
+// ---------------------------------------------------------------- work
+
+fn positions(sector: Sector) -> &'static [&'static str] {
+    match sector {
+        Steel => &["炼钢工", "轧钢工", "高炉炉前工", "天车工", "设备点检员", "转炉炼钢班班长", "维修电工"],
+        Machinery => &["数控车工", "钳工", "焊工", "装配钳工", "铣工", "车间主任"],
+        Hospital => &["护士", "急诊科护士", "护士长", "住院医师", "医生", "手术室护士"],
+        Sanitation => &["环卫工", "保洁员", "清扫班班长", "垃圾清运车司机", "环卫工人"],
+        Power => &["变电运维工", "输电线路工", "配电线路工", "电力调度员", "继电保护工"],
+        Bus => &["公交司机", "公交车驾驶员", "线路调度员", "机修工", "安全员"],
+        Coal => &["采煤机司机", "综采维修电工", "掘进机司机", "井下安检工", "矿井通风工"],
+        Dairy => &["乳品检验员", "生产线操作工", "质检员", "设备维修工"],
+        Chemical => &["化工操作工", "仪表维修工", "电解工", "化验员", "外操班长"],
+        Rail => &["列车乘务员", "机车司机", "车辆检修工", "线路工"],
+        Highway => &["收费员", "养护工", "路政员", "监控员"],
+        School => &["教师", "班主任", "教研组长"],
+    }
+}
+
+fn titles(sector: Sector) -> &'static [&'static str] {
+    match sector {
+        Hospital => &["主管护师", "护师", "副主任护师", "主治医师", "副主任医师", "护士"],
+        School => &["一级教师", "高级教师", "二级教师"],
+        Sanitation | Bus | Highway => &["无", "无", "助理工程师"],
+        _ => &["工程师", "助理工程师", "高级工程师", "无", "技术员"],
+    }
+}
+
+fn skills(sector: Sector) -> &'static [&'static str] {
+    match sector {
+        Hospital | School => &["无", "—"],
+        Sanitation | Highway => &["初级工", "中级工", "无"],
+        _ => &["高级技师", "技师", "高级工", "中级工", "首席技师"],
+    }
+}
+
+fn majors(sector: Sector) -> &'static [&'static str] {
+    match sector {
+        Steel => &["冶金工程", "钢铁冶金", "材料成型"],
+        Machinery => &["机械制造", "数控技术", "焊接技术"],
+        Hospital => &["护理学", "临床医学", "护理"],
+        Power => &["电气工程及其自动化", "供用电技术", "发电厂及电力系统"],
+        Coal => &["采矿工程", "矿山机电", "煤矿开采技术"],
+        Dairy => &["食品科学与工程", "畜牧兽医", "生物工程"],
+        Chemical => &["化学工程与工艺", "应用化工技术", "工业分析"],
+        Rail => &["铁道车辆", "铁道交通运营管理", "铁道工程"],
+        Highway => &["道路桥梁工程", "交通运营管理", "会计"],
+        School => &["汉语言文学", "数学与应用数学", "英语"],
+        Bus | Sanitation => &["汽车运用技术", "机电一体化", "市场营销"],
+    }
+}
+
+const COLLEGES: &[&str] = &[
+    "内蒙古科技大学", "内蒙古工业大学", "内蒙古大学", "内蒙古农业大学", "内蒙古师范大学", "内蒙古民族大学", "赤峰学院",
+    "包头职业技术学院", "内蒙古机电职业技术学院", "呼和浩特职业学院", "内蒙古电子信息职业技术学院", "内蒙古建筑职业技术学院",
+];
+const MED_COLLEGES: &[&str] = &["内蒙古医科大学", "包头医学院", "内蒙古民族大学医学院", "赤峰学院医学院"];
+
+/// Education, the age it ends at, and the years of study before.
+const EDUCATION: &[(&str, u32, u32)] = &[
+    ("初中", 16, 0),
+    ("技校", 17, 3),
+    ("中专", 18, 3),
+    ("高中", 18, 0),
+    ("大专", 21, 3),
+    ("大学本科", 22, 4),
+    ("硕士研究生", 25, 3),
+];
+
+fn spell_education(rng: &mut ChaCha8Rng, e: &str) -> String {
+    match e {
+        "大专" => pick(rng, &["大专", "大专", "专科", "大学专科"]).to_string(),
+        "大学本科" => pick(rng, &["大学本科", "本科", "大学"]).to_string(),
+        "硕士研究生" => pick(rng, &["硕士研究生", "研究生", "硕士"]).to_string(),
+        other => other.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------- texts
+
+fn awards(rng: &mut ChaCha8Rng, p: &Person, unit: &str, city: &str) -> Vec<String> {
+    let n = weighted(rng, &[(2, 0usize), (4, 1), (4, 2), (2, 3)]);
+    let first = (p.work_start.0 + 2).min(2022);
+    let mut years: Vec<u32> = (0..n).map(|_| rng.random_range(first..=2022)).collect();
+    years.sort();
+    years
+        .into_iter()
+        .map(|y| {
+            let m = rng.random_range(1..=12);
+            let honour = match p.sector {
+                Hospital => pick(rng, &["优秀护士", "优秀医师", "先进工作者"]),
+                Sanitation => pick(rng, &["最美环卫工", "先进工作者", "优秀环卫工人"]),
+                Bus => pick(rng, &["安全行车标兵", "文明驾驶员", "先进工作者"]),
+                School => pick(rng, &["优秀教师", "优秀班主任"]),
+                _ => pick(rng, &["技术能手", "岗位能手", "先进工作者", "技术标兵"]),
+            };
+            match rng.random_range(0..7) {
+                0 => format!("{y}年{m}月，被{city}总工会授予“{city}五一劳动奖章”"),
+                1 => format!("{y}年{m}月，被{unit}评为“{honour}”"),
+                2 => format!("{y}年{m}月，被{city}人民政府授予“{city}劳动模范”称号"),
+                3 => format!("{y}年，荣获{city}“{honour}”称号"),
+                4 => format!("{y}年{m}月，所在班组被内蒙古自治区总工会授予“自治区工人先锋号”"),
+                5 => format!("{y}年{m}月，在{city}职工职业技能大赛中获得{}", pick(rng, &["一等奖", "二等奖", "三等奖", "第一名"])),
+                _ => format!("{y}年{m}月，被{unit}评为“优秀共产党员”"),
+            }
+        })
+        .collect()
+}
+
+fn resume(rng: &mut ChaCha8Rng, p: &Person, unit: &str, study: u32) -> Vec<String> {
+    let style = rng.random_range(0..3);
+    let dash = *["—", "—", "-", "至", "～"].choose(rng).expect("dashes");
+    let sep = if chance(rng, 0.6) { " " } else { "，" };
+    let mut lines = Vec::new();
+    let (ws_y, ws_m) = p.work_start;
+    if study > 0 {
+        let school = if p.sector == Hospital { pick(rng, MED_COLLEGES) } else { pick(rng, COLLEGES) };
+        let major = pick(rng, majors(p.sector));
+        let (from, to) = (spell_resume_month(style, ws_y - study, 9), spell_resume_month(style, ws_y, 7.min(ws_m)));
+        let what = match p.education {
+            "技校" | "中专" => format!("{}{major}专业学习", school.replace("大学", "职业学校").replace("学院", "学校")),
+            _ => format!("{school}{major}专业学习"),
+        };
+        lines.push(format!("{from}{dash}{to}{sep}{what}"));
+    }
+    let jobs = rng.random_range(1..=3u32).min(1 + (2023 - ws_y) / 6);
+    let mut start = (ws_y, ws_m);
+    let short_unit = unit.trim_end_matches("有限责任公司").trim_end_matches("有限公司").trim_end_matches("股份有限公司");
+    for j in 0..jobs {
+        let last = j + 1 == jobs;
+        let from = spell_resume_month(style, start.0, start.1);
+        let role = if last {
+            p.position.clone()
+        } else {
+            let roles = positions(p.sector);
+            format!("{}{}", pick(rng, &["", "学徒", "见习"]), pick(rng, roles))
+        };
+        let dept = pick(rng, &["", "生产一线", "一车间", "二车间", "运行部", "服务部"]);
+        if last {
+            lines.push(format!("{from}{}{sep}{short_unit}{dept}{role}", if chance(rng, 0.5) { "至今" } else { "—至今" }));
+        } else {
+            let span = rng.random_range(2..=((2022 - start.0) / (jobs - j)).max(2));
+            let end = (start.0 + span, rng.random_range(1..=12));
+            lines.push(format!("{from}{dash}{}{sep}{short_unit}{dept}{role}", spell_resume_month(style, end.0, end.1)));
+            start = end;
+        }
+    }
+    lines.truncate(5);
+    lines
+}
+
+fn social_relations(rng: &mut ChaCha8Rng, p: &Person) -> Vec<String> {
+    let n = weighted(rng, &[(1, 0usize), (3, 1), (4, 2), (3, 3), (1, 4)]);
+    let colon = chance(rng, 0.3);
+    let fmt = |rel: &str, name: &str, what: &str| if colon { format!("{rel}：{name}，{what}") } else { format!("{rel} {name} {what}") };
+    let family = if p.ethnicity == "蒙古族" { "蒙古族" } else { "汉族" };
+    let spouse_male = !p.male;
+    let jobs = ["包头市第九中学教师", "个体经营", "呼和浩特市第一医院护士", "中国银行职员", "内蒙古电力公司职工", "退休", "务农", "社区工作人员"];
+    let mut out = Vec::new();
+    let candidates: Vec<(&str, bool, &str)> = vec![
+        (if spouse_male { "丈夫" } else { "妻子" }, spouse_male, "spouse"),
+        ("儿子", true, "child"),
+        ("女儿", false, "child"),
+        ("父亲", true, "parent"),
+        ("母亲", false, "parent"),
+    ];
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order[1..].shuffle(rng);
+    for &i in order.iter().take(n) {
+        let (rel, male, kind) = candidates[i];
+        let name = person_name(rng, male, family);
+        let what = match kind {
+            "child" => pick(rng, &["学生", "在读大学生", "小学生"]).to_string(),
+            "parent" => pick(rng, &["退休", "务农", "已故", "退休职工"]).to_string(),
+            _ => pick(rng, &jobs).to_string(),
+        };
+        out.push(fmt(rel, &name, &what));
+    }
+    out
+}
+
+fn deeds(rng: &mut ChaCha8Rng, p: &Person) -> String {
+    let years = 2023 - p.work_start.0;
+    let n = rng.random_range(2..60u32);
+    let big = rng.random_range(3..500u32);
+    let specific: Vec<String> = match p.sector {
+        Steel => vec![
+            format!("扎根炼钢一线{years}年，主持技术攻关{n}项，创效{big}余万元。"),
+            format!("总结提炼的“{}操作法”在全厂推广应用。", pick(rng, &["快速换辊", "精准测温", "一键出钢"])),
+        ],
+        Machinery => vec![
+            format!("从事{}工作{years}年，加工零件合格率始终保持在99.8%以上。", p.position),
+            format!("完成技术革新{n}项，获得国家实用新型专利{}项。", rng.random_range(1..6u32)),
+        ],
+        Hospital => vec![
+            format!("{years}年坚守临床一线，参与抢救危重患者{big}0余人次。"),
+            format!("疫情期间主动请缨支援一线，连续工作{n}天。"),
+            "牵头开展护理质量改进项目，患者满意度保持在98%以上。".to_string(),
+        ],
+        Sanitation => vec![
+            format!("从事环卫工作{years}年，负责的路段保洁质量连续多年名列前茅。"),
+            format!("每天凌晨四点上岗，累计清扫道路{big}万平方米。"),
+            "多次拾金不昧，将捡到的财物归还失主。".to_string(),
+        ],
+        Power => vec![
+            format!("长期奋战在输变电运维一线，累计巡视线路{big}0余公里。"),
+            format!("消除设备缺陷{n}项，保障了迎峰度冬期间电网安全稳定运行。"),
+        ],
+        Bus => vec![
+            format!("安全行车{n}0万公里无事故，被乘客称为“暖心司机”。"),
+            format!("坚持为老年乘客提供爱心服务{years}年。"),
+        ],
+        Coal => vec![
+            format!("扎根井下采煤一线{years}年，所在班组月产原煤突破{n}万吨。"),
+            format!("提出合理化建议{n}条，其中多条被矿上采纳。"),
+        ],
+        Dairy | Chemical => vec![
+            format!("在{}岗位上工作{years}年，带领班组实现安全生产{big}0天。", p.position),
+            format!("完成工艺改进{n}项，年节约成本{big}万元。"),
+        ],
+        Rail | Highway => vec![
+            format!("坚守岗位{years}年，累计服务旅客和司乘人员{big}万人次。"),
+            format!("参与抢险保通{n}次，保障了道路畅通。"),
+        ],
+        School => vec![
+            format!("从教{years}年，所带班级多次被评为优秀班集体。"),
+            format!("帮扶困难学生{n}名，家访足迹遍及全旗。"),
+        ],
+    };
+    let generic = [
+        "爱岗敬业，团结同事，多次被评为先进工作者。".to_string(),
+        format!("积极参与“师带徒”活动，培养技术骨干{}名。", rng.random_range(3..30u32)),
+        "以实际行动诠释了新时代劳动者的责任与担当。".to_string(),
+    ];
+    let count = rng.random_range(1..=3usize);
+    let mut pool: Vec<String> = specific;
+    pool.shuffle(rng);
+    let mut chosen: Vec<String> = pool.into_iter().take(count).collect();
+    if chosen.len() < count {
+        chosen.push(generic.choose(rng).expect("generic").clone());
+    }
+    chosen.concat()
+}
+
+// ---------------------------------------------------------------- defects
+
+/// The defects a form can carry, with the fields they touch.
+const DEFECTS: &[&str] = &[
+    "missing_field",
+    "invalid_id_number",
+    "id_birth_mismatch",
+    "votes_not_passed",
+    "votes_inconsistent",
+    "ineligible_position",
+    "insufficient_service",
+    "already_awarded",
+    "missing_signature",
+    "missing_seal",
+    "missing_date",
+];
+
+/// Chooses 1–3 compatible defects (no two on the same value; no missing seal on a grey copy,
+/// where a seal cannot be told apart).
+fn choose_defects(rng: &mut ChaCha8Rng, gray: bool) -> Vec<&'static str> {
+    let n = weighted(rng, &[(6, 1usize), (3, 2), (1, 3)]);
+    let mut pool: Vec<&'static str> = DEFECTS.iter().copied().filter(|d| !(gray && *d == "missing_seal")).collect();
+    pool.shuffle(rng);
+    let mut out: Vec<&'static str> = Vec::new();
+    let clash = |a: &str, b: &str| {
+        let group = |d: &str| match d {
+            "invalid_id_number" | "id_birth_mismatch" => 1,
+            "votes_not_passed" | "votes_inconsistent" => 2,
+            _ => 0,
+        };
+        group(a) != 0 && group(a) == group(b)
+    };
+    for d in pool {
+        if out.len() == n {
+            break;
+        }
+        if !out.iter().any(|o| clash(o, d)) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- the form
+
+/// Approval organisations, in the order of the boxes of the built-in spec.
+fn seal_org(box_id: &str, unit: &str, county: &str, region: &str, industry: Option<&str>) -> String {
+    match (box_id, industry) {
+        ("unit_congress", _) => unit.to_string(),
+        ("unit_union", _) => format!("{unit}工会委员会"),
+        ("county_union", _) => format!("{county}总工会"),
+        ("county_propaganda", _) => format!("中共{county}委宣传部"),
+        ("city_union", Some(ind)) => format!("内蒙古{ind}"),
+        ("city_union", None) => format!("{region}总工会"),
+        ("city_propaganda", Some(ind)) => format!("中共内蒙古{}委员会", ind.trim_end_matches("工会")),
+        ("city_propaganda", None) => format!("中共{region}委宣传部"),
+        _ => unit.to_string(),
+    }
+}
+
+/// Generates one candidate's form. `gray` forms get no missing-seal defect (a grey copy cannot
+/// show one); `defective` forms get 1–3 planted defects.
+pub fn generate(spec: &Spec, rng: &mut ChaCha8Rng, gray: bool, defective: bool) -> Values {
+    // Where: a 盟市 (mostly) or an industry union.
+    let (region, industry, unit, sector) = if chance(rng, 0.82) {
+        let r = &REGIONS[rng.random_range(0..REGIONS.len())];
+        let (u, s) = *r.units.choose(rng).expect("units");
+        (r, None, u, s)
+    } else {
+        let ind = &INDUSTRIES[rng.random_range(0..INDUSTRIES.len())];
+        let (u, s) = *ind.units.choose(rng).expect("units");
+        (&REGIONS[ind.home], Some(ind.name), u, s)
+    };
+    let (county, county_code) = *region.counties.choose(rng).expect("counties");
+    let county_full = if county.ends_with('市') { county.to_string() } else { format!("{}{county}", region.name) };
+
+    // Who.
+    let male = match sector {
+        Hospital => chance(rng, 0.25),
+        Coal | Steel | Power => chance(rng, 0.85),
+        _ => chance(rng, 0.55),
+    };
+    let ethnicity = weighted(rng, &[(58, "汉族"), (30, "蒙古族"), (4, "回族"), (4, "满族"), (2, "达斡尔族"), (1, "鄂温克族"), (1, "朝鲜族")]);
+    let name = person_name(rng, male, ethnicity);
+    let birth_y = if chance(rng, 0.92) { rng.random_range(1965..=1995) } else { rng.random_range(1996..=2000) };
+    let birth_m = rng.random_range(1..=12);
+    let birth = (birth_y, birth_m, rng.random_range(1..=days_in_month(birth_y, birth_m)));
+    // Education compatible with five years of service by the notice.
+    let fits: Vec<&(&str, u32, u32)> = EDUCATION.iter().filter(|(_, end, _)| birth_y + end <= 2017).collect();
+    let (education, end_age, study) = if fits.is_empty() { EDUCATION[0] } else { **fits.choose(rng).expect("education") };
+    let ws_y = (birth_y + end_age + rng.random_range(0..=1)).min(2017);
+    let ws_m = if chance(rng, 0.6) { rng.random_range(7..=9) } else { rng.random_range(1..=12) };
+    let position = pick(rng, positions(sector)).to_string();
+    let mut person = Person { male, ethnicity, name, birth, work_start: (ws_y, ws_m), education, sector, position };
+
+    // Native place and the ID's region.
+    let (native, id_region) = if chance(rng, 0.75) {
+        let r = if chance(rng, 0.7) { region } else { &REGIONS[rng.random_range(0..REGIONS.len())] };
+        let (c, code) = *r.counties.choose(rng).expect("counties");
+        let spelled = match rng.random_range(0..5) {
+            0 => format!("内蒙古{}", r.short),
+            1 => format!("内蒙古{}", r.name),
+            2 => format!("内蒙古自治区{}", r.name),
+            3 => format!("内蒙古{}{c}", r.short),
+            _ => r.name.to_string(),
+        };
+        (spelled, code.to_string())
+    } else {
+        let (p, _) = *OTHER_PROVINCES.choose(rng).expect("provinces");
+        (p.to_string(), if chance(rng, 0.8) { county_code.to_string() } else { OTHER_PROVINCES.iter().find(|(q, _)| *q == p).map(|(_, c)| c.to_string()).unwrap_or_default() })
+    };
+
+    let political = {
+        let young = birth_y >= 1993;
+        let party = weighted(rng, &[(50, "党员"), (28, "群众"), (if young { 10 } else { 0 }, "团员"), (4, "预备"), (6, "民主党派")]);
+        match party {
+            "党员" => pick(rng, &["中共党员", "中共党员", "中共党员", "党员", "中国共产党党员", "共产党员"]).to_string(),
+            "团员" => pick(rng, &["共青团员", "团员"]).to_string(),
+            "预备" => pick(rng, &["中共预备党员", "预备党员"]).to_string(),
+            "民主党派" => pick(rng, &["民盟", "中国民主同盟", "九三学社", "民进", "农工党", "致公党", "民建会员"]).to_string(),
+            _ => "群众".to_string(),
+        }
+    };
+    let ethnicity_typed = match ethnicity {
+        "汉族" => weighted(rng, &[(9, "汉族"), (1, "汉")]).to_string(),
+        "蒙古族" => weighted(rng, &[(7, "蒙古族"), (2, "蒙古"), (1, "蒙族")]).to_string(),
+        e if chance(rng, 0.2) => e.trim_end_matches('族').to_string(),
+        e => e.to_string(),
+    };
+
+    // The vote of the congress.
+    let attended = rng.random_range(30..=300i64);
+    let opposed = weighted(rng, &[(5, 0i64), (3, 1), (2, 2), (1, 3)]);
+    let abstained = rng.random_range(0..=(attended / 20).min(5));
+    let mut votes = [rng.random_range(1..=12i64), rng.random_range(1..=6i64), attended, attended - opposed - abstained, opposed];
+
+    // Dates: the congress, the union, then the higher levels, all before the deadline.
+    let congress = add_days((2023, 4, 11), rng.random_range(0..=14));
+    let mut box_dates = Vec::new();
+    let mut d = congress;
+    for k in 0..6 {
+        if k > 0 {
+            d = add_days(d, if k % 2 == 0 { rng.random_range(1..=6) } else { rng.random_range(0..=2) });
+        }
+        box_dates.push(d);
+    }
+    let fill_date = add_days(congress, rng.random_range(0..=4));
+
+    let mut awards_lines = awards(rng, &person, unit, region.name);
+    let mut planted: Vec<Planted> = Vec::new();
+    let mut id = id_number(rng, &id_region, birth, male);
+    let mut birth_typed = (birth.0, birth.1);
+    let mut blank: Vec<String> = Vec::new();
+    let box_ids: Vec<String> = spec.approvals().map(|f| f.id.clone()).collect();
+    let mut plans: IndexMap<String, BoxPlan> = box_ids
+        .iter()
+        .zip(box_dates.iter().cycle())
+        .map(|(b, d)| {
+            let signer = person_name(rng, chance(rng, 0.7), if chance(rng, 0.3) { "蒙古族" } else { "汉族" });
+            (b.clone(), BoxPlan { signer: Some(signer), seal: Some(seal_org(b, unit, &county_full, region.name, industry)), date: Some(*d) })
+        })
+        .collect();
+
+    if defective {
+        let chosen = choose_defects(rng, gray);
+        for code in &chosen {
+            let field = match *code {
+                "invalid_id_number" => {
+                    id = break_check_char(rng, &id);
+                    "id_number".to_string()
+                }
+                "id_birth_mismatch" => {
+                    // The ID says another month (or year) than 出生年月; the ID stays valid.
+                    let shift = *[-2i32, -1, 1, 2, 12, -12].choose(rng).expect("shifts");
+                    let total = birth.0 as i32 * 12 + birth.1 as i32 - 1 + shift;
+                    let (y, m) = ((total / 12) as u32, (total % 12) as u32 + 1);
+                    let dd = birth.2.min(days_in_month(y, m));
+                    id = id_number(rng, &id_region, (y, m, dd), male);
+                    birth_typed = (birth.0, birth.1);
+                    "birth_month".to_string()
+                }
+                "votes_not_passed" => {
+                    let att = votes[2];
+                    let approved = att / 2 - rng.random_range(0..=(att / 6).max(1));
+                    let opposed = rng.random_range(0..=(att - approved).min(att / 3));
+                    votes[3] = approved.max(0);
+                    votes[4] = opposed;
+                    "votes.approved".to_string()
+                }
+                "votes_inconsistent" => {
+                    let att = votes[2];
+                    votes[3] = att - rng.random_range(0..=3);
+                    votes[4] = rng.random_range(4..=9);
+                    "votes.attended".to_string()
+                }
+                "ineligible_position" => {
+                    person.position = pick(rng, &["总经理", "副总经理", "副处长", "厂长", "党委书记", "院长", "办公室主任兼副处长"]).to_string();
+                    "position".to_string()
+                }
+                "insufficient_service" => {
+                    let (y, m) = (rng.random_range(2018..=2022u32), rng.random_range(1..=12u32));
+                    let (y, m) = if (y, m) < (2018, 5) { (2018, 6) } else { (y, m) };
+                    person.work_start = (y, m);
+                    "work_start".to_string()
+                }
+                "already_awarded" => {
+                    let y = rng.random_range(2015..=2022);
+                    let line = match rng.random_range(0..3) {
+                        0 => format!("{y}年4月，被内蒙古自治区总工会授予“自治区五一劳动奖章”"),
+                        1 => format!("{y}年4月，荣获全国五一劳动奖章"),
+                        _ => format!("{y}年5月，被评为内蒙古自治区“最美职工”"),
+                    };
+                    let at = rng.random_range(0..=awards_lines.len());
+                    awards_lines.insert(at, line);
+                    "awards".to_string()
+                }
+                "missing_signature" | "missing_seal" | "missing_date" => {
+                    let b = box_ids.choose(rng).cloned().unwrap_or_default();
+                    if let Some(plan) = plans.get_mut(&b) {
+                        match *code {
+                            "missing_signature" => plan.signer = None,
+                            "missing_seal" => plan.seal = None,
+                            _ => plan.date = None,
+                        }
+                    }
+                    b
+                }
+                _ => {
+                    // missing_field: a required value no other defect is about.
+                    let busy: Vec<&str> = chosen
+                        .iter()
+                        .flat_map(|c| match *c {
+                            "invalid_id_number" => vec!["id_number"],
+                            "id_birth_mismatch" => vec!["id_number", "birth_month"],
+                            "votes_not_passed" | "votes_inconsistent" => vec!["votes.attended", "votes.approved", "votes.opposed"],
+                            "insufficient_service" => vec!["work_start"],
+                            _ => vec![],
+                        })
+                        .collect();
+                    let candidates: Vec<&str> = spec
+                        .value_fields()
+                        .filter(|f| f.required && !busy.contains(&f.id.as_str()))
+                        .map(|f| f.id.as_str())
+                        .collect();
+                    let f = candidates.choose(rng).map(|s| s.to_string()).unwrap_or_default();
+                    blank.push(f.clone());
+                    f
+                }
+            };
+            planted.push(Planted { code: code.to_string(), field });
+        }
+        // A box left wholly empty is common (a level that has not signed yet): when one mark
+        // is missing, sometimes the whole box is.
+        if let Some(p) = planted.iter().find(|p| p.code.starts_with("missing_s") || p.code == "missing_date").cloned() {
+            if chance(rng, 0.3) {
+                if let Some(plan) = plans.get_mut(&p.field) {
+                    *plan = BoxPlan { signer: None, seal: None, date: None };
+                }
+                for code in ["missing_signature", "missing_seal", "missing_date"] {
+                    if gray && code == "missing_seal" {
+                        continue;
+                    }
+                    if !planted.iter().any(|q| q.code == code && q.field == p.field) {
+                        planted.push(Planted { code: code.to_string(), field: p.field.clone() });
+                    }
+                }
+            }
+        }
+    }
+
+    // The spellings, field by field of the spec.
+    let work_start_typed = person.work_start;
+    let resume_lines = resume(rng, &person, unit, study);
+    let relations = social_relations(rng, &person);
+    let deeds_text = deeds(rng, &person);
+    let name_typed = spell_name(rng, &person.name);
+    let cover_name_typed = if chance(rng, 0.7) { person.name.clone() } else { spell_name(rng, &person.name) };
+    let cover_employer = if chance(rng, 0.15) { unit.replace('（', "(").replace('）', ")") } else { unit.to_string() };
+    let region_name = industry.unwrap_or(region.name).to_string();
+    let title = pick(rng, titles(sector)).to_string();
+    let skill = pick(rng, skills(sector)).to_string();
+    let mut raw: IndexMap<String, Option<String>> = IndexMap::new();
+    let mut prefill = BTreeMap::new();
+    for f in spec.value_fields() {
+        let typed: Option<String> = match f.id.as_str() {
+            "cover_name" => Some(cover_name_typed.clone()),
+            "cover_employer" => Some(cover_employer.clone()),
+            "cover_region" => Some(region_name.clone()),
+            "fill_date" => Some(iso(fill_date)),
+            "name" => Some(name_typed.clone()),
+            "gender" => Some(if chance(rng, 0.05) { if male { "男性" } else { "女性" } } else if male { "男" } else { "女" }.to_string()),
+            "birth_month" => Some(spell_month(rng, birth_typed.0, birth_typed.1)),
+            "native_place" => Some(native.clone()),
+            "ethnicity" => Some(ethnicity_typed.clone()),
+            "political_status" => Some(political.clone()),
+            "education" => Some(spell_education(rng, education)),
+            "work_start" => Some(spell_month(rng, work_start_typed.0, work_start_typed.1)),
+            "id_number" => Some(spell_id(rng, &id)),
+            "employer" => Some(unit.to_string()),
+            "phone" => Some(spell_phone(rng, region.area_code)),
+            "position" => Some(person.position.clone()).filter(|_| !chance(rng, 0.03)),
+            "title" => Some(title.clone()).filter(|_| !chance(rng, 0.1)),
+            "skill_level" => Some(skill.clone()).filter(|_| !chance(rng, 0.1)),
+            "awards" => Some(awards_lines.join("\n")).filter(|s| !s.is_empty()),
+            "resume" => Some(resume_lines.join("\n")),
+            "social_relations" => Some(relations.join("\n")).filter(|s| !s.is_empty()),
+            "deeds" => Some(deeds_text.clone()),
+            id if f.kind == Kind::Vote => {
+                let key = f.vote_key().unwrap_or(id);
+                let n = match key {
+                    "term" => votes[0],
+                    "session" => votes[1],
+                    "attended" => votes[2],
+                    "approved" => votes[3],
+                    _ => votes[4],
+                };
+                Some(spell_count(rng, key, n))
+            }
+            _ => Some(fallback(rng, f.kind)),
+        };
+        let typed = if blank.contains(&f.id) { None } else { typed };
+        if let Some(t) = &typed {
+            prefill.insert(f.id.clone(), t.clone());
+        }
+        // A date control shows the date its own way; the raw spelling is what is printed.
+        let shown = match (&typed, f.kind) {
+            (Some(t), Kind::Date) => Some(show_date(t)),
+            _ => typed,
+        };
+        raw.insert(f.id.clone(), shown);
+    }
+    Values { raw, prefill, unit: unit.to_string(), region: region_name, approvals: plans, planted }
+}
+
+/// How the template prints a `YYYY-MM-DD` date control.
+fn show_date(iso: &str) -> String {
+    let p: Vec<u32> = iso.split('-').filter_map(|s| s.parse().ok()).collect();
+    match p.as_slice() {
+        [y, m, d] => format!("{y}年{m}月{d}日"),
+        _ => iso.to_string(),
+    }
+}
+
+/// Chinese numerals for 1–99 (届次 are often written so).
+pub fn chinese_number(n: i64) -> String {
+    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => D[n as usize].to_string(),
+        10..=19 => format!("十{}", if n == 10 { "" } else { D[(n - 10) as usize] }),
+        20..=99 => format!("{}十{}", D[(n / 10) as usize], if n % 10 == 0 { "" } else { D[(n % 10) as usize] }),
+        _ => n.to_string(),
+    }
+}
+
+fn spell_count(rng: &mut ChaCha8Rng, key: &str, n: i64) -> String {
+    match key {
+        "term" | "session" if chance(rng, 0.4) => chinese_number(n),
+        "opposed" if n == 0 && chance(rng, 0.15) => "无".to_string(),
+        _ => n.to_string(),
+    }
+}
+
+/// A value for a field the generator has no special knowledge of (another spec).
+fn fallback(rng: &mut ChaCha8Rng, kind: Kind) -> String {
+    match kind {
+        Kind::Month => spell_month(rng, rng.random_range(1990..=2015), rng.random_range(1..=12)),
+        Kind::Date => iso(add_days((2023, 4, 11), rng.random_range(0..30))),
+        Kind::Name => han_name(rng, chance(rng, 0.5), HAN_SURNAMES),
+        Kind::Phone => mobile(rng),
+        Kind::Vote => rng.random_range(1..10).to_string(),
+        Kind::Multiline => "见附件".to_string(),
+        _ => "无".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fields::rules::id_number_problem;
+    use rand::SeedableRng;
+
+    #[test]
+    fn ids_are_valid_and_carry_birth_and_gender() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for _ in 0..500 {
+            let male = rng.random_bool(0.5);
+            let y = rng.random_range(1965..=2000);
+            let m = rng.random_range(1..=12);
+            let d = rng.random_range(1..=days_in_month(y, m));
+            let id = id_number(&mut rng, "150203", (y, m, d), male);
+            assert_eq!(id_number_problem(&id), None, "{id}");
+            assert_eq!(&id[6..14], format!("{y:04}{m:02}{d:02}"));
+            assert_eq!((id.as_bytes()[16] - b'0') % 2 == 1, male);
+            assert!(id_number_problem(&break_check_char(&mut rng, &id)).is_some());
+        }
+    }
+
+    #[test]
+    fn chinese_numbers_parse_back() {
+        for n in 0..100 {
+            assert_eq!(crate::fields::normalize::parse_count(&chinese_number(n)), Some(n), "{}", chinese_number(n));
+        }
+    }
+
+    #[test]
+    fn month_spellings_normalise() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        for _ in 0..200 {
+            let s = spell_month(&mut rng, 1985, 6);
+            assert_eq!(crate::fields::normalize::normalize_month(&s).as_deref(), Some("1985-06"), "{s}");
+        }
+    }
+}
