@@ -4,4 +4,5 @@ mod cli;
 mod process;
 mod common;
 mod render;
+mod scan;
 mod template_xml;

@@ -580,14 +580,13 @@ fn decode_xobject(doc: &Document, s: &Stream, resources: Option<&Dictionary>, li
             let data = leading_filters(s, &chain[..chain.len() - 1], limits)?;
             // The page places the picture: an EXIF orientation inside the JPEG must not turn it again.
             let (mut image, _) = decode_raster(&data, ImageFormat::Jpeg, limits, false).map_err(in_pdf)?;
-            // /Decode [1 0] on a grey JPEG inverts it; colour JPEGs are left as the decoder
-            // converts them (it already follows Adobe's inverted-CMYK convention).
-            if let Some(r) = decode_ranges(doc, s, 1).filter(|r| r.len() == 1) {
+            // /Decode [1 0] on a grey JPEG inverts it. Colour JPEGs are left as the decoder
+            // converts them: it already follows Adobe's inverted-CMYK convention, which is what
+            // the /Decode [1 0 1 0 1 0 1 0] that Adobe's software writes alongside means.
+            let cs = s.dict.get(b"ColorSpace").ok().and_then(|o| colour_space(doc, o, resources, 0, limits).ok());
+            if let (Some(ColourSpace::Device(Base::Gray)), Some(r)) = (cs, decode_ranges(doc, s, 1)) {
                 let lut = &decode_luts(&r)[0];
-                let grey = image.pixels().all(|p| p[0] == p[1] && p[1] == p[2]);
-                if grey {
-                    image.pixels_mut().for_each(|p| p.0 = [lut[usize::from(p[0])]; 3]);
-                }
+                image.pixels_mut().for_each(|p| p.0 = [lut[usize::from(p[0])]; 3]);
             }
             Ok(image)
         }
