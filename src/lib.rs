@@ -19,6 +19,7 @@ pub mod pipeline;
 pub mod preprocess;
 pub mod reading;
 pub mod record;
+pub mod samples;
 pub mod spec;
 pub mod template;
 

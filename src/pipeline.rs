@@ -200,7 +200,7 @@ fn read_submission(blobs: &[Vec<u8>], detected: Detected, sub: &Submission, job:
         }
         Detected::EncryptedOoxml => return Err(Unreadable::Encrypted),
         Detected::LegacyWord => return Err(Unreadable::LegacyWord),
-        Detected::Pdf => return Err(Unreadable::RouteNotBuilt("PDF")), // PDF_PAGES_PENDING
+        Detected::Pdf => crate::ingest::pdf::pdf_pages(&blobs[0], &job.image_limits)?,
         Detected::Jpeg | Detected::Png | Detected::Tiff => {
             let mut pages = Vec::new();
             for b in blobs {

@@ -3,6 +3,7 @@
 
 mod eval;
 mod process;
+mod samples;
 mod template;
 
 use std::path::PathBuf;
@@ -59,16 +60,11 @@ enum Command {
     Doctor,
     /// Read submissions (Word files now; scans later) into checked records and return lists.
     Process(process::Args),
-    /// Generate sample forms with ground truth (not built yet).
-    Samples(Pending),
+    /// Generate realistic scanned sample forms with ground truth (truth.jsonl).
+    #[command(after_help = samples::EXAMPLES)]
+    Samples(samples::Args),
     /// Measure accuracy on a sample set against its truth.jsonl, by kind of input.
     Eval(eval::Args),
-}
-
-#[derive(Debug, clap::Args)]
-struct Pending {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    rest: Vec<String>,
 }
 
 pub fn main() -> ExitCode {
@@ -102,7 +98,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Template(args) => template::run(&load_spec(cli.spec.as_ref())?, args),
         Command::Doctor => Ok(doctor(cli.spec.as_ref())),
         Command::Process(args) => process::run(&load_spec(cli.spec.as_ref())?, args),
-        Command::Samples(_) => Ok(not_built("samples", "the sample generator arrives with issue #4")),
+        Command::Samples(args) => samples::run(&load_spec(cli.spec.as_ref())?, args),
         Command::Eval(args) => eval::run(&load_spec(cli.spec.as_ref())?, args),
     }
 }

@@ -177,7 +177,10 @@ fn jfif_density(bytes: &[u8]) -> (Option<f32>, Option<f32>) {
             break;
         }
         let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
-        let seg = &bytes[(i + 4).min(bytes.len())..(i + 2 + len).min(bytes.len())];
+        if len < 2 {
+            break; // a segment length counts its own two bytes
+        }
+        let seg = &bytes[i + 4..(i + 2 + len).min(bytes.len())];
         if marker == 0xE0 && seg.len() >= 12 && seg.starts_with(b"JFIF\0") {
             let x = f32::from(u16::from_be_bytes([seg[8], seg[9]]));
             let y = f32::from(u16::from_be_bytes([seg[10], seg[11]]));
@@ -598,6 +601,42 @@ mod tests {
     }
 
     #[test]
+    fn colour_and_depth_variants() {
+        // JPEG-in-TIFF, CMYK TIFF, 16-bit grey TIFF and PNG, RGBA PNG with transparent paper,
+        // palette PNG, progressive JPEG: all 120 × 160 at 100 dpi with the same marks.
+        for name in [
+            "variant_jpeg_ycbcr.tif",
+            "variant_cmyk.tif",
+            "variant_grey16.tif",
+            "variant_grey16.png",
+            "variant_rgba.png",
+            "variant_palette.png",
+            "variant_progressive.jpg",
+        ] {
+            let pages = decode(name).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            let img = &pages[0].image;
+            assert_eq!(img.dimensions(), (120, 160), "{name}");
+            assert!(light(img.get_pixel(2, 2)), "{name}: paper not white: {:?}", img.get_pixel(2, 2));
+            assert!(dark(img.get_pixel(18, 12)), "{name}: block not black: {:?}", img.get_pixel(18, 12));
+            if !name.contains("grey") {
+                let p = img.get_pixel(100, 145);
+                assert!(p[0] > 160 && p[1] < 110 && p[2] < 110, "{name}: red block not red: {p:?}");
+            }
+            let dpi = pages[0].dpi.unwrap_or(0.0);
+            assert!((dpi - 100.0).abs() < 0.5, "{name}: dpi {dpi}");
+        }
+    }
+
+    #[test]
+    fn malformed_jfif_segment_is_not_a_panic() {
+        // An APP0 whose length field is 0.
+        let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 0];
+        bytes.extend(b"JFIF\0\x01\x01\x01\x01\x2c\x01\x2c");
+        assert_eq!(jfif_density(&bytes), (None, None));
+        assert!(decode_image(&bytes, Detected::Jpeg, &ImageLimits::default()).is_err());
+    }
+
+    #[test]
     fn truncated_jpeg_is_bad_image() {
         let bytes = data("page_300dpi.jpg");
         let cut = &bytes[..bytes.len() / 2];
@@ -656,6 +695,31 @@ mod tests {
         // Small enough a side, too many pixels in total.
         let limits = ImageLimits { max_side: 60_000, ..ImageLimits::default() };
         let r = decode_image(&bytes, Detected::Jpeg, &limits);
+        assert!(matches!(r, Err(Unreadable::ImageTooLarge(_))), "{r:?}");
+    }
+
+    #[test]
+    fn huge_tiff_header_is_refused_before_decoding() {
+        // An uncompressed grey TIFF declaring 50,000 × 50,000 with a 4-byte strip.
+        let entries: [(u16, u16, u32); 8] =
+            [(256, 4, 50_000), (257, 4, 50_000), (258, 3, 8), (259, 3, 1), (262, 3, 1), (273, 4, 8 + 2 + 8 * 12 + 4), (278, 4, 50_000), (279, 4, 4)];
+        let mut t = b"II*\0".to_vec();
+        t.extend(8u32.to_le_bytes());
+        t.extend((entries.len() as u16).to_le_bytes());
+        for (tag, kind, value) in entries {
+            t.extend(tag.to_le_bytes());
+            t.extend(kind.to_le_bytes());
+            t.extend(1u32.to_le_bytes());
+            if kind == 3 {
+                t.extend((value as u16).to_le_bytes());
+                t.extend([0, 0]);
+            } else {
+                t.extend(value.to_le_bytes());
+            }
+        }
+        t.extend(0u32.to_le_bytes());
+        t.extend([0u8; 4]);
+        let r = decode_image(&t, Detected::Tiff, &ImageLimits::default());
         assert!(matches!(r, Err(Unreadable::ImageTooLarge(_))), "{r:?}");
     }
 

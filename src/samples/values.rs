@@ -315,7 +315,6 @@ struct Person {
     male: bool,
     ethnicity: &'static str,
     name: String,
-    birth: (u32, u32, u32),
     work_start: (u32, u32),
     education: &'static str,
     sector: Sector,
@@ -816,7 +815,7 @@ pub fn generate(spec: &Spec, rng: &mut ChaCha8Rng, gray: bool, defective: bool) 
     let ws_y = (birth_y + end_age + rng.random_range(0..=1)).min(2017);
     let ws_m = if chance(rng, 0.6) { rng.random_range(7..=9) } else { rng.random_range(1..=12) };
     let position = pick(rng, positions(sector)).to_string();
-    let mut person = Person { male, ethnicity, name, birth, work_start: (ws_y, ws_m), education, sector, position };
+    let mut person = Person { male, ethnicity, name, work_start: (ws_y, ws_m), education, sector, position };
 
     // Native place and the ID's region.
     let (native, id_region) = if chance(rng, 0.75) {
@@ -874,14 +873,15 @@ pub fn generate(spec: &Spec, rng: &mut ChaCha8Rng, gray: bool, defective: bool) 
     let mut awards_lines = awards(rng, &person, unit, region.name);
     let mut planted: Vec<Planted> = Vec::new();
     let mut id = id_number(rng, &id_region, birth, male);
-    let mut birth_typed = (birth.0, birth.1);
+    let birth_typed = (birth.0, birth.1);
     let mut blank: Vec<String> = Vec::new();
     let box_ids: Vec<String> = spec.approvals().map(|f| f.id.clone()).collect();
     let mut plans: IndexMap<String, BoxPlan> = box_ids
         .iter()
         .zip(box_dates.iter().cycle())
         .map(|(b, d)| {
-            let signer = person_name(rng, chance(rng, 0.7), if chance(rng, 0.3) { "蒙古族" } else { "汉族" });
+            let (male, mongol) = (chance(rng, 0.7), chance(rng, 0.3));
+            let signer = person_name(rng, male, if mongol { "蒙古族" } else { "汉族" });
             (b.clone(), BoxPlan { signer: Some(signer), seal: Some(seal_org(b, unit, &county_full, region.name, industry)), date: Some(*d) })
         })
         .collect();
@@ -901,7 +901,6 @@ pub fn generate(spec: &Spec, rng: &mut ChaCha8Rng, gray: bool, defective: bool) 
                     let (y, m) = ((total / 12) as u32, (total % 12) as u32 + 1);
                     let dd = birth.2.min(days_in_month(y, m));
                     id = id_number(rng, &id_region, (y, m, dd), male);
-                    birth_typed = (birth.0, birth.1);
                     "birth_month".to_string()
                 }
                 "votes_not_passed" => {
@@ -1023,7 +1022,7 @@ pub fn generate(spec: &Spec, rng: &mut ChaCha8Rng, gray: bool, defective: bool) 
             "id_number" => Some(spell_id(rng, &id)),
             "employer" => Some(unit.to_string()),
             "phone" => Some(spell_phone(rng, region.area_code)),
-            "position" => Some(person.position.clone()).filter(|_| !chance(rng, 0.03)),
+            "position" => Some(person.position.clone()).filter(|_| planted.iter().any(|p| p.field == "position") || !chance(rng, 0.03)),
             "title" => Some(title.clone()).filter(|_| !chance(rng, 0.1)),
             "skill_level" => Some(skill.clone()).filter(|_| !chance(rng, 0.1)),
             "awards" => Some(awards_lines.join("\n")).filter(|s| !s.is_empty()),
@@ -1088,9 +1087,15 @@ fn spell_count(rng: &mut ChaCha8Rng, key: &str, n: i64) -> String {
 /// A value for a field the generator has no special knowledge of (another spec).
 fn fallback(rng: &mut ChaCha8Rng, kind: Kind) -> String {
     match kind {
-        Kind::Month => spell_month(rng, rng.random_range(1990..=2015), rng.random_range(1..=12)),
+        Kind::Month => {
+            let (y, m) = (rng.random_range(1990..=2015), rng.random_range(1..=12));
+            spell_month(rng, y, m)
+        }
         Kind::Date => iso(add_days((2023, 4, 11), rng.random_range(0..30))),
-        Kind::Name => han_name(rng, chance(rng, 0.5), HAN_SURNAMES),
+        Kind::Name => {
+            let male = chance(rng, 0.5);
+            han_name(rng, male, HAN_SURNAMES)
+        }
         Kind::Phone => mobile(rng),
         Kind::Vote => rng.random_range(1..10).to_string(),
         Kind::Multiline => "见附件".to_string(),

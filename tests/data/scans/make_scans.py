@@ -79,3 +79,16 @@ with tempfile.TemporaryDirectory() as tmp:
     subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, txt], check=True, capture_output=True)
     with pikepdf.open(os.path.join(tmp, "text_only.pdf")) as pdf:
         pdf.save(path("text_only.pdf"), compress_streams=True)
+
+# Colour and depth variants, 120 × 160, each checked for the same marks.
+small_rgb = page(120, 160)
+small_rgb.save(path("variant_jpeg_ycbcr.tif"), compression="jpeg", dpi=(100, 100))
+small_rgb.convert("CMYK").save(path("variant_cmyk.tif"), compression="tiff_lzw", dpi=(100, 100))
+page(120, 160, mode="L").convert("I;16").point(lambda v: v * 257).save(path("variant_grey16.tif"), compression="tiff_adobe_deflate", dpi=(100, 100))
+page(120, 160, mode="L").convert("I;16").point(lambda v: v * 257).save(path("variant_grey16.png"), dpi=(100, 100))
+# Transparent paper (black underneath): must come out white, not black.
+rgba = Image.new("RGBA", small_rgb.size, (0, 0, 0, 0))
+rgba.paste(small_rgb, mask=small_rgb.convert("L").point(lambda v: 0 if v == 255 else 255))
+rgba.save(path("variant_rgba.png"), dpi=(100, 100))
+small_rgb.convert("P", palette=Image.ADAPTIVE, colors=4).save(path("variant_palette.png"), dpi=(100, 100))
+small_rgb.save(path("variant_progressive.jpg"), quality=60, progressive=True, dpi=(100, 100))
