@@ -78,6 +78,18 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// Whether some cell sits left of `c` in its top band.
+    pub fn has_left(&self, c: &Cell) -> bool {
+        self.cells.iter().any(|o| o.band <= c.band && o.band + o.bands > c.band && o.x1 <= c.x0)
+    }
+
+    /// Width of the whole table, from its leftmost to its rightmost cell.
+    pub fn width(&self) -> u32 {
+        let x0 = self.cells.iter().map(|c| c.x0).min().unwrap_or(0);
+        let x1 = self.cells.iter().map(|c| c.x1).max().unwrap_or(0);
+        x1.saturating_sub(x0)
+    }
+
     /// The cell directly right of `c` that shares its top band.
     pub fn right_of(&self, c: &Cell) -> Option<&Cell> {
         self.cells
@@ -212,13 +224,14 @@ pub fn detect(ink: &GrayImage, dpi: f32, params: &GridParams) -> Grid {
     Grid { hlines, vlines, cells }
 }
 
-/// The page with its ruling lines painted over in white (one pixel wider each side), so that
-/// OCR of a cell sees no line fragments.
+/// The page with its ruling lines painted over in white (two pixels wider each side: the
+/// grey edge of a scanned line and what is left of a slight skew), so that OCR of a cell
+/// sees no line fragments.
 pub fn erase_lines(gray: &GrayImage, grid: &Grid) -> GrayImage {
     let mut out = gray.clone();
     let (w, h) = out.dimensions();
     for l in &grid.hlines {
-        for y in l.y0.saturating_sub(1)..(l.y1 + 1).min(h) {
+        for y in l.y0.saturating_sub(2)..(l.y1 + 2).min(h) {
             for x in 0..w {
                 if l.drawn[x as usize] || (x > 0 && l.drawn[x as usize - 1]) || l.drawn.get(x as usize + 1).copied().unwrap_or(false) {
                     out.put_pixel(x, y, image::Luma([255]));
@@ -228,7 +241,7 @@ pub fn erase_lines(gray: &GrayImage, grid: &Grid) -> GrayImage {
     }
     for &[x0, y0, x1, y1] in &grid.vlines {
         for y in y0.saturating_sub(2)..(y1 + 2).min(h) {
-            for x in x0.saturating_sub(1)..(x1 + 1).min(w) {
+            for x in x0.saturating_sub(2)..(x1 + 2).min(w) {
                 out.put_pixel(x, y, image::Luma([255]));
             }
         }

@@ -40,6 +40,9 @@ pub struct LabelMatcher {
     /// (squeezed label, field id), longest label first so that `主要事迹(3000字)` wins over
     /// `主要事迹` and `工作单位及职务` over `工作单位`.
     labels: Vec<(String, String)>,
+    /// Values the spec lists for its enum fields (`汉族`, `男`, `党员` …): a cell holding one
+    /// is a value, however close it is to a label (`汉族` is one slip from `民族`).
+    values: std::collections::HashSet<String>,
 }
 
 impl LabelMatcher {
@@ -55,7 +58,13 @@ impl LabelMatcher {
             }
         }
         labels.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
-        LabelMatcher { labels }
+        let values = spec
+            .fields
+            .iter()
+            .flat_map(|f| f.values.iter().chain(f.aliases.keys()))
+            .map(|v| squeeze(v))
+            .collect();
+        LabelMatcher { labels, values }
     }
 
     /// When `text` begins with a label: the field id and the text after the label (and after
@@ -90,6 +99,9 @@ impl LabelMatcher {
     pub fn match_fuzzy(&self, text: &str) -> Option<(&str, String)> {
         if let Some((id, rest)) = self.match_start(text) {
             return Some((id, rest.to_string()));
+        }
+        if self.values.contains(&squeeze(text)) {
+            return None;
         }
         let squeezed: Vec<char> = squeeze(text).chars().collect();
         let mut best: Option<(usize, &str, usize)> = None; // (distance, id, chars used)
@@ -184,6 +196,7 @@ mod tests {
         assert_eq!(m.match_fuzzy("包头钢铁").map(|x| x.0), None);
         assert_eq!(m.match_fuzzy("中共党员").map(|x| x.0), None);
         assert_eq!(m.match_fuzzy("乌日娜").map(|x| x.0), None);
+        assert_eq!(m.match_fuzzy("汉族").map(|x| x.0), None, "a value, not 民族 misread");
     }
 
     #[test]

@@ -4,5 +4,6 @@
 pub mod docx_form;
 pub mod grid;
 pub mod labels;
+pub mod ocr_text;
 pub mod scan_form;
 pub mod sentence;

@@ -12,6 +12,7 @@ use crate::error::OcrError;
 use crate::ingest::PageImage;
 use crate::layout::grid::{self, Cell, Grid, GridParams};
 use crate::layout::labels::{edit_distance, squeeze, LabelMatcher};
+use crate::layout::ocr_text;
 use crate::layout::sentence::split_blanks;
 use crate::ocr::{OcrEngine, OcrText, Region};
 use crate::preprocess::{self, PreprocessParams};
@@ -91,44 +92,98 @@ pub fn read_page(page: &PageImage, spec: &Spec, ocr: &mut dyn OcrEngine, params:
     // A landscape image of a portrait form was scanned on its side.
     let (w, h) = gray.dimensions();
     let first_turn = if w > h + h / 10 { 1 } else { 0 };
-    let mut best: Option<PageReading> = None;
+    let turned = preprocess::turn(&gray, first_turn);
+    let skew = preprocess::estimate_skew(&preprocess::binarize(&turned), &params.preprocess);
+    let level = preprocess::rotate(&turned, skew);
+    // Upright or upside down: a few labels read in each way decide, before the whole page
+    // is read once.
+    let mut best: Option<(u32, GrayImage, Prepared, usize)> = None;
     for extra in [0u32, 2] {
-        let turns = (first_turn + extra) % 4;
-        let reading = read_upright(&preprocess::turn(&gray, turns), turns, dpi, spec, ocr, params)?;
-        let good = reading.labels_found >= params.min_labels_upright;
-        if best.as_ref().is_none_or(|b| reading.labels_found > b.labels_found) {
-            best = Some(reading);
+        let img = preprocess::turn(&level, extra);
+        let prepared = prepare(&img, dpi, params);
+        let score = probe(&prepared, dpi, spec, ocr, params)?;
+        let better = best.as_ref().is_none_or(|b| score > b.3);
+        if better {
+            best = Some(((first_turn + extra) % 4, img, prepared, score));
         }
-        if good {
+        if score >= 1 {
             break;
         }
     }
-    Ok(best.expect("at least one orientation was read"))
+    let (turns, upright, prepared, _) = best.expect("an orientation was probed");
+    read_prepared(upright, prepared, turns, skew, dpi, spec, ocr, params)
 }
 
-fn read_upright(gray: &GrayImage, turns: u32, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams) -> Result<PageReading, OcrError> {
-    let skew = preprocess::estimate_skew(&preprocess::binarize(gray), &params.preprocess);
-    let upright = preprocess::rotate(gray, skew);
-    let ink = preprocess::binarize(&upright);
-    let grid = grid::detect(&ink, dpi, &params.grid);
-    let clean = grid::erase_lines(&upright, &grid);
-    ocr.set_page(&clean, dpi.round() as u32)?;
+/// A page made ready for reading: its grid, the page with the lines erased, and its ink.
+struct Prepared {
+    grid: Grid,
+    clean: GrayImage,
+    ink: GrayImage,
+}
+
+fn prepare(upright: &GrayImage, dpi: f32, params: &ScanParams) -> Prepared {
+    let grid = grid::detect(&preprocess::binarize(upright), dpi, &params.grid);
+    let clean = grid::erase_lines(upright, &grid);
+    let ink = preprocess::binarize(&clean);
+    Prepared { grid, clean, ink }
+}
+
+/// How many labels (or the cover's title) a few regions of the page read as: 0 on a page
+/// held the wrong way up.
+fn probe(p: &Prepared, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams) -> Result<usize, OcrError> {
+    ocr.set_page(&p.clean, dpi.round() as u32)?;
+    let mut reader = CellReader::new(p, dpi, params);
+    if p.grid.cells.len() >= params.min_table_cells {
+        let labels = LabelMatcher::new(spec, |f| f.part() == Part::Table);
+        let narrow = (p.grid.width() as f32 * 0.45) as u32;
+        let mut n = 0;
+        let mut tried = 0;
+        for c in p.grid.cells.iter().filter(|c| c.width() <= narrow || !p.grid.has_left(c)) {
+            let t = reader.read(ocr, c, Portion::TopStrip)?;
+            tried += 1;
+            if labels.match_fuzzy(&t.text).is_some() {
+                n += 1;
+            }
+            if n >= 2 || tried >= 8 {
+                break;
+            }
+        }
+        Ok(n)
+    } else {
+        let lines = text_line_boxes(&p.ink, dpi);
+        let cover = LabelMatcher::new(spec, |f| f.part() == Part::Cover);
+        let mut n = 0;
+        for rect in lines.iter().take(4) {
+            let t = ocr.read(*rect, Region::Line)?;
+            let sq = squeeze(&t.text);
+            if sq.contains("申报表") || sq.contains("最美职工") || sq.contains("年度") || cover.match_fuzzy(&t.text).is_some() {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_prepared(upright: GrayImage, p: Prepared, turns: u32, skew: f32, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams) -> Result<PageReading, OcrError> {
+    ocr.set_page(&p.clean, dpi.round() as u32)?;
+    // The overlay shows what OCR saw: the upright page with its lines erased.
+    let _ = upright;
     let mut reading = PageReading {
         kind: PageKind::Unknown,
         values: Vec::new(),
         boxes: Vec::new(),
         quarter_turns: turns,
         skew_deg: skew,
-        upright: upright.clone(),
-        grid: grid.clone(),
+        upright: p.clean.clone(),
+        grid: p.grid.clone(),
         ocr_boxes: Vec::new(),
         labels_found: 0,
     };
-    let clean_ink = preprocess::binarize(&clean);
-    if grid.cells.len() >= params.min_table_cells {
-        read_table(&grid, &clean_ink, dpi, spec, ocr, params, &mut reading)?;
+    if p.grid.cells.len() >= params.min_table_cells {
+        read_table(&p, dpi, spec, ocr, params, &mut reading)?;
     } else {
-        read_cover(&clean_ink, dpi, spec, ocr, &mut reading)?;
+        read_cover(&p.ink, dpi, spec, ocr, &mut reading)?;
     }
     Ok(reading)
 }
@@ -139,86 +194,148 @@ fn inset(c: &Cell, px: u32) -> [u32; 4] {
     [x, y, c.width().saturating_sub(2 * (x - c.x0)).max(1), c.height().saturating_sub(2 * (y - c.y0)).max(1)]
 }
 
-fn read_table(grid: &Grid, ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams, out: &mut PageReading) -> Result<(), OcrError> {
+/// Which part of a cell to read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Portion {
+    Whole,
+    /// The first lines only: where a box's printed title is.
+    TopStrip,
+    /// The upper share of a box: where the row-12 sentence is.
+    TopShare(f32),
+}
+
+/// Reads cells of one prepared page: skips cells without dark ink (an empty cell, or the
+/// grey placeholder of formscan's own template), picks line or block segmentation by the
+/// lines of ink it finds, and retries a lone character the line mode missed.
+struct CellReader<'a> {
+    p: &'a Prepared,
+    dpi: f32,
+    pad: u32,
+    line_px: u32,
+    strip_px: u32,
+    boxes: Vec<([u32; 4], String)>,
+}
+
+impl<'a> CellReader<'a> {
+    fn new(p: &'a Prepared, dpi: f32, params: &ScanParams) -> Self {
+        CellReader { p, dpi, pad: mm_px(dpi, params.cell_inset_mm), line_px: mm_px(dpi, params.line_cell_mm), strip_px: mm_px(dpi, 11.0), boxes: Vec::new() }
+    }
+
+    fn read(&mut self, ocr: &mut dyn OcrEngine, c: &Cell, portion: Portion) -> Result<OcrText, OcrError> {
+        let mut rect = inset(c, self.pad);
+        match portion {
+            Portion::Whole => {}
+            Portion::TopStrip => rect[3] = rect[3].min(self.strip_px),
+            Portion::TopShare(s) => rect[3] = ((rect[3] as f32 * s) as u32).max(1),
+        }
+        if !has_dark_ink(&self.p.clean, rect) {
+            self.boxes.push((rect, String::new()));
+            return Ok(OcrText { text: String::new(), confidence: 1.0 });
+        }
+        let lines = text_lines(&self.p.ink, rect, self.dpi);
+        let region = if rect[3] < self.line_px && lines <= 1 { Region::Line } else { Region::Block };
+        let mut t = ocr.read(rect, region)?;
+        // Tesseract's line mode often returns nothing for a lone CJK character (性别's 女);
+        // block mode, then character mode, read it.
+        for retry in [Region::Block, Region::Char] {
+            if !t.text.trim().is_empty() || region != Region::Line {
+                break;
+            }
+            t = ocr.read(rect, retry)?;
+        }
+        self.boxes.push((rect, t.text.trim().to_string()));
+        Ok(t)
+    }
+}
+
+/// Whether a rectangle holds ink darker than grey print: typed or written values are near
+/// black, the template's placeholder hints and scanner dust are not.
+fn has_dark_ink(gray: &GrayImage, [x, y, w, h]: [u32; 4]) -> bool {
+    let mut dark = 0u32;
+    for yy in (y..(y + h).min(gray.height())).step_by(2) {
+        for xx in (x..(x + w).min(gray.width())).step_by(2) {
+            if gray.get_pixel(xx, yy)[0] < 90 {
+                dark += 1;
+                if dark >= 6 {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+fn read_table(p: &Prepared, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams, out: &mut PageReading) -> Result<(), OcrError> {
+    let grid = &p.grid;
     let labels = LabelMatcher::new(spec, |f| f.part() == Part::Table);
-    let line_px = mm_px(dpi, params.line_cell_mm);
-    let pad = mm_px(dpi, params.cell_inset_mm);
-    let mut texts: Vec<OcrText> = Vec::with_capacity(grid.cells.len());
+    let mut reader = CellReader::new(p, dpi, params);
+    let narrow = (grid.width() as f32 * 0.45) as u32;
+    // Pass 1: the cells that may hold a label. Narrow cells are read whole (labels and short
+    // values); a wide cell with nothing on its left is a box whose title is inside it, so
+    // only its first lines; a wide cell right of another is a value, read when needed.
+    let mut texts: Vec<Option<(OcrText, Portion)>> = Vec::with_capacity(grid.cells.len());
     for c in &grid.cells {
-        let rect = inset(c, pad);
-        // A low cell may still hold two lines (a label or value wrapped in a narrow column).
-        let region = if c.height() < line_px && text_lines(ink, rect, dpi) <= 1 { Region::Line } else { Region::Block };
-        let t = ocr.read(rect, region)?;
-        out.ocr_boxes.push((rect, t.text.trim().to_string()));
+        let t = if c.width() <= narrow {
+            Some((reader.read(ocr, c, Portion::Whole)?, Portion::Whole))
+        } else if !grid.has_left(c) {
+            Some((reader.read(ocr, c, Portion::TopStrip)?, Portion::TopStrip))
+        } else {
+            None
+        };
         texts.push(t);
     }
     out.kind = PageKind::Table;
+    let index_of = |cell: &Cell| grid.cells.iter().position(|x| x == cell);
     for (i, c) in grid.cells.iter().enumerate() {
-        let Some((id, rest)) = labels.match_fuzzy(&texts[i].text) else { continue };
+        let Some((label_text, _)) = &texts[i] else { continue };
+        let Some((id, rest)) = labels.match_fuzzy(&label_text.text) else { continue };
         let Some(field) = spec.field(id) else { continue };
         out.labels_found += 1;
+        let bbox = |c: &Cell| Some([c.x0, c.y0, c.width(), c.height()]);
         if field.kind == Kind::Approval {
             let inside = matches!(field.place, Place::Table { label_at: LabelAt::Inside, .. });
-            let (boxed, text) = if inside { (c, &texts[i]) } else {
-                match grid.right_of(c).and_then(|r| grid.cells.iter().position(|x| x == r)) {
-                    Some(j) => (&grid.cells[j], &texts[j]),
+            let boxed = if inside { c } else {
+                match grid.right_of(c) {
+                    Some(r) => r,
                     None => continue,
                 }
             };
             out.boxes.push((field.id.clone(), [boxed.x0, boxed.y0, boxed.width(), boxed.height()]));
             if let Some(sentence) = field.approval.as_ref().and_then(|a| a.sentence.as_ref()) {
-                for (blank, value) in split_blanks(sentence, &text.text) {
+                let t = reader.read(ocr, boxed, Portion::TopShare(0.45))?;
+                for (blank, value) in split_blanks(sentence, &t.text) {
                     if let Some(v) = value {
-                        out.values.push((blank.to_string(), RawValue { text: v, confidence: text.confidence, page: None, bbox: Some([boxed.x0, boxed.y0, boxed.width(), boxed.height()]) }));
+                        out.values.push((blank.to_string(), RawValue { text: ocr_text::clean(Kind::Vote, &v), confidence: t.confidence, page: None, bbox: bbox(boxed) }));
                     }
                 }
             }
             continue;
         }
+        let label_conf = label_text.confidence;
         let value = if !rest.trim().is_empty() {
-            Some((rest, texts[i].confidence, c))
+            Some((rest, label_conf, c))
+        } else if let Some(r) = grid.right_of(c) {
+            let j = index_of(r).expect("a cell of the grid");
+            let whole = match &texts[j] {
+                Some((t, Portion::Whole)) => t.clone(),
+                _ => reader.read(ocr, r, Portion::Whole)?,
+            };
+            // The neighbour is another label: this field's value cell was not found.
+            if labels.is_label(&whole.text) {
+                None
+            } else {
+                Some((whole.text, whole.confidence, r))
+            }
         } else {
-            grid.right_of(c).and_then(|r| {
-                let j = grid.cells.iter().position(|x| x == r)?;
-                // The neighbour is another label: this value cell was left out of the grid.
-                if labels.match_fuzzy(&texts[j].text).is_some_and(|(_, rest)| rest.trim().is_empty()) {
-                    return None;
-                }
-                Some((texts[j].text.clone(), texts[j].confidence, r))
-            })
+            None
         };
         if let Some((text, confidence, cell)) = value {
-            let text = if is_hint(&text, field.hint.as_deref()) {
-                String::new()
-            } else if field.kind == Kind::Multiline {
-                text.trim().to_string()
-            } else if field.kind == Kind::Text {
-                cjk_brackets(&trim_ocr_junk(&text))
-            } else {
-                trim_ocr_junk(&text)
-            };
-            out.values.push((field.id.clone(), RawValue { text, confidence, page: None, bbox: Some([cell.x0, cell.y0, cell.width(), cell.height()]) }));
+            let text = if is_hint(&text, field.hint.as_deref()) { String::new() } else { ocr_text::clean(field.kind, &text) };
+            out.values.push((field.id.clone(), RawValue { text, confidence, page: None, bbox: bbox(cell) }));
         }
     }
+    out.ocr_boxes.append(&mut reader.boxes);
     Ok(())
-}
-
-/// Strips what OCR reads from specks and line remnants at a value's ends: quotes, bars,
-/// underscores, dashes, stray punctuation. Inner characters are kept.
-pub fn trim_ocr_junk(text: &str) -> String {
-    const JUNK: &[char] = &['"', '\'', '“', '”', '‘', '’', '|', '_', '-', '—', '~', '`', '·', '.', ',', '，', '。', ':', '：', ';', '；', '!', '！', '、', '^', '*'];
-    text.trim_matches(|c: char| c.is_whitespace() || JUNK.contains(&c)).to_string()
-}
-
-/// Chinese unit names use full-width brackets; OCR returns look-alikes and half-width ones.
-pub fn cjk_brackets(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '〈' | '《' | '(' | '【' | '［' => '（',
-            '〉' | '》' | ')' | '】' | '］' => '）',
-            c => c,
-        })
-        .collect()
 }
 
 /// Lines of text in a rectangle of the ink mask: runs of rows with ink, separated by a gap.
@@ -247,25 +364,25 @@ fn is_hint(text: &str, hint: Option<&str>) -> bool {
     !t.is_empty() && edit_distance(&t, &h) <= (h.len() / 4).max(1)
 }
 
-/// The cover's lines, found by the rows that carry ink, each read as one line.
-fn read_cover(ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, out: &mut PageReading) -> Result<(), OcrError> {
-    let labels = LabelMatcher::new(spec, |f| f.part() == Part::Cover);
+/// The boxes of the text lines of a page without a table, top to bottom: runs of rows with
+/// ink, each cut to its ink's width with a small margin.
+fn text_line_boxes(ink: &GrayImage, dpi: f32) -> Vec<[u32; 4]> {
     let (w, h) = ink.dimensions();
-    let min_ink = 3u32;
-    let rows: Vec<bool> = (0..h).map(|y| (0..w).filter(|&x| ink.get_pixel(x, y)[0] > 127).count() as u32 >= min_ink).collect();
+    let row_ink: Vec<u32> = (0..h).map(|y| (0..w).step_by(2).filter(|&x| ink.get_pixel(x, y)[0] > 127).count() as u32).collect();
     let min_h = mm_px(dpi, 1.5);
     let gap = mm_px(dpi, 1.0);
+    let pad = mm_px(dpi, 1.0);
+    let mut out = Vec::new();
     let mut y = 0u32;
-    let mut found_title = false;
     while y < h {
-        if !rows[y as usize] {
+        if row_ink[y as usize] < 2 {
             y += 1;
             continue;
         }
         let y0 = y;
         let mut last = y;
-        while y < h && (rows[y as usize] || y - last <= gap) {
-            if rows[y as usize] {
+        while y < h && (row_ink[y as usize] >= 2 || y - last <= gap) {
+            if row_ink[y as usize] >= 2 {
                 last = y;
             }
             y += 1;
@@ -274,10 +391,20 @@ fn read_cover(ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, o
         if y1 - y0 < min_h {
             continue;
         }
-        let xs: Vec<u32> = (0..w).filter(|&x| (y0..y1).any(|yy| ink.get_pixel(x, yy)[0] > 127)).collect();
+        let xs: Vec<u32> = (0..w).filter(|&x| (y0..y1).step_by(2).any(|yy| ink.get_pixel(x, yy)[0] > 127)).collect();
         let (Some(&x0), Some(&x1)) = (xs.first(), xs.last()) else { continue };
-        let pad = mm_px(dpi, 1.0);
-        let rect = [x0.saturating_sub(pad), y0.saturating_sub(pad), (x1 + 1 + pad).min(w) - x0.saturating_sub(pad), (y1 + pad).min(h) - y0.saturating_sub(pad)];
+        let (left, top) = (x0.saturating_sub(pad), y0.saturating_sub(pad));
+        out.push([left, top, (x1 + 1 + pad).min(w) - left, (y1 + pad).min(h) - top]);
+    }
+    out
+}
+
+/// The cover's lines, each read as one line; a line starting with a cover label gives its
+/// value.
+fn read_cover(ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, out: &mut PageReading) -> Result<(), OcrError> {
+    let labels = LabelMatcher::new(spec, |f| f.part() == Part::Cover);
+    let mut found_title = false;
+    for rect in text_line_boxes(ink, dpi) {
         let t = ocr.read(rect, Region::Line)?;
         out.ocr_boxes.push((rect, t.text.trim().to_string()));
         let sq = squeeze(&t.text);
@@ -289,11 +416,10 @@ fn read_cover(ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, o
         let glued = spec.cover_fields().into_iter().find_map(|f| {
             f.all_labels().map(squeeze).filter(|l| l.chars().count() >= 2).find_map(|l| sq.strip_prefix(l.as_str()).map(|rest| (f.id.as_str(), rest.to_string())))
         });
-        if let Some((id, rest)) = glued.or_else(|| labels.match_fuzzy(&t.text).map(|(id, r)| (id, r))) {
+        if let Some((id, rest)) = glued.or_else(|| labels.match_fuzzy(&t.text)) {
             out.labels_found += 1;
-            let text_kind = spec.field(id).is_some_and(|f| f.kind == Kind::Text);
-            let rest = if text_kind { cjk_brackets(&trim_ocr_junk(&rest)) } else { trim_ocr_junk(&rest) };
-            out.values.push((id.to_string(), RawValue { text: rest, confidence: t.confidence, page: None, bbox: Some(rect) }));
+            let kind = spec.field(id).map_or(Kind::Text, |f| f.kind);
+            out.values.push((id.to_string(), RawValue { text: ocr_text::clean(kind, &rest), confidence: t.confidence, page: None, bbox: Some(rect) }));
         }
     }
     if found_title || out.labels_found > 0 {

@@ -19,6 +19,8 @@ pub enum Region {
     Line,
     /// Several lines (tall cells, approval boxes).
     Block,
+    /// A single character (性别's 男/女, a vote count of one digit), which line mode misses.
+    Char,
 }
 
 /// Text read from a region, with the engine's confidence (0–1).

@@ -17,6 +17,8 @@ pub enum Psm {
     Block,
     /// One text line (short value cells, labels).
     SingleLine,
+    /// One character.
+    SingleChar,
 }
 
 impl Psm {
@@ -24,6 +26,7 @@ impl Psm {
         match self {
             Psm::Block => "6",
             Psm::SingleLine => "7",
+            Psm::SingleChar => "10",
         }
     }
 }
@@ -85,6 +88,7 @@ impl super::OcrEngine for Tesseract {
         let psm = match region {
             super::Region::Line => Psm::SingleLine,
             super::Region::Block => Psm::Block,
+            super::Region::Char => Psm::SingleChar,
         };
         let (text, confidence) = self.read_rect(rect, psm)?;
         Ok(super::OcrText { text, confidence })

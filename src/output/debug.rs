@@ -38,6 +38,9 @@ pub fn write_page(dir: &Path, stem: &str, page_no: u32, reading: &PageReading) -
         }
         notes.push_str(&format!("{:?}\t{}\n", b, text.replace('\n', " / ")));
     }
+    for (id, v) in &reading.values {
+        notes.push_str(&format!("value {id} = {:?} ({:.2})\n", v.text, v.confidence));
+    }
     for (id, b) in &reading.boxes {
         if let Some(r) = rect(*b) {
             draw_hollow_rect_mut(&mut img, r, Rgb([220, 0, 0]));

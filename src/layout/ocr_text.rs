@@ -1,0 +1,136 @@
+//! Cleaning what OCR returns for one value, by the field's kind: the slips Tesseract makes
+//! on this form's print, corrected where the correct reading is certain.
+
+use crate::spec::Kind;
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
+/// Strips what OCR reads from specks and line remnants at a value's ends: quotes, bars,
+/// underscores, dashes, stray punctuation. Inner characters are kept.
+pub fn trim_junk(text: &str) -> String {
+    const JUNK: &[char] = &['"', '\'', '“', '”', '‘', '’', '|', '_', '-', '~', '`', '·', '.', ',', '，', '。', ':', '：', ';', '；', '!', '！', '、', '^', '*'];
+    text.trim_matches(|c: char| c.is_whitespace() || JUNK.contains(&c)).to_string()
+}
+
+/// Chinese unit names use full-width brackets; OCR returns look-alikes and half-width ones.
+pub fn cjk_brackets(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '〈' | '《' | '(' | '【' | '［' => '（',
+            '〉' | '》' | ')' | '】' | '］' => '）',
+            c => c,
+        })
+        .collect()
+}
+
+/// `一` (one) read where a dash stands: between a date and a date or 至今 (`2001年7月一2006`,
+/// `1985.9一1988.3`), or alone in a cell (a dash for "none").
+pub fn dashes(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.iter().filter(|c| !c.is_whitespace()).count() == 1 && matches!(chars.iter().find(|c| !c.is_whitespace()), Some('一' | '-' | '－')) {
+        return "—".into();
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+        let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+        let date_before = prev.is_some_and(|p| p.is_ascii_digit() || matches!(p, '月' | '年'));
+        let date_after = next.is_some_and(|n| n.is_ascii_digit() || *n == '至');
+        out.push(if c == '一' && date_before && date_after { '—' } else { c });
+    }
+    out
+}
+
+/// A short value wrapped inside a narrow cell comes back on two lines: the break is the
+/// cell's, not the writer's.
+pub fn join_wrapped(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let mut out = String::new();
+    for l in lines {
+        let glue = out.chars().last().is_some_and(|a| a.is_ascii_alphabetic()) && l.starts_with(|c: char| c.is_ascii_alphabetic());
+        if glue {
+            out.push(' ');
+        }
+        out.push_str(l);
+    }
+    out
+}
+
+/// The dot of a transliterated name, misread as a colon, an apostrophe or a period (or as
+/// two of them): one `·` between the two parts.
+pub fn name_dots(text: &str) -> String {
+    let is_dot = |c: char| matches!(c, ':' | '：' | '\'' | '’' | '.' | '．' | '•' | '・' | '°' | '。' | '·' | ',' | '，');
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if is_dot(chars[i]) {
+            let mut j = i;
+            while j < chars.len() && is_dot(chars[j]) {
+                j += 1;
+            }
+            if i > 0 && j < chars.len() && is_cjk(chars[i - 1]) && is_cjk(chars[j]) {
+                out.push('·');
+            } else {
+                out.extend(&chars[i..j]);
+            }
+            i = j;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Digits read as look-alike letters inside a number.
+pub fn count_digits(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'O' | 'o' | 'D' | 'Q' => '0',
+            'l' | 'I' | '|' | 'i' => '1',
+            'Z' | 'z' => '2',
+            'S' | 's' => '5',
+            'B' => '8',
+            c => c,
+        })
+        .collect()
+}
+
+/// The cleaned reading of one value of the given kind.
+pub fn clean(kind: Kind, text: &str) -> String {
+    match kind {
+        Kind::Multiline => dashes(text.trim()),
+        Kind::Text => dashes(&cjk_brackets(&trim_junk(&join_wrapped(text)))),
+        Kind::Name => name_dots(&trim_junk(&join_wrapped(text))),
+        Kind::Vote => count_digits(&trim_junk(&join_wrapped(text))),
+        _ => trim_junk(&join_wrapped(text)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_dashes_and_wraps() {
+        assert_eq!(dashes("1998年9月一2001 年 7月，学习"), "1998年9月—2001 年 7月，学习");
+        assert_eq!(dashes("2008.7一至今"), "2008.7—至今");
+        assert_eq!(dashes("一车间护士长"), "一车间护士长");
+        assert_eq!(dashes(" 一 "), "—");
+        assert_eq!(join_wrapped("1970.0\n7"), "1970.07");
+        assert_eq!(join_wrapped("内蒙古包\n头"), "内蒙古包头");
+    }
+
+    #[test]
+    fn kinds_get_their_corrections() {
+        assert_eq!(clean(Kind::Name, "额尔敦:宝音"), "额尔敦·宝音");
+        assert_eq!(clean(Kind::Name, "额尔敦:.宝音"), "额尔敦·宝音");
+        assert_eq!(clean(Kind::Text, "”包头钢铁〈集团)有限责任公司|"), "包头钢铁（集团）有限责任公司");
+        assert_eq!(clean(Kind::Vote, "O"), "0");
+        assert_eq!(clean(Kind::Vote, "1l6"), "116");
+        assert_eq!(clean(Kind::Month, "1986.03\n"), "1986.03");
+    }
+}
