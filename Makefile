@@ -35,7 +35,9 @@ build: deps
 ## pre-filled form and one per sample unit
 demo: build
 	$(FORMSCAN) doctor
-	$(FORMSCAN) process samples/forms -o out/ --quotas samples/quotas.csv
+	$(FORMSCAN) process samples/forms samples/scans/*.pdf samples/scans/*.tif samples/scans/*.jpg \
+		-o out/ --quotas samples/quotas.csv --debug-dir out/debug
+	$(FORMSCAN) eval samples/scans
 	$(FORMSCAN) template -o out/
 	$(FORMSCAN) template -o out/example-filled.docx \
 		--set cover_name=乌日娜 --set cover_employer="包头钢铁（集团）有限责任公司" \

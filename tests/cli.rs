@@ -46,14 +46,6 @@ fn doctor_fails_clearly_without_chi_sim() {
     assert!(stderr(&out).contains("required part is missing"), "{}", stderr(&out));
 }
 
-#[test]
-fn placeholders_say_not_built_and_exit_4() {
-    for cmd in [] {
-        let out = formscan(&[cmd, "x"]);
-        assert_eq!(code(&out), 4, "{cmd}");
-        assert!(stderr(&out).contains("not built yet"), "{cmd}: {}", stderr(&out));
-    }
-}
 
 #[test]
 fn template_writes_file_or_folder_atomically() {

@@ -4,5 +4,6 @@ mod cli;
 mod process;
 mod common;
 mod render;
+mod samples;
 mod scan;
 mod template_xml;

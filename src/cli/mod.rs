@@ -23,8 +23,6 @@ pub enum Exit {
     InputsUnreadable = 2,
     /// `doctor` found a required part missing (Tesseract's chi_sim data).
     MissingDependency = 3,
-    /// The subcommand is not built yet.
-    NotBuilt = 4,
 }
 
 const EXIT_CODES: &str = "\
@@ -32,8 +30,7 @@ Exit codes:
   0  success (flags raised on forms are data, not errors)
   1  the run failed: bad options, a broken form spec, an output that cannot be written
   2  some inputs could not be read (each still gets an `unreadable` record)
-  3  doctor: a required part is missing (Tesseract chi_sim data)
-  4  the subcommand is not built yet";
+  3  doctor: a required part is missing (Tesseract chi_sim data)";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -103,10 +100,6 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
     }
 }
 
-fn not_built(name: &str, when: &str) -> Exit {
-    eprintln!("formscan {name}: not built yet — {when}.");
-    Exit::NotBuilt
-}
 
 fn doctor(spec: Option<&PathBuf>) -> Exit {
     use formscan::doctor::Status;

@@ -36,6 +36,14 @@ pub fn binarize(gray: &GrayImage) -> GrayImage {
     threshold(gray, level, ThresholdType::BinaryInverted)
 }
 
+/// Ink for finding ruling lines: anything clearly darker than the paper, halfway between
+/// Otsu's level and white. Thin lines come out grey from a scanner (and from scaling), and
+/// a broken line is a missed cell; text caught too does no harm, being short.
+pub fn binarize_lines(gray: &GrayImage) -> GrayImage {
+    let level = otsu_level(gray);
+    threshold(gray, level / 2 + 128, ThresholdType::BinaryInverted)
+}
+
 /// The page's skew in degrees (positive: content rotated clockwise), from the sharpness of
 /// the row profile of the ink: ruling lines and text lines give the sharpest profile when
 /// level.

@@ -171,8 +171,8 @@ pub fn ink(page: &mut RgbImage, src: &Mask, src_pivot: (f32, f32), dst_pivot: (f
             }
             let a = (v * opacity).min(1.0);
             let p = page.get_pixel_mut(x as u32, y as u32);
-            for ch in 0..3 {
-                p.0[ch] = (p.0[ch] as f32 * (1.0 - a * tint[ch])).round().clamp(0.0, 255.0) as u8;
+            for (v, t) in p.0.iter_mut().zip(tint) {
+                *v = (*v as f32 * (1.0 - a * t)).round().clamp(0.0, 255.0) as u8;
             }
         }
     }
@@ -530,18 +530,33 @@ pub fn draw_box(page: &mut RgbImage, dpi: u32, a: &BoxAnchors, plan: &BoxPlan, f
         let base = baseline(&a.year) * pt + rng.random_range(-0.8..0.8f32) * mm;
         let tilt = rng.random_range(-4.0..4.0f32);
         let gap = rng.random_range(0.2..0.9f32) * mm;
+        // The year goes before 年; month and day into the narrow gaps before 月 and 日, made
+        // smaller to fit and lifted above the line when they still do not.
+        let char_w = (a.year.x1 - a.year.x0) * pt;
         let parts = [
-            (y.to_string(), Anchor::RightAt(a.year.x0 * pt - gap)),
-            (mo.to_string(), Anchor::CentreAt((a.year.x1 + a.month.x0) / 2.0 * pt)),
-            (d.to_string(), Anchor::CentreAt((a.month.x1 + a.day.x0) / 2.0 * pt)),
+            (y.to_string(), Anchor::RightAt(a.year.x0 * pt - gap), f32::MAX),
+            (mo.to_string(), Anchor::CentreAt((a.year.x1 + a.month.x0) / 2.0 * pt), (a.month.x0 - a.year.x1) * pt + char_w * 0.6),
+            (d.to_string(), Anchor::CentreAt((a.month.x1 + a.day.x0) / 2.0 * pt), (a.day.x0 - a.month.x1) * pt + char_w * 0.6),
         ];
-        for (text, anchor) in parts {
-            let Some(t) = hand_text(&fonts.hand, &text, height * rng.random_range(0.93..1.07f32), rng, 0.6) else { continue };
+        for (text, anchor, room) in parts {
+            let h = height * rng.random_range(0.93..1.07f32);
+            let Some(mut t) = hand_text(&fonts.hand, &text, h, rng, 0.6) else { continue };
+            let mut lift = 0.0;
+            let width = t.right - t.left;
+            if width > room {
+                let shrink = (room / width).max(0.7);
+                if let Some(small) = hand_text(&fonts.hand, &text, h * shrink, rng, 0.6) {
+                    t = small;
+                }
+                if t.right - t.left > room {
+                    lift = rng.random_range(1.0..2.5f32) * mm;
+                }
+            }
             let (pivot_x, x) = match anchor {
                 Anchor::RightAt(x) => (t.right, x),
                 Anchor::CentreAt(x) => ((t.left + t.right) / 2.0, x),
             };
-            let y = base + rng.random_range(-0.3..0.3f32) * mm;
+            let y = base - lift + rng.random_range(-0.3..0.3f32) * mm;
             ink(page, &t.mask, (pivot_x, t.baseline), (x, y), rotation(tilt + rng.random_range(-2.0..2.0), -0.1), pen, pen_opacity);
         }
     }

@@ -162,6 +162,7 @@ pub fn make_form(plan: &FormPlan, out: &Path) -> Result<Truth, SampleError> {
     let printed = render::print(&printable, plan.dpi, work.path())?;
     let boxes = marks::locate_boxes(&plan.spec, &printed.words).map_err(fail)?;
     let fonts = marks::fonts().map_err(SampleError::Setup)?;
+    let approvals_page = boxes.values().map(|a| a.page).min().unwrap_or(0);
     let mut pages = printed.pages;
     let mut marks_rng = ChaCha8Rng::seed_from_u64(plan.marks_seed);
     for (id, box_plan) in &plan.values.approvals {
@@ -213,6 +214,7 @@ pub fn make_form(plan: &FormPlan, out: &Path) -> Result<Truth, SampleError> {
         color: if plan.gray { ColorMode::Gray } else { ColorMode::Color },
         rotation_deg: plan.scan.rotation_deg,
         upside_down_pages: upside.iter().enumerate().filter(|(_, u)| **u).map(|(i, _)| i as u32 + 1).collect(),
+        approvals_page: approvals_page as u32 + 1,
         fields: content.fields,
         raw: content.raw,
         votes: content.votes,
@@ -255,16 +257,21 @@ pub fn generate(spec: &Spec, opts: &Options) -> Result<Summary, SampleError> {
                 let plan = plan_form(spec, opts.seed, i, count, &opts.dpis);
                 let r = make_form(&plan, out);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if n % 10 == 0 || n == count {
+                if n.is_multiple_of(10) || n == count {
                     eprintln!("formscan samples: {n}/{count} forms ({:.0} s)", start.elapsed().as_secs_f64());
                 }
                 r
             })
             .collect()
     });
+    // A form that fails does not cost the others: their truth is written, then the run fails.
     let mut truths = Vec::with_capacity(count);
+    let mut failed: Vec<SampleError> = Vec::new();
     for r in results {
-        truths.push(r?);
+        match r {
+            Ok(t) => truths.push(t),
+            Err(e) => failed.push(e),
+        }
     }
     let mut jsonl = String::new();
     let mut s = Summary { forms: truths.len(), ..Summary::default() };
@@ -282,7 +289,14 @@ pub fn generate(spec: &Spec, opts: &Options) -> Result<Summary, SampleError> {
     }
     write(&out.join("truth.jsonl"), jsonl.as_bytes())?;
     s.seconds = start.elapsed().as_secs_f64();
-    Ok(s)
+    match failed.len() {
+        0 => Ok(s),
+        1 => Err(failed.remove(0)),
+        n => {
+            let list: Vec<String> = failed.iter().map(|e| e.to_string()).collect();
+            Err(SampleError::Setup(format!("{n} forms failed (truth.jsonl lists the {} others): {}", s.forms, list.join("; "))))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ pub fn jitter_spec(spec: &Spec, rng: &mut ChaCha8Rng) -> Spec {
     // Rounding may leave a tenth of a millimetre over or under: the last column takes it.
     let drift = sum - s.table.columns_mm.iter().sum::<f32>();
     if let Some(last) = s.table.columns_mm.last_mut() {
-        *last += drift;
+        *last = ((*last + drift) * 10.0).round() / 10.0;
     }
     for h in &mut s.table.row_heights_mm {
         *h = (*h * (1.0 + rng.random_range(-0.15..0.15f32)) * 10.0).round() / 10.0;
@@ -48,7 +48,22 @@ pub fn jitter_spec(spec: &Spec, rng: &mut ChaCha8Rng) -> Spec {
     }
     p.table_font = FONTS.choose(rng).expect("fonts").to_string();
     p.body_font = FONTS.choose(rng).expect("fonts").to_string();
+    // The blanks of `年  月  日`: as the spec prints them, or wider, as many units' copies have.
+    let date = *["", "年    月    日", "年\u{3000}\u{3000}月\u{3000}\u{3000}日", "年\u{3000}\u{3000}\u{3000}月\u{3000}\u{3000}日"].choose(rng).expect("dates");
+    if !date.is_empty() {
+        for f in s.fields.iter_mut() {
+            if let Some(a) = f.approval.as_mut() {
+                if squash(&a.date) == "年月日" {
+                    a.date = date.to_string();
+                }
+            }
+        }
+    }
     s
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Replaces every content control `<w:sdt>…<w:sdtContent>X</w:sdtContent></w:sdt>` by X, innermost
@@ -59,8 +74,7 @@ pub fn unwrap_content_controls(xml: &str, mut edit: impl FnMut(Option<&str>, &st
         rest.starts_with('>') || rest.starts_with(' ')
     }
     let mut xml = xml.to_string();
-    loop {
-        let Some(close) = xml.find("</w:sdt>") else { break };
+    while let Some(close) = xml.find("</w:sdt>") {
         // The innermost control ends at the first closing tag; it starts at the last opening
         // `<w:sdt>` (not `<w:sdtPr>`, `<w:sdtContent>` …) before it.
         let start = xml[..close]

@@ -58,6 +58,9 @@ pub struct Truth {
     pub rotation_deg: f64,
     /// 1-based pages stored upside down.
     pub upside_down_pages: Vec<u32>,
+    /// The 1-based page that holds the approval boxes (rows 12–15): the last page, or the one
+    /// before it when the 说明 runs onto a page of its own.
+    pub approvals_page: u32,
     /// Every value field but the vote blanks: the normalised value, None when blank.
     pub fields: IndexMap<String, Option<String>>,
     /// Every value field, vote blanks included: the text as typed (and printed).

@@ -497,6 +497,18 @@ fn positions(sector: Sector) -> &'static [&'static str] {
     }
 }
 
+fn departments(sector: Sector) -> &'static [&'static str] {
+    match sector {
+        Hospital => &["", "急诊科", "内科", "外科", "手术室", "重症医学科"],
+        School => &["", "初中部", "高中部"],
+        Sanitation => &["", "清扫一队", "作业二队", "机扫队"],
+        Bus => &["", "第一分公司", "第三车队", "保修厂"],
+        Highway => &["", "收费所", "养护中心"],
+        Rail => &["", "检修车间", "运用车间"],
+        _ => &["", "生产一线", "一车间", "二车间", "运行部"],
+    }
+}
+
 fn titles(sector: Sector) -> &'static [&'static str] {
     match sector {
         Hospital => &["主管护师", "护师", "副主任护师", "主治医师", "副主任医师", "护士"],
@@ -538,10 +550,10 @@ const MED_COLLEGES: &[&str] = &["内蒙古医科大学", "包头医学院", "内
 
 /// Education, the age it ends at, and the years of study before.
 const EDUCATION: &[(&str, u32, u32)] = &[
-    ("初中", 16, 0),
+    ("初中", 16, 3),
     ("技校", 17, 3),
     ("中专", 18, 3),
-    ("高中", 18, 0),
+    ("高中", 18, 3),
     ("大专", 21, 3),
     ("大学本科", 22, 4),
     ("硕士研究生", 25, 3),
@@ -587,7 +599,7 @@ fn awards(rng: &mut ChaCha8Rng, p: &Person, unit: &str, city: &str) -> Vec<Strin
         .collect()
 }
 
-fn resume(rng: &mut ChaCha8Rng, p: &Person, unit: &str, study: u32) -> Vec<String> {
+fn resume(rng: &mut ChaCha8Rng, p: &Person, unit: &str, city: &str, study: u32) -> Vec<String> {
     let style = rng.random_range(0..3);
     let dash = *["—", "—", "-", "至", "～"].choose(rng).expect("dashes");
     let sep = if chance(rng, 0.6) { " " } else { "，" };
@@ -598,6 +610,7 @@ fn resume(rng: &mut ChaCha8Rng, p: &Person, unit: &str, study: u32) -> Vec<Strin
         let major = pick(rng, majors(p.sector));
         let (from, to) = (spell_resume_month(style, ws_y - study, 9), spell_resume_month(style, ws_y, 7.min(ws_m)));
         let what = match p.education {
+            "初中" | "高中" => format!("{city}第{}中学学习", chinese_number(rng.random_range(1..=12))),
             "技校" | "中专" => format!("{}{major}专业学习", school.replace("大学", "职业学校").replace("学院", "学校")),
             _ => format!("{school}{major}专业学习"),
         };
@@ -613,9 +626,13 @@ fn resume(rng: &mut ChaCha8Rng, p: &Person, unit: &str, study: u32) -> Vec<Strin
             p.position.clone()
         } else {
             let roles = positions(p.sector);
-            format!("{}{}", pick(rng, &["", "学徒", "见习"]), pick(rng, roles))
+            let novice = match p.sector {
+                Hospital | School | Highway => pick(rng, &["", "见习"]),
+                _ => pick(rng, &["", "学徒", "见习"]),
+            };
+            format!("{novice}{}", pick(rng, roles))
         };
-        let dept = pick(rng, &["", "生产一线", "一车间", "二车间", "运行部", "服务部"]);
+        let dept = pick(rng, departments(p.sector));
         if last {
             lines.push(format!("{from}{}{sep}{short_unit}{dept}{role}", if chance(rng, 0.5) { "至今" } else { "—至今" }));
         } else {
@@ -856,7 +873,7 @@ pub fn generate(spec: &Spec, rng: &mut ChaCha8Rng, gray: bool, defective: bool) 
     let attended = rng.random_range(30..=300i64);
     let opposed = weighted(rng, &[(5, 0i64), (3, 1), (2, 2), (1, 3)]);
     let abstained = rng.random_range(0..=(attended / 20).min(5));
-    let mut votes = [rng.random_range(1..=12i64), rng.random_range(1..=6i64), attended, attended - opposed - abstained, opposed];
+    let mut votes = [rng.random_range(1..=12i64), rng.random_range(1..=12i64), attended, attended - opposed - abstained, opposed];
 
     // Dates: the congress, the union, then the higher levels, all before the deadline.
     let congress = add_days((2023, 4, 11), rng.random_range(0..=14));
@@ -994,7 +1011,7 @@ pub fn generate(spec: &Spec, rng: &mut ChaCha8Rng, gray: bool, defective: bool) 
 
     // The spellings, field by field of the spec.
     let work_start_typed = person.work_start;
-    let resume_lines = resume(rng, &person, unit, study);
+    let resume_lines = resume(rng, &person, unit, region.name, study);
     let relations = social_relations(rng, &person);
     let deeds_text = deeds(rng, &person);
     let name_typed = spell_name(rng, &person.name);
