@@ -29,7 +29,8 @@ pub fn cjk_brackets(text: &str) -> String {
 /// `1985.9一1988.3`), or alone in a cell (a dash for "none").
 pub fn dashes(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
-    if chars.iter().filter(|c| !c.is_whitespace()).count() == 1 && matches!(chars.iter().find(|c| !c.is_whitespace()), Some('一' | '-' | '－')) {
+    // A long thin dash alone in a cell is read as 一, or as 二 when scanning doubles it.
+    if chars.iter().filter(|c| !c.is_whitespace()).count() == 1 && matches!(chars.iter().find(|c| !c.is_whitespace()), Some('一' | '-' | '－' | '二' | '—' | '_')) {
         return "—".into();
     }
     let mut out = String::with_capacity(text.len());
@@ -85,18 +86,66 @@ pub fn name_dots(text: &str) -> String {
     out
 }
 
-/// Digits read as look-alike letters inside a number.
+/// A vote blank holds a number: letters and CJK characters that OCR gives for handwritten
+/// digits and numerals are read as what they resemble (`了` for 7, `工` for 1, `士` for 十,
+/// `交` for 六 in a handwriting font).
 pub fn count_digits(text: &str) -> String {
     text.chars()
         .map(|c| match c {
-            'O' | 'o' | 'D' | 'Q' => '0',
-            'l' | 'I' | '|' | 'i' => '1',
-            'Z' | 'z' => '2',
+            'O' | 'o' | 'D' | 'Q' | '口' | '〇' => '0',
+            'l' | 'I' | '|' | 'i' | '工' | '丨' | '1' => '1',
+            'Z' | 'z' | '乙' | '己' => '2',
             'S' | 's' => '5',
             'B' => '8',
+            '了' | '?' => '7',
+            '士' | '土' | '千' => '十',
+            '交' => '六',
             c => c,
         })
         .collect()
+}
+
+/// Phone numbers: a dash read as `一` or `—` between digits is the area code's hyphen.
+pub fn phone_dashes(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let digits_around = i > 0 && chars[i - 1].is_ascii_digit() && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
+            if digits_around && matches!(c, '一' | '—' | '－' | '~' | '_') { '-' } else { c }
+        })
+        .collect()
+}
+
+/// An enum value read with a slip or a stray mark (`中共党员由`, `蒙古旅`) is the listed
+/// value it is closest to, when only one is that close.
+pub fn snap_to_values(text: &str, values: &[String], aliases: &std::collections::BTreeMap<String, String>) -> String {
+    let t: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if t.is_empty() || values.iter().any(|v| v.chars().eq(t.iter().copied())) || aliases.contains_key(&t.iter().collect::<String>()) {
+        return text.to_string();
+    }
+    let mut best: Option<(usize, &str)> = None;
+    let mut tie = false;
+    for v in values.iter().map(String::as_str).chain(aliases.keys().map(String::as_str)) {
+        let vc: Vec<char> = v.chars().collect();
+        let d = crate::layout::labels::edit_distance(&t, &vc);
+        if d > 1 || vc.len() < 2 {
+            continue;
+        }
+        match best {
+            Some((bd, bv)) if d == bd && bv != v => tie = true,
+            Some((bd, _)) if d >= bd => {}
+            _ => {
+                best = Some((d, v));
+                tie = false;
+            }
+        }
+    }
+    match best {
+        Some((_, v)) if !tie => v.to_string(),
+        _ => text.to_string(),
+    }
 }
 
 /// The cleaned reading of one value of the given kind.
@@ -106,6 +155,7 @@ pub fn clean(kind: Kind, text: &str) -> String {
         Kind::Text => dashes(&cjk_brackets(&trim_junk(&join_wrapped(text)))),
         Kind::Name => name_dots(&trim_junk(&join_wrapped(text))),
         Kind::Vote => count_digits(&trim_junk(&join_wrapped(text))),
+        Kind::Phone => phone_dashes(&trim_junk(&join_wrapped(text))),
         _ => trim_junk(&join_wrapped(text)),
     }
 }
@@ -131,6 +181,8 @@ mod tests {
         assert_eq!(clean(Kind::Text, "”包头钢铁〈集团)有限责任公司|"), "包头钢铁（集团）有限责任公司");
         assert_eq!(clean(Kind::Vote, "O"), "0");
         assert_eq!(clean(Kind::Vote, "1l6"), "116");
+        assert_eq!(clean(Kind::Vote, "了"), "7");
+        assert_eq!(clean(Kind::Phone, "0474一6728386"), "0474-6728386");
         assert_eq!(clean(Kind::Month, "1986.03\n"), "1986.03");
     }
 }

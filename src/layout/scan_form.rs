@@ -277,25 +277,31 @@ impl<'a> CellReader<'a> {
         }
         let lines = text_lines(&self.p.ink, rect, self.dpi);
         let region = if rect[3] < self.line_px && lines <= 1 { Region::Line } else { Region::Block };
-        let mut t = ocr.read(rect, region)?;
-        // Tesseract's line mode often returns nothing for a lone CJK character (性别's 女);
-        // block mode, then character mode, read it.
-        for retry in [Region::Block, Region::Char] {
-            if !t.text.trim().is_empty() || region != Region::Line {
-                break;
-            }
-            t = ocr.read(rect, retry)?;
-        }
+        let t = read_with_retry(ocr, rect, region)?;
         self.boxes.push((rect, t.text.trim().to_string()));
         Ok(t)
     }
+}
+
+/// Tesseract's line mode often returns nothing for a short CJK word or a lone character
+/// (性别's 女, a three-character name): block mode, then character mode, read it.
+fn read_with_retry(ocr: &mut dyn OcrEngine, rect: [u32; 4], region: Region) -> Result<OcrText, OcrError> {
+    let mut t = ocr.read(rect, region)?;
+    for retry in [Region::Block, Region::Char] {
+        if !t.text.trim().is_empty() || region != Region::Line {
+            break;
+        }
+        t = ocr.read(rect, retry)?;
+    }
+    Ok(t)
 }
 
 /// Whether a rectangle holds ink darker than grey print: typed or written values are near
 /// black, the template's placeholder hints and scanner dust are not.
 fn has_dark_ink(gray: &GrayImage, [x, y, w, h]: [u32; 4]) -> bool {
     let mut dark = 0u32;
-    for yy in (y..(y + h).min(gray.height())).step_by(2) {
+    // Every row: a dash (`—` for "none") is a single thin row of ink.
+    for yy in y..(y + h).min(gray.height()) {
         for xx in (x..(x + w).min(gray.width())).step_by(2) {
             if gray.get_pixel(xx, yy)[0] < 90 {
                 dark += 1;
@@ -372,6 +378,7 @@ fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn 
         };
         if let Some((text, confidence, cell)) = value {
             let text = if is_hint(&text, field.hint.as_deref()) { String::new() } else { ocr_text::clean(field.kind, &text) };
+            let text = if field.kind == Kind::Enum { ocr_text::snap_to_values(&text, &field.values, &field.aliases) } else { text };
             out.values.push((field.id.clone(), RawValue { text, confidence, page: None, bbox: bbox(cell) }));
         }
     }
@@ -440,14 +447,56 @@ fn text_line_boxes(ink: &GrayImage, dpi: f32) -> Vec<[u32; 4]> {
     out
 }
 
+/// A line's box cut where the ink leaves a gap wider than `gap` pixels.
+fn split_at_gaps(ink: &GrayImage, [x, y, w, h]: [u32; 4], gap: u32) -> Vec<[u32; 4]> {
+    let cols: Vec<bool> = (x..x + w).map(|xx| (y..y + h).any(|yy| ink.get_pixel(xx.min(ink.width() - 1), yy.min(ink.height() - 1))[0] > 127)).collect();
+    let mut out = Vec::new();
+    let mut start: Option<u32> = None;
+    let mut last = 0u32;
+    for (i, &on) in cols.iter().enumerate() {
+        let i = i as u32;
+        if on {
+            match start {
+                Some(s) if i - last > gap => {
+                    out.push((s, last + 1));
+                    start = Some(i);
+                }
+                None => start = Some(i),
+                _ => {}
+            }
+            last = i;
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, last + 1));
+    }
+    let pad = (gap / 4).max(2);
+    out.into_iter()
+        .map(|(a, b)| {
+            let left = (x + a).saturating_sub(pad).max(x);
+            [left, y, (x + b + pad).min(x + w) - left, h]
+        })
+        .collect()
+}
+
 /// The cover's lines, each read as one line; a line starting with a cover label gives its
 /// value.
 fn read_cover(ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, out: &mut PageReading) -> Result<(), OcrError> {
     let labels = LabelMatcher::new(spec, |f| f.part() == Part::Cover);
     let mut found_title = false;
+    let gap = mm_px(dpi, 6.0);
     for rect in text_line_boxes(ink, dpi) {
-        let t = ocr.read(rect, Region::Line)?;
-        out.ocr_boxes.push((rect, t.text.trim().to_string()));
+        // A label and its value stand far apart on the line; line mode drops a word after a
+        // wide gap, so each run of ink is read on its own and the pieces joined.
+        let mut pieces = Vec::new();
+        let mut conf = 1.0f32;
+        for seg in split_at_gaps(ink, rect, gap) {
+            let t = read_with_retry(ocr, seg, Region::Line)?;
+            conf = conf.min(if t.text.trim().is_empty() { 1.0 } else { t.confidence });
+            out.ocr_boxes.push((seg, t.text.trim().to_string()));
+            pieces.push(t.text.trim().to_string());
+        }
+        let t = OcrText { text: pieces.join(" "), confidence: conf };
         let sq = squeeze(&t.text);
         if sq.contains("申报表") || sq.contains("最美职工") {
             found_title = true;
