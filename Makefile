@@ -11,7 +11,7 @@ export OMP_THREAD_LIMIT := 1
 # (chi_sim), and testing (LibreOffice renders the template, poppler reads the PDF, CJK fonts
 # make the glyphs, the UKai font writes handwriting-like samples).
 DEB_PACKAGES := pkg-config clang libclang-dev libtesseract-dev libleptonica-dev tesseract-ocr \
-	tesseract-ocr-chi-sim libreoffice-writer poppler-utils fonts-noto-cjk fonts-arphic-ukai bc time
+	tesseract-ocr-chi-sim libreoffice-writer poppler-utils fonts-noto-cjk fonts-arphic-ukai bc time libtiff-tools
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FORMSCAN := target/release/formscan
 

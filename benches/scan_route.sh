@@ -24,7 +24,7 @@ for f in "$tmp"/in/*; do
   i=$((i + 1))
   case "$f" in
     *.pdf) pdftoppm -r 200 -png "$f" "$tmp/pages/$i" ;;
-    *.tif) convert "$f" "$tmp/pages/$i-%d.png" 2>/dev/null || tiffsplit "$f" "$tmp/pages/$i-" ;;
+    *.tif) tiffsplit "$f" "$tmp/pages/$i-" ;;
     *) cp "$f" "$tmp/pages/" ;;
   esac
 done

@@ -508,8 +508,12 @@ fn read_cover(ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, o
         });
         if let Some((id, rest)) = glued.or_else(|| labels.match_fuzzy(&t.text)) {
             out.labels_found += 1;
-            let kind = spec.field(id).map_or(Kind::Text, |f| f.kind);
-            out.values.push((id.to_string(), RawValue { text: ocr_text::clean(kind, &rest), confidence: t.confidence, page: None, bbox: Some(rect) }));
+            let Some(field) = spec.field(id) else { continue };
+            let mut text = ocr_text::clean(field.kind, &rest);
+            if field.kind == Kind::Enum {
+                text = ocr_text::snap_to_values(&text, &field.values, &field.aliases);
+            }
+            out.values.push((id.to_string(), RawValue { text, confidence: t.confidence, page: None, bbox: Some(rect) }));
         }
     }
     if found_title || out.labels_found > 0 {
