@@ -113,12 +113,15 @@ pub fn read_page(page: &PageImage, spec: &Spec, ocr: &mut dyn OcrEngine, params:
     // Upright or upside down: a few labels read in each way decide, before the whole page
     // is read once.
     let mut best: Option<(u32, GrayImage, Prepared, Probe)> = None;
+    // Whether the engine still holds the best orientation's page (set by its probe).
+    let mut best_is_set = false;
     for extra in [0u32, 2] {
         let img = preprocess::turn(&level, extra);
         let prepared = prepare(&img, dpi, params);
         let probed = probe(&prepared, dpi, spec, ocr, params)?;
         let found = probed.found;
         let better = best.as_ref().is_none_or(|b| found > b.3.found);
+        best_is_set = better;
         if better {
             best = Some(((first_turn + extra) % 4, img, prepared, probed));
         }
@@ -127,6 +130,9 @@ pub fn read_page(page: &PageImage, spec: &Spec, ocr: &mut dyn OcrEngine, params:
         }
     }
     let (turns, upright, prepared, probed) = best.expect("an orientation was probed");
+    if !best_is_set {
+        ocr.set_page(&prepared.clean, dpi.round() as u32)?;
+    }
     let mut reading = read_prepared(upright, prepared, probed, turns, skew, dpi, spec, ocr, params)?;
     if scale != 1.0 {
         for (_, v) in &mut reading.values {
@@ -183,7 +189,8 @@ fn probe(p: &Prepared, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &
     } else {
         let lines = text_line_boxes(&p.ink, dpi);
         let cover = LabelMatcher::new(spec, |f| f.part() == Part::Cover);
-        for rect in lines.iter().take(4) {
+        // The cover's first lines are its title.
+        for rect in lines.iter().take(2) {
             let t = ocr.read(*rect, Region::Line)?;
             let sq = squeeze(&t.text);
             if sq.contains("申报表") || sq.contains("最美职工") || sq.contains("年度") || cover.match_fuzzy(&t.text).is_some() {
@@ -198,7 +205,9 @@ fn probe(p: &Prepared, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &
 /// wide cell with nothing on its left is a box whose title is inside it, so only its first
 /// lines; a wide cell right of another is a value, read later if its label is found.
 fn first_pass_portion(grid: &Grid, c: &Cell) -> Option<Portion> {
-    if c.width() <= (grid.width() as f32 * 0.45) as u32 {
+    // Label cells are at most a fifth of the table wide; the half-width approval boxes of
+    // rows 14–15 are not labels but carry their title inside.
+    if c.width() <= (grid.width() as f32 * 0.3) as u32 {
         Some(Portion::Whole)
     } else if !grid.has_left(c) {
         Some(Portion::TopStrip)
@@ -208,8 +217,8 @@ fn first_pass_portion(grid: &Grid, c: &Cell) -> Option<Portion> {
 }
 
 #[allow(clippy::too_many_arguments)]
+/// Reads a prepared page; the engine already holds its cleaned image.
 fn read_prepared(upright: GrayImage, p: Prepared, probed: Probe, turns: u32, skew: f32, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams) -> Result<PageReading, OcrError> {
-    ocr.set_page(&p.clean, dpi.round() as u32)?;
     // The overlay shows what OCR saw: the upright page with its lines erased.
     let _ = upright;
     let mut reading = PageReading {

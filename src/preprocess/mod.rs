@@ -24,9 +24,17 @@ impl Default for PreprocessParams {
     }
 }
 
-/// Luma of an RGB page.
+/// The page in grey for reading: each pixel's brightest channel. Black print stays black,
+/// while a red seal (and red pen) turns pale and drops out of the ink, so a seal stamped
+/// over a box's title or the vote sentence no longer hides it from OCR.
 pub fn to_gray(page: &RgbImage) -> GrayImage {
-    image::DynamicImage::ImageRgb8(page.clone()).to_luma8()
+    let (w, h) = page.dimensions();
+    let mut out = GrayImage::new(w, h);
+    for (o, p) in out.pixels_mut().zip(page.pixels()) {
+        let [r, g, b] = p.0;
+        o.0 = [r.max(g).max(b)];
+    }
+    out
 }
 
 /// Ink as 255 on 0, by Otsu's global threshold (the form is dark print on light paper).
