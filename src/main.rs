@@ -5,7 +5,20 @@ mod cli;
 
 fn main() -> std::process::ExitCode {
     restart_single_threaded();
+    return_large_blocks();
     cli::main()
+}
+
+/// Page images are allocated and freed by the tens of megabytes on every worker thread;
+/// glibc keeps such blocks in per-thread heaps once its adaptive threshold has grown, and the
+/// process's memory then creeps towards the sum of all workers' worst pages. Blocks of 1 MB
+/// and more are mapped and unmapped instead, so memory goes back when a page is done.
+fn return_large_blocks() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator tuning; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
 }
 
 /// Tesseract's OpenMP threads must be off before libtesseract loads (it reads the variable

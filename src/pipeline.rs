@@ -218,7 +218,8 @@ fn read_submission(blobs: &[Vec<u8>], detected: Detected, sub: &Submission, job:
     if pages.is_empty() {
         return Err(Unreadable::NoPages);
     }
-    read_scan(&pages, sub, job).map(|r| (r, true))
+    let reading = read_scan(pages, sub, job)?;
+    Ok((reading, true))
 }
 
 thread_local! {
@@ -229,18 +230,25 @@ thread_local! {
 
 /// Reads every page of a scan and merges what they hold: pages are recognised by their
 /// content, so their order does not matter; a value found twice keeps the first non-empty.
-fn read_scan(pages: &[PageImage], sub: &Submission, job: &Job) -> Result<Reading, Unreadable> {
+fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<Reading, Unreadable> {
     let mut reading = Reading { pages: pages.len() as u32, ..Reading::default() };
     let grey = pages.iter().all(|p| crate::preprocess::is_grayscale(&p.image));
+    // Each page is reduced to the grey image that is read (red ink dropped) as soon as it is
+    // decoded, a third of its colour size; nothing downstream needs the colour yet.
+    let pages: Vec<scan_form::GrayPage> = pages
+        .into_iter()
+        .map(|p| scan_form::GrayPage { dpi: scan_form::page_dpi(&p), gray: crate::preprocess::to_gray(&p.image) })
+        .collect();
     ENGINE.with(|cell| -> Result<(), Unreadable> {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
             *slot = Some(Tesseract::new(OCR_LANG).map_err(|e| Unreadable::Io(e.to_string()))?);
         }
         let engine = slot.as_mut().expect("engine just set");
-        for (n, page) in pages.iter().enumerate() {
+        // Pages are consumed one by one, each freed once read.
+        for (n, page) in pages.into_iter().enumerate() {
             let page_no = n as u32 + 1;
-            let pr = scan_form::read_page(page, job.spec, engine, &job.scan).map_err(|e| Unreadable::Io(format!("page {page_no}: {e}")))?;
+            let pr = scan_form::read_gray_page(page, job.spec, engine, &job.scan).map_err(|e| Unreadable::Io(format!("page {page_no}: {e}")))?;
             if let Some(dir) = &job.debug_dir {
                 let stem = sub.files[0].file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 let _ = crate::output::debug::write_page(dir, &stem, page_no, &pr);

@@ -92,14 +92,27 @@ pub fn page_dpi(page: &PageImage) -> f32 {
 }
 
 pub fn read_page(page: &PageImage, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams) -> Result<PageReading, OcrError> {
-    let mut dpi = page_dpi(page);
-    let gray = preprocess::to_gray(&page.image);
+    let gray = GrayPage { dpi: page_dpi(page), gray: preprocess::to_gray(&page.image) };
+    read_gray_page(gray, spec, ocr, params)
+}
+
+/// A page reduced to the grey image that is read, with its resolution.
+pub struct GrayPage {
+    pub gray: GrayImage,
+    pub dpi: f32,
+}
+
+/// Reads a page already in grey; consumes it so that each intermediate image is dropped as
+/// soon as the next exists (a 300 dpi A4 page is 9 MB in grey, and two workers hold several).
+pub fn read_gray_page(page: GrayPage, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams) -> Result<PageReading, OcrError> {
+    let GrayPage { gray, mut dpi } = page;
     // A landscape image of a portrait form was scanned on its side.
     let (w, h) = gray.dimensions();
     let first_turn = if w > h + h / 10 { 1 } else { 0 };
-    let turned = preprocess::turn(&gray, first_turn);
+    let turned = if first_turn == 0 { gray } else { preprocess::turn(&gray, first_turn) };
     let skew = preprocess::estimate_skew(&preprocess::binarize(&turned), &params.preprocess);
     let mut level = preprocess::rotate(&turned, skew);
+    drop(turned);
     // Deskewed first, at the scan's own resolution (thin lines survive the rotation), then
     // brought to the working resolution. Values' boxes are given in the page's own pixels:
     // `scale` maps working pixels back.
@@ -118,6 +131,10 @@ pub fn read_page(page: &PageImage, spec: &Spec, ocr: &mut dyn OcrEngine, params:
     for extra in [0u32, 2] {
         let img = preprocess::turn(&level, extra);
         let prepared = prepare(&img, dpi, params);
+        if let Some(b) = best.as_mut() {
+            // Only the better of the two orientations is kept.
+            b.2.ink = GrayImage::new(0, 0);
+        }
         let probed = probe(&prepared, dpi, spec, ocr, params)?;
         let found = probed.found;
         let better = best.as_ref().is_none_or(|b| found > b.3.found);
@@ -312,7 +329,7 @@ fn has_dark_ink(gray: &GrayImage, [x, y, w, h]: [u32; 4]) -> bool {
     // Every row: a dash (`—` for "none") is a single thin row of ink.
     for yy in y..(y + h).min(gray.height()) {
         for xx in (x..(x + w).min(gray.width())).step_by(2) {
-            if gray.get_pixel(xx, yy)[0] < 90 {
+            if gray.get_pixel(xx, yy)[0] < 112 {
                 dark += 1;
                 if dark >= 6 {
                     return true;
