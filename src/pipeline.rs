@@ -239,6 +239,7 @@ fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<Readi
         .into_iter()
         .map(|p| scan_form::GrayPage { dpi: scan_form::page_dpi(&p), gray: crate::preprocess::to_gray(&p.image) })
         .collect();
+    let mut labels_found = 0usize;
     ENGINE.with(|cell| -> Result<(), Unreadable> {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -253,6 +254,7 @@ fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<Readi
                 let stem = sub.files[0].file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 let _ = crate::output::debug::write_page(dir, &stem, page_no, &pr);
             }
+            labels_found += pr.labels_found;
             for (id, mut v) in pr.values {
                 v.page = Some(page_no);
                 let empty = reading.values.get(&id).is_none_or(|old| old.text.trim().is_empty());
@@ -263,6 +265,11 @@ fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<Readi
         }
         Ok(())
     })?;
+    // Pages on which not one label of the form was read are not this form (a photo, a
+    // letter, a blank page).
+    if labels_found == 0 {
+        return Err(Unreadable::NotThisForm);
+    }
     // Until the approval marks are checked on scans, say so rather than guess: a person
     // looks at the boxes. A grey copy cannot prove a red seal at all.
     let seal = if grey { Mark::Unverifiable } else { Mark::Uncertain };

@@ -91,3 +91,18 @@ fn skewed_upside_down_and_shuffled_pages_read_the_same() {
     copy_as(&p[0], &files[2], |img| img);
     check(&read_scan(&files));
 }
+
+#[test]
+fn an_image_that_is_not_the_form_is_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("photo.png");
+    let mut img = image::RgbImage::from_pixel(1654, 2339, image::Rgb([250, 250, 250]));
+    imageproc::drawing::draw_filled_rect_mut(&mut img, imageproc::rect::Rect::at(400, 600).of_size(800, 500), image::Rgb([40, 90, 160]));
+    img.save(&f).unwrap();
+    let out = dir.path().join("out");
+    let o = formscan(&["process", f.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let r: Value = serde_json::from_str(std::fs::read_to_string(out.join("records.jsonl")).unwrap().lines().next().unwrap()).unwrap();
+    assert_eq!(r["status"], "unreadable");
+    assert!(r["issues"][0]["message"].as_str().unwrap().contains("不是“最美职工”推荐申报表"), "{}", r["issues"][0]);
+}

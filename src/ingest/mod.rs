@@ -157,7 +157,7 @@ impl Unreadable {
             Unreadable::LegacyWord => "文件是旧版Word（.doc）格式，请另存为.docx后再提交。".into(),
             Unreadable::NotWord => "压缩包中没有Word正文（word/document.xml），不是.docx文件。".into(),
             Unreadable::BadXml(_) => "Word正文的XML已损坏，无法读取。".into(),
-            Unreadable::NotThisForm => "文档不是“最美职工”推荐申报表（找不到表格的栏目）。".into(),
+            Unreadable::NotThisForm => "文件不是“最美职工”推荐申报表（找不到表格的栏目）。".into(),
             Unreadable::UnsupportedFormat(what) => format!("不支持的文件格式（{what}）。"),
             Unreadable::UnknownFormat => "无法识别的文件格式，既不是Word文件，也不是PDF或图片。".into(),
             Unreadable::Io(_) => "文件无法打开读取。".into(),
