@@ -208,7 +208,7 @@ fn probe(p: &Prepared, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &
         let cover = LabelMatcher::new(spec, |f| f.part() == Part::Cover);
         // The cover's first lines are its title.
         for rect in lines.iter().take(2) {
-            let t = ocr.read(*rect, Region::Line)?;
+            let t = read_line_scaled(ocr, &p.clean, *rect, dpi)?;
             let sq = squeeze(&t.text);
             if sq.contains("申报表") || sq.contains("最美职工") || sq.contains("年度") || cover.match_fuzzy(&t.text).is_some() {
                 out.found += 1;
@@ -252,7 +252,7 @@ fn read_prepared(upright: GrayImage, p: Prepared, probed: Probe, turns: u32, ske
     if p.grid.cells.len() >= params.min_table_cells {
         read_table(&p, probed, dpi, spec, ocr, params, &mut reading)?;
     } else {
-        read_cover(&p.ink, dpi, spec, ocr, &mut reading)?;
+        read_cover(&p.clean, &p.ink, dpi, spec, ocr, &mut reading)?;
     }
     Ok(reading)
 }
@@ -473,6 +473,27 @@ fn text_line_boxes(ink: &GrayImage, dpi: f32) -> Vec<[u32; 4]> {
     out
 }
 
+/// Reads one line of large print (the cover's 三号 and 二号 type) on its own, shrunk so that
+/// its characters are about 30 px high: Tesseract's models are trained on text that size and
+/// often return nothing for characters twice as tall.
+fn read_line_scaled(ocr: &mut dyn OcrEngine, clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> Result<OcrText, OcrError> {
+    let w = w.min(clean.width().saturating_sub(x)).max(1);
+    let h = h.min(clean.height().saturating_sub(y)).max(1);
+    let crop = image::imageops::crop_imm(clean, x, y, w, h).to_image();
+    let scale = (34.0 / h as f32).clamp(0.35, 1.0);
+    let small = if scale < 0.95 {
+        image::imageops::resize(&crop, ((w as f32 * scale).round() as u32).max(1), ((h as f32 * scale).round() as u32).max(1), image::imageops::FilterType::Triangle)
+    } else {
+        crop
+    };
+    // A white margin round the line, as Tesseract expects of a page.
+    let m = 8u32;
+    let mut page = GrayImage::from_pixel(small.width() + 2 * m, small.height() + 2 * m, image::Luma([255]));
+    image::imageops::overlay(&mut page, &small, m as i64, m as i64);
+    ocr.set_page(&page, (dpi * scale).round() as u32)?;
+    read_with_retry(ocr, [0, 0, page.width(), page.height()], Region::Line)
+}
+
 /// A line's box cut where the ink leaves a gap wider than `gap` pixels.
 fn split_at_gaps(ink: &GrayImage, [x, y, w, h]: [u32; 4], gap: u32) -> Vec<[u32; 4]> {
     let cols: Vec<bool> = (x..x + w).map(|xx| (y..y + h).any(|yy| ink.get_pixel(xx.min(ink.width() - 1), yy.min(ink.height() - 1))[0] > 127)).collect();
@@ -507,7 +528,7 @@ fn split_at_gaps(ink: &GrayImage, [x, y, w, h]: [u32; 4], gap: u32) -> Vec<[u32;
 
 /// The cover's lines, each read as one line; a line starting with a cover label gives its
 /// value.
-fn read_cover(ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, out: &mut PageReading) -> Result<(), OcrError> {
+fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, out: &mut PageReading) -> Result<(), OcrError> {
     let labels = LabelMatcher::new(spec, |f| f.part() == Part::Cover);
     let mut found_title = false;
     let gap = mm_px(dpi, 6.0);
@@ -517,7 +538,7 @@ fn read_cover(ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, o
         let mut pieces = Vec::new();
         let mut conf = 1.0f32;
         for seg in split_at_gaps(ink, rect, gap) {
-            let t = read_with_retry(ocr, seg, Region::Line)?;
+            let t = read_line_scaled(ocr, clean, seg, dpi)?;
             conf = conf.min(if t.text.trim().is_empty() { 1.0 } else { t.confidence });
             out.ocr_boxes.push((seg, t.text.trim().to_string()));
             pieces.push(t.text.trim().to_string());
