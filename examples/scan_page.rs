@@ -1,4 +1,4 @@
-// Scratch: read one page image and print what the scan route finds, with OCR time.
+// Debug tool: reads one page image with the scan route and prints what it finds, with OCR time.
 use formscan::ocr::{OcrEngine, OcrText, Region};
 struct Timed { t: formscan::ocr::Tesseract, calls: u32, set: std::time::Duration, read: std::time::Duration }
 impl OcrEngine for Timed {

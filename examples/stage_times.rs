@@ -1,4 +1,4 @@
-// Scratch: time the preprocessing stages on one page image.
+// Debug tool: times the preprocessing stages on one page image.
 use std::time::Instant;
 fn main() {
     let path = std::env::args().nth(1).unwrap();
