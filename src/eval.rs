@@ -2,7 +2,7 @@
 //! `truth.jsonl` (written by `formscan samples`), by kind of input.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -176,18 +176,6 @@ pub fn report(groups: &BTreeMap<String, Tally>) -> String {
         out.push('\n');
     }
     out
-}
-
-/// Which truth form a record belongs to: by its source path relative to the set's folder.
-pub fn index_by_file(dir: &Path, truth: &[TruthForm]) -> BTreeMap<PathBuf, usize> {
-    let mut m = BTreeMap::new();
-    for (i, t) in truth.iter().enumerate() {
-        for f in &t.files {
-            m.insert(dir.join(f), i);
-        }
-        m.insert(dir.join("docx").join(format!("{}.docx", t.form)), i);
-    }
-    m
 }
 
 #[cfg(test)]

@@ -27,33 +27,58 @@ pub fn libreoffice_version() -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// Runs a command with a time limit; returns its stdout.
-fn run(program: &'static str, mut cmd: Command, input: &Path, limit: Duration) -> Result<Vec<u8>, ToolError> {
-    let failed = |message: String| ToolError::Failed { program, input: input.to_path_buf(), message };
+/// What a finished command wrote, and how it ended.
+pub struct Finished {
+    pub status: std::process::ExitStatus,
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+}
+
+/// Runs a command with a time limit, its output captured in temporary files: a pipe would
+/// fill (and block the program) while nobody reads it during the wait. Errs only when the
+/// command could not start or ran past `limit` (it is then killed).
+pub fn run_limited(mut cmd: Command, limit: Duration) -> Result<Finished, String> {
+    let mut out = tempfile::tempfile().map_err(|e| format!("temporary file: {e}"))?;
+    let mut err = tempfile::tempfile().map_err(|e| format!("temporary file: {e}"))?;
+    let clone = |f: &std::fs::File| f.try_clone().map_err(|e| format!("temporary file: {e}"));
     let mut child = cmd
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(clone(&out)?)
+        .stderr(clone(&err)?)
         .spawn()
-        .map_err(|e| failed(format!("cannot start: {e}")))?;
+        .map_err(|e| format!("cannot start: {e}"))?;
     let start = Instant::now();
-    loop {
+    let status = loop {
         match child.try_wait() {
-            Ok(Some(_)) => break,
+            Ok(Some(status)) => break status,
             Ok(None) if start.elapsed() > limit => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(failed(format!("no result after {} s", limit.as_secs())));
+                return Err(format!("no result after {} s", limit.as_secs()));
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => return Err(failed(e.to_string())),
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(e.to_string()),
         }
+    };
+    let read = |f: &mut std::fs::File| -> Vec<u8> {
+        use std::io::{Read, Seek};
+        let mut v = Vec::new();
+        let _ = f.rewind().and_then(|_| f.read_to_end(&mut v));
+        v
+    };
+    let stdout = read(&mut out);
+    let stderr = String::from_utf8_lossy(&read(&mut err)).into_owned();
+    Ok(Finished { status, stdout, stderr })
+}
+
+/// Runs a command with a time limit; returns its stdout, or its stderr as the error.
+fn run(program: &'static str, cmd: Command, input: &Path, limit: Duration) -> Result<Vec<u8>, ToolError> {
+    let failed = |message: String| ToolError::Failed { program, input: input.to_path_buf(), message };
+    let done = run_limited(cmd, limit).map_err(failed)?;
+    if !done.status.success() {
+        return Err(failed(format!("{}: {}", done.status, done.stderr.trim())));
     }
-    let out = child.wait_with_output().map_err(|e| failed(e.to_string()))?;
-    if !out.status.success() {
-        return Err(failed(format!("{}: {}", out.status, String::from_utf8_lossy(&out.stderr).trim())));
-    }
-    Ok(out.stdout)
+    Ok(done.stdout)
 }
 
 static PROFILE_SEQ: AtomicUsize = AtomicUsize::new(0);

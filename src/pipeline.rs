@@ -164,16 +164,8 @@ pub fn process_submission(sub: &Submission, job: &Job) -> Record {
     if confidences_matter {
         flag_low_confidence(&mut record, job);
     }
-    drop_missing_where_invalid(&mut record.issues);
     record.derive_status();
     record
-}
-
-/// A value that was written but could not be understood is reported as such, not also as
-/// missing: the unit needs one reason per field, the right one.
-fn drop_missing_where_invalid(issues: &mut Vec<Issue>) {
-    let invalid: Vec<String> = issues.iter().filter(|i| i.code != "missing_field").filter_map(|i| i.field.clone()).collect();
-    issues.retain(|i| i.code != "missing_field" || i.field.as_ref().is_none_or(|f| !invalid.contains(f)));
 }
 
 /// OCR readings the engine was unsure of go to a person.
@@ -276,14 +268,6 @@ fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<Readi
     for f in job.spec.approvals() {
         reading.approvals.insert(f.id.clone(), ApprovalReading { signature: Mark::Uncertain, seal, date: None });
     }
-    // Keep the values in the spec's order, whatever order the pages came in.
-    let mut ordered = indexmap::IndexMap::new();
-    for f in job.spec.value_fields() {
-        if let Some(v) = reading.values.shift_remove(&f.id) {
-            ordered.insert(f.id.clone(), v);
-        }
-    }
-    reading.values = ordered;
     Ok(reading)
 }
 

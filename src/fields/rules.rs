@@ -89,7 +89,10 @@ fn missing_fields(record: &Record, ctx: &RuleContext, out: &mut Vec<Issue>) {
             Some(key) => record.votes.get(key).is_none(),
             None => value(record, &f.id).is_none(),
         };
-        if blank {
+        // A value that was written but could not be understood already has its issue
+        // (invalid_date, invalid_vote …): the unit needs one reason per field, the right one.
+        let already = record.issues.iter().any(|i| i.field.as_deref() == Some(f.id.as_str()));
+        if blank && !already {
             out.push(Issue::new("missing_field", Some(&f.id), Severity::Return, format!("{}未填写", label(ctx.spec, &f.id))));
         }
     }
@@ -413,6 +416,13 @@ pub(crate) mod tests {
         let got: Vec<(&str, &str)> = issues.iter().map(|i| (i.field.as_deref().unwrap(), i.message.as_str())).collect();
         assert_eq!(got, [("cover_name", "封面姓名未填写"), ("phone", "联系电话未填写"), ("votes.opposed", "反对人数未填写")]);
         assert!(issues.iter().all(|i| i.severity == Severity::Return && i.code == "missing_field"));
+    }
+
+    #[test]
+    fn a_field_written_but_unreadable_is_not_also_missing() {
+        let mut r = good(&Spec::builtin(), &[("birth_month", "")]);
+        r.issues.push(Issue::new("invalid_date", Some("birth_month"), Severity::Return, "x"));
+        assert!(run(missing_fields, &r).is_empty());
     }
 
     #[test]

@@ -104,8 +104,7 @@ impl LabelMatcher {
             return None;
         }
         let squeezed: Vec<char> = squeeze(text).chars().collect();
-        let mut best: Option<(usize, &str, usize)> = None; // (distance, id, chars used)
-        let mut tie = false;
+        let mut nearest = Nearest::default(); // payload: chars of the text used
         for (label, id) in &self.labels {
             let l: Vec<char> = label.chars().collect();
             if l.len() < 2 || squeezed.len() < l.len().saturating_sub(1) {
@@ -124,20 +123,12 @@ impl LabelMatcher {
                     continue;
                 }
                 let d = edit_distance(&squeezed[..used], &l);
-                if d > allowed {
-                    continue;
-                }
-                match best {
-                    Some((bd, bid, _)) if d == bd && bid != id => tie = true,
-                    Some((bd, _, _)) if d >= bd => {}
-                    _ => {
-                        best = Some((d, id, used));
-                        tie = false;
-                    }
+                if d <= allowed {
+                    nearest.offer(d, id, used);
                 }
             }
         }
-        let (_, id, used) = best.filter(|_| !tie)?;
+        let (id, used) = nearest.winner()?;
         let rest: String = squeezed[used..].iter().collect::<String>().trim_start_matches(':').to_string();
         Some((id, rest))
     }
@@ -145,6 +136,40 @@ impl LabelMatcher {
     /// Whether the whole text is a label (and nothing else).
     pub fn is_label(&self, text: &str) -> bool {
         matches!(self.match_start(text), Some((_, rest)) if rest.trim().is_empty())
+    }
+}
+
+/// The closest of several candidates by edit distance, and whether another candidate was as
+/// close: a reading that two labels (or values) explain equally well is not guessed.
+#[derive(Debug)]
+pub struct Nearest<'a, T> {
+    best: Option<(usize, &'a str, T)>,
+    tie: bool,
+}
+
+impl<T> Default for Nearest<'_, T> {
+    fn default() -> Self {
+        Nearest { best: None, tie: false }
+    }
+}
+
+impl<'a, T> Nearest<'a, T> {
+    /// A candidate `key` at `distance`, with what to return if it wins.
+    pub fn offer(&mut self, distance: usize, key: &'a str, payload: T) {
+        match &self.best {
+            Some((d, k, _)) if distance == *d && *k != key => self.tie = true,
+            Some((d, _, _)) if distance >= *d => {}
+            _ => {
+                self.best = Some((distance, key, payload));
+                self.tie = false;
+            }
+        }
+    }
+
+    /// The unique closest candidate, if there is one.
+    pub fn winner(self) -> Option<(&'a str, T)> {
+        let (_, key, payload) = self.best.filter(|_| !self.tie)?;
+        Some((key, payload))
     }
 }
 

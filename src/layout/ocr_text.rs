@@ -125,27 +125,15 @@ pub fn snap_to_values(text: &str, values: &[String], aliases: &std::collections:
     if t.is_empty() || values.iter().any(|v| v.chars().eq(t.iter().copied())) || aliases.contains_key(&t.iter().collect::<String>()) {
         return text.to_string();
     }
-    let mut best: Option<(usize, &str)> = None;
-    let mut tie = false;
+    let mut nearest = crate::layout::labels::Nearest::default();
     for v in values.iter().map(String::as_str).chain(aliases.keys().map(String::as_str)) {
         let vc: Vec<char> = v.chars().collect();
         let d = crate::layout::labels::edit_distance(&t, &vc);
-        if d > 1 || vc.len() < 2 {
-            continue;
-        }
-        match best {
-            Some((bd, bv)) if d == bd && bv != v => tie = true,
-            Some((bd, _)) if d >= bd => {}
-            _ => {
-                best = Some((d, v));
-                tie = false;
-            }
+        if d <= 1 && vc.len() >= 2 {
+            nearest.offer(d, v, ());
         }
     }
-    match best {
-        Some((_, v)) if !tie => v.to_string(),
-        _ => text.to_string(),
-    }
+    nearest.winner().map_or_else(|| text.to_string(), |(v, ())| v.to_string())
 }
 
 /// The cleaned reading of one value of the given kind.

@@ -30,8 +30,6 @@ pub struct ScanParams {
     /// Margin kept inside a cell's lines when reading it (mm): ink of the line's edge and
     /// anti-aliasing stay out of the OCR.
     pub cell_inset_mm: f32,
-    /// Fewer labels than this read on a page and the page is tried upside down.
-    pub min_labels_upright: usize,
     /// Pages scanned finer than this are read at this resolution: 200 dpi gives the form's
     /// 10.5 pt print an x-height of about 20 px, where Tesseract reads best, and a 300 dpi
     /// page then costs less than half the OCR time.
@@ -46,7 +44,6 @@ impl Default for ScanParams {
             min_table_cells: 6,
             line_cell_mm: 14.0,
             cell_inset_mm: 0.6,
-            min_labels_upright: 2,
             work_dpi: 200.0,
         }
     }
@@ -70,8 +67,9 @@ pub struct PageReading {
     /// How the page was turned (quarter turns clockwise) and deskewed (degrees).
     pub quarter_turns: u32,
     pub skew_deg: f32,
-    /// The upright page, its grid and what OCR read in each region, for debug overlays.
-    pub upright: GrayImage,
+    /// The page as OCR saw it (upright, deskewed, lines erased), its grid and what OCR read
+    /// in each region, for debug overlays.
+    pub seen: GrayImage,
     pub grid: Grid,
     pub ocr_boxes: Vec<([u32; 4], String)>,
     pub labels_found: usize,
@@ -125,32 +123,33 @@ pub fn read_gray_page(page: GrayPage, spec: &Spec, ocr: &mut dyn OcrEngine, para
     }
     // Upright or upside down: a few labels read in each way decide, before the whole page
     // is read once.
-    let mut best: Option<(u32, GrayImage, Prepared, Probe)> = None;
+    let mut best: Option<(u32, Prepared, Probe)> = None;
     // Whether the engine still holds the best orientation's page (set by its probe).
     let mut best_is_set = false;
     for extra in [0u32, 2] {
         let img = preprocess::turn(&level, extra);
         let prepared = prepare(&img, dpi, params);
+        drop(img);
         if let Some(b) = best.as_mut() {
             // Only the better of the two orientations is kept.
-            b.2.ink = GrayImage::new(0, 0);
+            b.1.ink = GrayImage::new(0, 0);
         }
         let probed = probe(&prepared, dpi, spec, ocr, params)?;
         let found = probed.found;
-        let better = best.as_ref().is_none_or(|b| found > b.3.found);
+        let better = best.as_ref().is_none_or(|b| found > b.2.found);
         best_is_set = better;
         if better {
-            best = Some(((first_turn + extra) % 4, img, prepared, probed));
+            best = Some(((first_turn + extra) % 4, prepared, probed));
         }
         if found >= 1 {
             break;
         }
     }
-    let (turns, upright, prepared, probed) = best.expect("an orientation was probed");
+    let (turns, prepared, probed) = best.expect("an orientation was probed");
     if !best_is_set {
         ocr.set_page(&prepared.clean, dpi.round() as u32)?;
     }
-    let mut reading = read_prepared(upright, prepared, probed, turns, skew, dpi, spec, ocr, params)?;
+    let mut reading = read_prepared(prepared, probed, turns, skew, dpi, spec, ocr, params)?;
     if scale != 1.0 {
         for (_, v) in &mut reading.values {
             if let Some(b) = &mut v.bbox {
@@ -235,17 +234,15 @@ fn first_pass_portion(grid: &Grid, c: &Cell) -> Option<Portion> {
 
 #[allow(clippy::too_many_arguments)]
 /// Reads a prepared page; the engine already holds its cleaned image.
-fn read_prepared(upright: GrayImage, p: Prepared, probed: Probe, turns: u32, skew: f32, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams) -> Result<PageReading, OcrError> {
-    // The overlay shows what OCR saw: the upright page with its lines erased.
-    let _ = upright;
+fn read_prepared(p: Prepared, probed: Probe, turns: u32, skew: f32, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams) -> Result<PageReading, OcrError> {
     let mut reading = PageReading {
         kind: PageKind::Unknown,
         values: Vec::new(),
         boxes: Vec::new(),
         quarter_turns: turns,
         skew_deg: skew,
-        upright: p.clean.clone(),
-        grid: p.grid.clone(),
+        seen: GrayImage::new(0, 0),
+        grid: Grid::default(),
         ocr_boxes: Vec::new(),
         labels_found: 0,
     };
@@ -254,6 +251,8 @@ fn read_prepared(upright: GrayImage, p: Prepared, probed: Probe, turns: u32, ske
     } else {
         read_cover(&p.clean, &p.ink, dpi, spec, ocr, &mut reading)?;
     }
+    reading.seen = p.clean;
+    reading.grid = p.grid;
     Ok(reading)
 }
 

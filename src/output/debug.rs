@@ -16,7 +16,7 @@ fn rect(r: [u32; 4]) -> Option<Rect> {
 
 /// Writes `<stem>-p<N>.png` and `<stem>-p<N>.txt` into `dir`.
 pub fn write_page(dir: &Path, stem: &str, page_no: u32, reading: &PageReading) -> std::io::Result<()> {
-    let mut img: RgbImage = image::DynamicImage::ImageLuma8(reading.upright.clone()).to_rgb8();
+    let mut img: RgbImage = image::DynamicImage::ImageLuma8(reading.seen.clone()).to_rgb8();
     for c in &reading.grid.cells {
         for grow in 0..3 {
             if let Some(r) = rect([c.x0.saturating_sub(grow), c.y0.saturating_sub(grow), c.width() + 2 * grow, c.height() + 2 * grow]) {

@@ -18,8 +18,8 @@
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use ::image::{ImageFormat, RgbImage};
 use lopdf::content::{Content, Operation};
