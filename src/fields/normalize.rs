@@ -21,6 +21,25 @@ impl Normalized {
 
 /// Dispatches on `field.kind`. A blank value is not an issue here: `missing_field` is the
 /// rules' business, and only they know whether the field is required.
+/// Brackets next to Chinese text are the full-width ones (`包头钢铁(集团)有限责任公司` typed with
+/// half-width brackets is `包头钢铁（集团）有限责任公司`); brackets round Latin text stay.
+pub fn cjk_parentheses(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let cjk = |c: Option<&char>| c.is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(c));
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let near = cjk(i.checked_sub(1).and_then(|j| chars.get(j))) || cjk(chars.get(i + 1));
+            match c {
+                '(' if near => '（',
+                ')' if near => '）',
+                c => c,
+            }
+        })
+        .collect()
+}
+
 pub fn normalize(field: &Field, raw: &str) -> Normalized {
     let cleaned = clean_text(raw);
     if cleaned.is_empty() {
@@ -32,7 +51,7 @@ pub fn normalize(field: &Field, raw: &str) -> Normalized {
         issue: Some(Issue::new(code, Some(&field.id), severity, message)),
     };
     match field.kind {
-        Kind::Text | Kind::Approval => Normalized::ok(Some(cleaned)),
+        Kind::Text | Kind::Approval => Normalized::ok(Some(cjk_parentheses(&cleaned))),
         Kind::Multiline => Normalized::ok(Some(clean_multiline(raw)).filter(|s| !s.is_empty())),
         Kind::Name => Normalized::ok(Some(normalize_name(&cleaned)).filter(|s| !s.is_empty())),
         Kind::IdNumber => Normalized::ok(Some(normalize_id_number(&cleaned))),
@@ -508,6 +527,12 @@ mod tests {
         for s in ["2023.2.30", "2023.2.29", "2023.4.31", "2023.5.0", "2023.5.32", "1900.2.29", "2023年5月三十二日"] {
             assert_eq!(normalize_date(s), None, "{s}");
         }
+    }
+
+    #[test]
+    fn brackets_in_chinese_names_are_full_width() {
+        assert_eq!(cjk_parentheses("包头钢铁(集团)有限责任公司"), "包头钢铁（集团）有限责任公司");
+        assert_eq!(cjk_parentheses("ABC (Inner Mongolia) Ltd"), "ABC (Inner Mongolia) Ltd");
     }
 
     #[test]

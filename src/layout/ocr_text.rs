@@ -14,12 +14,13 @@ pub fn trim_junk(text: &str) -> String {
     text.trim_matches(|c: char| c.is_whitespace() || JUNK.contains(&c)).to_string()
 }
 
-/// Chinese unit names use full-width brackets; OCR returns look-alikes and half-width ones.
+/// Brackets OCR reads as look-alikes (`〈《【`) are round ones; which width they take is the
+/// normaliser's business, as for typed text.
 pub fn cjk_brackets(text: &str) -> String {
     text.chars()
         .map(|c| match c {
-            '〈' | '《' | '(' | '【' | '［' => '（',
-            '〉' | '》' | ')' | '】' | '］' => '）',
+            '〈' | '《' | '【' | '［' => '（',
+            '〉' | '》' | '】' | '］' => '）',
             c => c,
         })
         .collect()
@@ -166,7 +167,7 @@ mod tests {
     fn kinds_get_their_corrections() {
         assert_eq!(clean(Kind::Name, "额尔敦:宝音"), "额尔敦·宝音");
         assert_eq!(clean(Kind::Name, "额尔敦:.宝音"), "额尔敦·宝音");
-        assert_eq!(clean(Kind::Text, "”包头钢铁〈集团)有限责任公司|"), "包头钢铁（集团）有限责任公司");
+        assert_eq!(crate::fields::normalize::cjk_parentheses(&clean(Kind::Text, "”包头钢铁〈集团)有限责任公司|")), "包头钢铁（集团）有限责任公司");
         assert_eq!(clean(Kind::Vote, "O"), "0");
         assert_eq!(clean(Kind::Vote, "1l6"), "116");
         assert_eq!(clean(Kind::Vote, "了"), "7");
