@@ -116,6 +116,37 @@ pub struct Approval {
     pub seal: Mark,
     /// `YYYY-MM-DD` or a prefix of it.
     pub date: Option<String>,
+    /// Scans: where the box is and what was found in it, for reviewers and the report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<ApprovalEvidence>,
+}
+
+impl Approval {
+    pub fn new(signature: Mark, seal: Mark, date: Option<String>) -> Approval {
+        Approval { signature, seal, date, evidence: None }
+    }
+}
+
+/// Where an approval box and its marks were found on a scan. Boxes are `[x, y, w, h]` in the
+/// pixels of the page turned upright and deskewed, at the scan's resolution (as fields' `bbox`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ApprovalEvidence {
+    /// 1-based page.
+    pub page: u32,
+    /// The whole box.
+    pub bbox: [u32; 4],
+    /// The seal's outline and its score (0–1: how well size, ring and shape fit a seal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<[u32; 4]>,
+    pub seal_score: f32,
+    /// The signature's ink, and its score (0–1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<[u32; 4]>,
+    pub signature_score: f32,
+    /// The written date's ink, and whether any was found (a date may be there but unreadable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<[u32; 4]>,
+    pub date_ink: Option<Mark>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]

@@ -104,7 +104,7 @@ pub fn content(spec: &Spec, values: &Values, gray: bool) -> Content {
             let mark = |present: bool| if present { Mark::Present } else { Mark::Absent };
             let seal = if gray { Mark::Unverifiable } else { mark(plan.seal.is_some()) };
             let date = plan.date.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"));
-            (id.clone(), Approval { signature: mark(plan.signer.is_some()), seal, date })
+            (id.clone(), Approval::new(mark(plan.signer.is_some()), seal, date))
         })
         .collect();
     let mut defects: Vec<String> = Vec::new();
