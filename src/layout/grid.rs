@@ -90,6 +90,12 @@ impl Grid {
         x1.saturating_sub(x0)
     }
 
+    /// The cell directly below `c`: in the band after its last, covering its left edge.
+    pub fn below(&self, c: &Cell) -> Option<&Cell> {
+        let slack = (c.width() / 10).max(3);
+        self.cells.iter().find(|o| o.band == c.band + c.bands && o.x0 <= c.x0 + slack && o.x1 > c.x0 + slack)
+    }
+
     /// The cell directly right of `c` that shares its top band.
     pub fn right_of(&self, c: &Cell) -> Option<&Cell> {
         self.cells

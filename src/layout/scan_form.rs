@@ -10,6 +10,7 @@ use image::GrayImage;
 
 use crate::error::OcrError;
 use crate::ingest::PageImage;
+use crate::layout::approval::{self, BoxLayout};
 use crate::layout::grid::{self, Cell, Grid, GridParams};
 use crate::layout::labels::{edit_distance, squeeze, LabelMatcher};
 use crate::layout::ocr_text;
@@ -62,8 +63,8 @@ pub struct PageReading {
     pub kind: PageKind,
     /// Raw values by field id, found on this page.
     pub values: Vec<(String, RawValue)>,
-    /// Approval boxes whose title was found on this page, with the box's rectangle.
-    pub boxes: Vec<(String, [u32; 4])>,
+    /// Approval boxes found on this page, split into the zones of their marks.
+    pub boxes: Vec<BoxLayout>,
     /// How the page was turned (quarter turns clockwise) and deskewed (degrees).
     pub quarter_turns: u32,
     pub skew_deg: f32,
@@ -358,6 +359,8 @@ fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn 
     }
     out.kind = PageKind::Table;
     let index_of = |cell: &Cell| grid.cells.iter().position(|x| x == cell);
+    // Approval boxes found by their label: (id, label cell, box cell).
+    let mut known: Vec<(String, Cell, Cell)> = Vec::new();
     for (i, c) in grid.cells.iter().enumerate() {
         let Some((label_text, _)) = &texts[i] else { continue };
         let Some((id, rest)) = labels.match_fuzzy(&label_text.text) else { continue };
@@ -372,7 +375,7 @@ fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn 
                     None => continue,
                 }
             };
-            out.boxes.push((field.id.clone(), [boxed.x0, boxed.y0, boxed.width(), boxed.height()]));
+            known.push((field.id.clone(), c.clone(), boxed.clone()));
             if let Some(sentence) = field.approval.as_ref().and_then(|a| a.sentence.as_ref()) {
                 let t = reader.read(ocr, boxed, Portion::TopShare(0.45))?;
                 for (blank, value) in split_blanks(sentence, &t.text) {
@@ -408,6 +411,78 @@ fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn 
         }
     }
     out.ocr_boxes.append(&mut reader.boxes);
+    infer_boxes(grid, spec, &mut known);
+    read_boxes(&p.clean, &known, dpi, spec, ocr, params, out)?;
+    Ok(())
+}
+
+/// Approval boxes whose title OCR missed (a seal stamped over it) are where the spec puts them
+/// relative to boxes that were found: right of one in the same row, or below one.
+fn infer_boxes(grid: &Grid, spec: &Spec, known: &mut Vec<(String, Cell, Cell)>) {
+    let place = |id: &str| match spec.field(id).map(|f| &f.place) {
+        Some(Place::Table { row, col, label_at, .. }) => Some((*row, *col, *label_at)),
+        _ => None,
+    };
+    loop {
+        let mut added = false;
+        for f in spec.approvals() {
+            if known.iter().any(|(id, ..)| id == &f.id) {
+                continue;
+            }
+            let Some((row, col, at)) = place(&f.id) else { continue };
+            let found = known.iter().find_map(|(id, label, boxed)| {
+                let (r, c, _) = place(id)?;
+                if r == row && c < col {
+                    grid.right_of(boxed).cloned()
+                } else if r + 1 == row && c == col {
+                    grid.below(boxed).cloned()
+                } else if r + 1 == row && at == LabelAt::Inside && c == col + 1 {
+                    // Below a box labelled on its left: under its label cell.
+                    grid.below(label).cloned()
+                } else {
+                    None
+                }
+            });
+            if let Some(cell) = found {
+                known.push((f.id.clone(), cell.clone(), cell));
+                added = true;
+            }
+        }
+        if !added {
+            break;
+        }
+    }
+}
+
+/// Reads the printed words of each approval box below its title or sentence, and splits the
+/// box into its signer and date zones by them.
+fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams, out: &mut PageReading) -> Result<(), OcrError> {
+    let pad = mm_px(dpi, params.cell_inset_mm);
+    for f in spec.approvals() {
+        let Some((_, _, cell)) = known.iter().find(|(id, ..)| id == &f.id) else { continue };
+        let Some(text) = f.approval.as_ref() else { continue };
+        let rect = inset(cell, pad);
+        let skip = if text.sentence.is_some() {
+            (rect[3] as f32 * 0.4) as u32
+        } else if matches!(f.place, Place::Table { label_at: LabelAt::Inside, .. }) {
+            mm_px(dpi, 8.0).min(rect[3] / 3)
+        } else {
+            0
+        };
+        let region = [rect[0], rect[1] + skip, rect[2], rect[3] - skip];
+        let words = if has_dark_ink(clean, region) { ocr.read_words(region, Region::Block)? } else { Vec::new() };
+        for w in &words {
+            out.ocr_boxes.push((w.bbox, w.text.clone()));
+        }
+        let mut layout = approval::locate(&f.id, [cell.x0, cell.y0, cell.width(), cell.height()], &words, &text.signer, dpi);
+        if let Some(band) = layout.date_band {
+            let line = ocr.read_words(band, Region::DateLine)?;
+            let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
+            out.ocr_boxes.push((band, format!("date line: {}", text.join(" "))));
+            approval::refine_date(&mut layout, &line);
+        }
+        out.boxes.push(layout);
+    }
     Ok(())
 }
 

@@ -21,6 +21,9 @@ pub enum Region {
     Block,
     /// A single character (性别's 男/女, a vote count of one digit), which line mode misses.
     Char,
+    /// One line of a written date: digits and 年 月 日 only. Handwritten digits crowd the
+    /// printed words; with any other character allowed, 年 reads as 儿 and a 4 as 了.
+    DateLine,
 }
 
 /// Text read from a region, with the engine's confidence (0–1).
@@ -30,10 +33,46 @@ pub struct OcrText {
     pub confidence: f32,
 }
 
+/// One word (for Chinese: a run of characters Tesseract kept together) with its box in page
+/// pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OcrWord {
+    pub text: String,
+    pub bbox: [u32; 4],
+    pub confidence: f32,
+}
+
 /// The OCR engine as the layout stage sees it: one page set once, then regions read from it.
 /// Behind a trait so the logic around OCR can be tested with a scripted engine.
 pub trait OcrEngine {
     fn set_page(&mut self, page: &GrayImage, dpi: u32) -> Result<(), OcrError>;
     /// Reads the rectangle `[x, y, w, h]` of the current page.
     fn read(&mut self, rect: [u32; 4], region: Region) -> Result<OcrText, OcrError>;
+    /// Reads a rectangle into words with their boxes. An engine without word boxes returns
+    /// its text as one word covering the rectangle.
+    fn read_words(&mut self, rect: [u32; 4], region: Region) -> Result<Vec<OcrWord>, OcrError> {
+        let t = self.read(rect, region)?;
+        let text = t.text.trim().to_string();
+        Ok(if text.is_empty() { Vec::new() } else { vec![OcrWord { text, bbox: rect, confidence: t.confidence }] })
+    }
+}
+
+/// Words from Tesseract's TSV output (level 5 rows: `level page block par line word left top
+/// width height conf text`); rows without text are layout levels, not words.
+pub fn parse_tsv_words(tsv: &str) -> Vec<OcrWord> {
+    tsv.lines()
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            if cols.len() < 12 || cols[0] != "5" {
+                return None;
+            }
+            let num = |i: usize| cols[i].trim().parse::<i64>().ok().map(|v| v.max(0) as u32);
+            let text = cols[11..].join("\t").trim().to_string();
+            if text.is_empty() {
+                return None;
+            }
+            let conf = cols[10].trim().parse::<f32>().ok()?.clamp(0.0, 100.0) / 100.0;
+            Some(OcrWord { text, bbox: [num(6)?, num(7)?, num(8)?, num(9)?], confidence: conf })
+        })
+        .collect()
 }

@@ -41,11 +41,14 @@ pub fn write_page(dir: &Path, stem: &str, page_no: u32, reading: &PageReading) -
     for (id, v) in &reading.values {
         notes.push_str(&format!("value {id} = {:?} ({:.2})\n", v.text, v.confidence));
     }
-    for (id, b) in &reading.boxes {
-        if let Some(r) = rect(*b) {
-            draw_hollow_rect_mut(&mut img, r, Rgb([220, 0, 0]));
+    for b in &reading.boxes {
+        let zones = [(Some(b.rect), Rgb([220, 0, 0])), (b.signer_zone, Rgb([240, 140, 0])), (b.date_zone, Rgb([200, 0, 200]))];
+        for (z, colour) in zones {
+            if let Some(r) = z.and_then(rect) {
+                draw_hollow_rect_mut(&mut img, r, colour);
+            }
         }
-        notes.push_str(&format!("box {id}: {:?}\n", b));
+        notes.push_str(&format!("box {}: {:?} signer {:?} date {:?} {:?}\n", b.id, b.rect, b.signer_zone, b.date_zone, b.date_parts));
     }
     let mut png = Vec::new();
     img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).map_err(std::io::Error::other)?;

@@ -1,0 +1,300 @@
+//! An approval box split into the zones where its marks belong, by the printed words OCR
+//! found in it: the signer zone after `负责人签名：`/`负责人签字：`, and the date line of
+//! `年 月 日` with the blanks before each word. Positions come from the words' boxes and the
+//! print's own size, never from fixed offsets, so a form drawn by another program still splits.
+
+use crate::layout::labels::squeeze;
+use crate::ocr::OcrWord;
+
+/// Where an approval box's marks are to be looked for, in the pixels of the page as read.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BoxLayout {
+    pub id: String,
+    pub rect: [u32; 4],
+    /// The printed signer label, and the zone right of it up to the box's edge.
+    pub signer_label: Option<[u32; 4]>,
+    pub signer_zone: Option<[u32; 4]>,
+    /// The printed 年, 月, 日.
+    pub date_words: Option<[[u32; 4]; 3]>,
+    /// The date line from the year's blank to 日.
+    pub date_zone: Option<[u32; 4]>,
+    /// The blanks before 年, 月 and 日, where the digits are written.
+    pub date_blanks: Option<[[u32; 4]; 3]>,
+    /// The band across the box where the date line is (found or supposed), to be read again
+    /// as a date line.
+    pub date_band: Option<[u32; 4]>,
+    /// The print's character height in pixels.
+    pub em: u32,
+    /// What OCR read in the blanks before 年, 月 and 日 (digits or Chinese numerals).
+    pub date_parts: Option<[String; 3]>,
+    pub date_confidence: f32,
+    /// Boxes of printed words in the box, kept out of the handwriting judgement.
+    pub printed: Vec<[u32; 4]>,
+}
+
+/// One character of OCR output with its estimated box: Tesseract gives boxes for words (runs
+/// of characters), which are shared out among their characters by their usual widths (a
+/// Chinese character a full em, a digit or Latin letter about half).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Glyph {
+    ch: char,
+    rect: [u32; 4],
+    confidence: f32,
+}
+
+fn glyphs(words: &[OcrWord]) -> Vec<Glyph> {
+    let mut out = Vec::new();
+    for w in words {
+        let chars: Vec<char> = w.text.chars().filter(|c| !c.is_whitespace()).collect();
+        if chars.is_empty() {
+            continue;
+        }
+        let [x, y, wd, h] = w.bbox;
+        let weight = |c: char| if c.is_ascii() { 11u32 } else { 20 };
+        let total: u32 = chars.iter().map(|&c| weight(c)).sum();
+        let mut before = 0u32;
+        for ch in chars {
+            let x0 = x + wd * before / total;
+            before += weight(ch);
+            let x1 = x + wd * before / total;
+            out.push(Glyph { ch, rect: [x0, y, (x1 - x0).max(1), h], confidence: w.confidence });
+        }
+    }
+    out
+}
+
+fn cy(r: [u32; 4]) -> i64 {
+    r[1] as i64 + r[3] as i64 / 2
+}
+
+fn union(a: [u32; 4], b: [u32; 4]) -> [u32; 4] {
+    let x0 = a[0].min(b[0]);
+    let y0 = a[1].min(b[1]);
+    let x1 = (a[0] + a[2]).max(b[0] + b[2]);
+    let y1 = (a[1] + a[3]).max(b[1] + b[3]);
+    [x0, y0, x1 - x0, y1 - y0]
+}
+
+/// Clips `[x0, y0, x1, y1]` (signed, exclusive) to `rect`, as `[x, y, w, h]`.
+fn clip(x0: i64, y0: i64, x1: i64, y1: i64, rect: [u32; 4]) -> Option<[u32; 4]> {
+    let [rx, ry, rw, rh] = rect.map(i64::from);
+    let (a, b) = (x0.max(rx), y0.max(ry));
+    let (c, d) = (x1.min(rx + rw), y1.min(ry + rh));
+    (c > a && d > b).then(|| [a as u32, b as u32, (c - a) as u32, (d - b) as u32])
+}
+
+/// The print's character height (its em), from the glyphs OCR was sure of: the median height
+/// of CJK characters, falling back to `fallback`.
+fn em(glyphs: &[Glyph], fallback: u32) -> u32 {
+    let mut hs: Vec<u32> = glyphs.iter().filter(|g| g.confidence >= 0.6 && !g.ch.is_ascii()).map(|g| g.rect[3]).collect();
+    hs.sort_unstable();
+    hs.get(hs.len() / 2).copied().filter(|&h| h > 4).unwrap_or(fallback)
+}
+
+/// The signer label: the best place in the glyph stream where `负责人签` reads with at most one
+/// slip, and the `名`/`字` and colon after it.
+fn find_signer(gs: &[Glyph], label: &str) -> Option<(usize, usize)> {
+    let want: Vec<char> = squeeze(label).chars().filter(|c| !matches!(c, ':' | '：')).collect();
+    if want.len() < 3 {
+        return None;
+    }
+    let core = &want[..want.len().min(4)];
+    let mut best: Option<(usize, usize)> = None;
+    for start in 0..gs.len() {
+        let window: Vec<char> = gs[start..].iter().take(core.len()).map(|g| g.ch).collect();
+        if window.len() < core.len() - 1 {
+            break;
+        }
+        let misses = core.iter().zip(&window).filter(|(a, b)| a != b).count() + (core.len() - window.len());
+        // All glyphs of the label stand on one line.
+        let same_line = gs[start..start + window.len()].windows(2).all(|p| (cy(p[0].rect) - cy(p[1].rect)).abs() < p[0].rect[3] as i64);
+        if misses <= 1 && same_line && best.is_none_or(|(_, m)| misses < m) {
+            best = Some((start, misses));
+        }
+    }
+    let (start, _) = best?;
+    let mut end = (start + core.len()).min(gs.len());
+    // The rest of the label (名/字) and its colon, when OCR read them on the same line.
+    while end < gs.len() && end < start + want.len() + 1 {
+        let g = gs[end];
+        let on_line = (cy(g.rect) - cy(gs[start].rect)).abs() < gs[start].rect[3] as i64;
+        if on_line && (want[core.len()..].contains(&g.ch) || matches!(g.ch, ':' | '：' | ';' | '；' | '.' | '。' | ',' | '，')) {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    Some((start, end))
+}
+
+/// The last line holding 年, 月 and 日 in reading order. One of the three may be missed by OCR
+/// (a seal's ring across it): its place is then where the other two's spacing puts it.
+/// Gives each word's glyph index (None when placed by spacing) and box.
+fn find_date(gs: &[Glyph]) -> Option<[(Option<usize>, [u32; 4]); 3]> {
+    let line = |a: &Glyph, b: &Glyph| (cy(a.rect) - cy(b.rect)).abs() < a.rect[3].max(b.rect[3]) as i64;
+    let after = |from: usize, ch: char, anchor: &Glyph| (from + 1..gs.len()).find(|&j| gs[j].ch == ch && line(&gs[j], anchor));
+    let shift = |r: [u32; 4], dx: i64| [(r[0] as i64 + dx).max(0) as u32, r[1], r[2], r[3]];
+    let mut found = None;
+    for (i, g) in gs.iter().enumerate() {
+        let hit = match g.ch {
+            '年' => match (after(i, '月', g), after(i, '日', g)) {
+                (Some(m), Some(d)) if m < d => Some([(Some(i), g.rect), (Some(m), gs[m].rect), (Some(d), gs[d].rect)]),
+                (Some(m), _) => {
+                    let step = gs[m].rect[0] as i64 - g.rect[0] as i64;
+                    Some([(Some(i), g.rect), (Some(m), gs[m].rect), (None, shift(gs[m].rect, step))])
+                }
+                _ => None,
+            },
+            // 年 missed: 月 then 日 on one line, with no 年 before them on it.
+            '月' if !gs[..i].iter().any(|p| p.ch == '年' && line(p, g)) => after(i, '日', g).map(|d| {
+                let step = gs[d].rect[0] as i64 - g.rect[0] as i64;
+                [(None, shift(g.rect, -step)), (Some(i), g.rect), (Some(d), gs[d].rect)]
+            }),
+            _ => None,
+        };
+        if hit.is_some() {
+            found = hit;
+        }
+    }
+    found
+}
+
+/// Sets the date's words, zone, blanks and parts from glyphs that hold 年 月 日.
+fn place_date(out: &mut BoxLayout, gs: &[Glyph]) {
+    let Some([(iy, gy), (im, gm), (id_, gd)]) = find_date(gs) else { return };
+    let (em, rect) = (out.em as i64, out.rect);
+    out.date_words = Some([gy, gm, gd]);
+    out.printed.extend([(iy, gy), (im, gm), (id_, gd)].iter().filter(|(i, _)| i.is_some()).map(|(_, r)| *r));
+    // The year's blank holds four handwritten digits, each half an em wide or more at the
+    // larger size people write: four ems leave room.
+    let x0 = gy[0] as i64 - 4 * em;
+    let line = union(union(gy, gm), gd);
+    let (top, bottom) = (cy(line) - em, cy(line) + em);
+    out.date_zone = clip(x0, top, (gd[0] + gd[2]) as i64, bottom, rect);
+    out.date_band = clip(rect[0] as i64, top, (rect[0] + rect[2]) as i64, bottom, rect);
+    let blank = |a: i64, b: i64| clip(a, top, b, bottom, rect).unwrap_or([a.max(0) as u32, top.max(0) as u32, 1, 1]);
+    out.date_blanks = Some([blank(x0, gy[0] as i64), blank((gy[0] + gy[2]) as i64, gm[0] as i64), blank((gm[0] + gm[2]) as i64, gd[0] as i64)]);
+    // What was read in the blanks, when the three words were read.
+    if let (Some(y), Some(m), Some(d)) = (iy, im, id_) {
+        let text = |from: usize, to: usize| -> String { gs[from..to].iter().map(|g| g.ch).collect() };
+        let year_from = (0..y).rev().take_while(|&j| (cy(gs[j].rect) - cy(gy)).abs() < em && gs[j].rect[0] as i64 >= x0 - em).last().unwrap_or(y);
+        out.date_parts = Some([text(year_from, y), text(y + 1, m), text(m + 1, d)]);
+        out.date_confidence = gs[year_from..=d].iter().map(|g| g.confidence).fold(1.0, f32::min);
+    } else {
+        out.date_parts = None;
+    }
+}
+
+/// The band of the lowest line of text in the box: where the date is printed when OCR could
+/// not read its words among the handwriting.
+fn lowest_line(gs: &[Glyph], em: i64, rect: [u32; 4]) -> Option<[u32; 4]> {
+    let sized: Vec<&Glyph> = gs.iter().filter(|g| (g.rect[3] as i64) < 3 * em && (g.rect[3] as i64) * 2 > em).collect();
+    let low = sized.iter().map(|g| cy(g.rect)).max()?;
+    clip(rect[0] as i64, low - em * 3 / 2, (rect[0] + rect[2]) as i64, low + em * 3 / 2, rect)
+}
+
+/// Places the date again from a read of its band as a date line (digits and 年 月 日 only),
+/// which the handwriting crowding the printed words cannot throw off as it does a block read.
+pub fn refine_date(out: &mut BoxLayout, words: &[OcrWord]) {
+    let gs = glyphs(words);
+    if find_date(&gs).is_some() {
+        place_date(out, &gs);
+    }
+}
+
+/// Splits the box `rect` by the words OCR found in it (below its title or sentence).
+/// `label` is the spec's signer label; `dpi` the page's resolution.
+pub fn locate(id: &str, rect: [u32; 4], words: &[OcrWord], label: &str, dpi: f32) -> BoxLayout {
+    let gs = glyphs(words);
+    // 五号 print is about 3.7 mm high; the measured size wins when there is one.
+    let em = em(&gs, (3.7 / 25.4 * dpi).round() as u32) as i64;
+    let mut out = BoxLayout { id: id.to_string(), rect, ..BoxLayout::default() };
+    let right = (rect[0] + rect[2]) as i64;
+    let bottom = (rect[1] + rect[3]) as i64;
+
+    out.em = em as u32;
+    place_date(&mut out, &gs);
+    if out.date_band.is_none() {
+        out.date_band = lowest_line(&gs, em, rect);
+    }
+
+    if let Some((s, e)) = find_signer(&gs, label) {
+        let lab = gs[s..e].iter().fold(gs[s].rect, |acc, g| union(acc, g.rect));
+        out.signer_label = Some(lab);
+        out.printed.push(lab);
+        // A signature is written larger than the print and wanders above and below its line;
+        // it stops above the date line when the date is below.
+        let mid = cy(lab);
+        let mut y1 = mid + 2 * em;
+        if let Some(dz) = out.date_zone {
+            if (dz[1] as i64) > mid {
+                y1 = y1.min(dz[1] as i64);
+            }
+        }
+        out.signer_zone = clip((lab[0] + lab[2]) as i64 + em / 4, mid - 2 * em, right, y1.min(bottom), rect);
+    }
+    // Other printed words the box carries (公章) stay out of the handwriting judgement.
+    for w in words {
+        if matches!(squeeze(&w.text).as_str(), "公章" | "(公章)" | "（公章）") && w.confidence >= 0.6 {
+            out.printed.push(w.bbox);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(text: &str, x: u32, y: u32, wd: u32, h: u32) -> OcrWord {
+        OcrWord { text: text.into(), bbox: [x, y, wd, h], confidence: 0.93 }
+    }
+
+    #[test]
+    fn zones_follow_the_printed_words_wherever_they_are() {
+        for (dx, dy) in [(0u32, 0u32), (137, 61)] {
+            let words = vec![
+                w("负责", 400 + dx, 420 + dy, 60, 28),
+                w("人", 460 + dx, 420 + dy, 30, 28),
+                w("签名", 490 + dx, 420 + dy, 60, 28),
+                w(":", 550 + dx, 420 + dy, 12, 28),
+                w("何立新", 620 + dx, 400 + dy, 200, 60),
+                w("公章", 1100 + dx, 470 + dy, 56, 28),
+                w("2023", 1050 + dx, 515 + dy, 100, 32),
+                w("年", 1150 + dx, 515 + dy, 28, 28),
+                w("4", 1190 + dx, 515 + dy, 20, 30),
+                w("月", 1225 + dx, 515 + dy, 28, 28),
+                w("18", 1265 + dx, 515 + dy, 35, 30),
+                w("日", 1315 + dx, 515 + dy, 28, 28),
+            ];
+            let rect = [300 + dx, 200 + dy, 1150, 380];
+            let b = locate("unit_union", rect, &words, "负责人签名：", 200.0);
+            let lab = b.signer_label.expect("label found");
+            assert_eq!(lab[0], 400 + dx);
+            let zone = b.signer_zone.expect("zone");
+            assert!(zone[0] >= 562 + dx && zone[0] < 600 + dx, "{zone:?}");
+            assert_eq!(zone[0] + zone[2], rect[0] + rect[2]);
+            assert!(zone[1] + zone[3] <= 515 + dy, "signer zone stops above the date line: {zone:?}");
+            assert_eq!(b.date_parts, Some(["2023".to_string(), "4".to_string(), "18".to_string()]));
+            let dz = b.date_zone.expect("date zone");
+            assert!(dz[0] < 1060 + dx && dz[0] + dz[2] == 1343 + dx, "{dz:?}");
+            assert_eq!(b.printed.len(), 5);
+        }
+    }
+
+    #[test]
+    fn a_slip_in_the_label_is_tolerated_and_a_missing_one_gives_no_zone() {
+        let words = vec![w("负责入签字：", 100, 100, 170, 28), w("年", 400, 200, 28, 28), w("月", 460, 200, 28, 28), w("日", 520, 200, 28, 28)];
+        let rect = [50, 50, 600, 250];
+        let b = locate("county_union", rect, &words, "负责人签字：", 200.0);
+        assert!(b.signer_zone.is_some());
+        assert_eq!(b.date_parts, Some([String::new(), String::new(), String::new()]));
+        let none = locate("county_union", rect, &[w("年", 400, 200, 28, 28)], "负责人签字：", 200.0);
+        // 日 lost under a seal: placed by the spacing of 年 and 月.
+        let two = locate("county_union", rect, &[w("年", 400, 200, 28, 28), w("月", 460, 200, 28, 28)], "负责人签字：", 200.0);
+        assert_eq!(two.date_words.map(|d| d[2][0]), Some(520));
+        assert_eq!(two.date_parts, None);
+        assert_eq!(none.signer_zone, None);
+        assert_eq!(none.date_zone, None);
+    }
+}
