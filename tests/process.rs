@@ -150,6 +150,12 @@ fn golden_records() {
         let prefix = format!("{}/", fixtures().display());
         let mut r: Value = serde_json::from_str(&serde_json::to_string(record).unwrap().replace(&prefix, "")).unwrap();
         r["source"]["path"] = Value::String(name.clone());
+        // The version and the config's digest change with every release and every new config
+        // key; the audit's stability is tested in review.rs.
+        if let Some(audit) = r["audit"].as_object_mut() {
+            audit.remove("formscan");
+            audit.remove("config_sha256");
+        }
         let path = dir.join(format!("{name}.json"));
         if std::env::var_os("FORMSCAN_BLESS").is_some() {
             std::fs::create_dir_all(&dir).unwrap();

@@ -22,7 +22,7 @@ const HEADING_SIZE: usize = 44;
 const BODY_SIZE: usize = 32;
 const TABLE_SIZE: usize = 24;
 /// Table columns in twips (序号, 文件, 候选人姓名, 退回原因): A4 less the margins.
-const COLUMNS: [usize; 4] = [700, 2300, 1400, 4450];
+const COLUMNS: [usize; 4] = [700, 2500, 1500, 4100];
 const FIRST_LINE_INDENT: i32 = 640;
 
 /// The forms one unit gets back.
