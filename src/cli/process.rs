@@ -105,6 +105,9 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<Exit> {
     for r in records.iter().filter(|r| r.status == Status::Unreadable) {
         let why = r.issues.first().map(|i| i.detail.clone().unwrap_or_else(|| i.message.clone())).unwrap_or_default();
         eprintln!("formscan: {}: unreadable: {why}", r.source.path);
+        for row in corrections.iter().flat_map(|c| c.for_input(&r.source.path).into_iter().map(move |row| (c, row))) {
+            eprintln!("formscan: {}:{}: not applied: {} is unreadable", row.0.path.display(), row.1.line, r.source.path);
+        }
     }
     let s = formscan::output::summarize(&records);
     println!(
