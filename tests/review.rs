@@ -11,19 +11,9 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/docx").join(name)
 }
 
-/// `formscan process` into `out`; returns the exit code and the records by file name.
+/// `formscan process` into `out`: the exit code, stderr and the records by file name.
 fn process(inputs: &[&Path], out: &Path, extra: &[&str]) -> (i32, String, BTreeMap<String, Value>) {
-    let mut args: Vec<String> = vec!["process".into()];
-    args.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
-    args.extend(["-o".into(), out.to_string_lossy().into_owned()]);
-    args.extend(extra.iter().map(|s| s.to_string()));
-    let o = formscan(&args.iter().map(String::as_str).collect::<Vec<_>>());
-    let mut records = BTreeMap::new();
-    for line in std::fs::read_to_string(out.join("records.jsonl")).unwrap_or_default().lines() {
-        let v: Value = serde_json::from_str(line).unwrap();
-        let name = Path::new(v["source"]["path"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned();
-        records.insert(name, v);
-    }
+    let (o, records) = process_into(inputs, out, extra);
     (code(&o), stderr(&o), records)
 }
 
