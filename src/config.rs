@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::ConfigError;
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// The notice's date: service years are counted up to it.
@@ -30,6 +30,34 @@ pub struct Config {
     pub eligibility_severity: String,
     /// Confidence below which an OCR reading is sent to review.
     pub low_confidence: f32,
+    /// What return notices say besides the reasons (`[returns]`).
+    pub returns: Returns,
+}
+
+/// The fixed parts of a return notice (退回通知).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Returns {
+    /// Corrected forms are due back by this date.
+    pub deadline: String,
+    /// The notice's date, printed under the sender. A fixed date, not today's, so that a
+    /// re-run writes the same notices.
+    pub date: String,
+    /// Who signs the notice.
+    pub sender: String,
+    /// How units reach the sender; printed as written.
+    pub contact: String,
+}
+
+impl Default for Returns {
+    fn default() -> Self {
+        Returns {
+            deadline: "2023-05-26".into(),
+            date: "2023-05-22".into(),
+            sender: "内蒙古自治区总工会宣传部".into(),
+            contact: "联系人：刘晓娜，电话：0471-5109211，电子邮箱：nmghxcb@163.com，邮寄地址：呼和浩特市赛罕区阿吉泰路18号内蒙古自治区总工会宣传部".into(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -49,6 +77,7 @@ impl Default for Config {
             vote_pass_share: 0.5,
             eligibility_severity: "review".into(),
             low_confidence: 0.80,
+            returns: Returns::default(),
         }
     }
 }
@@ -66,7 +95,13 @@ impl Config {
     }
 
     fn check(&self) -> Result<(), String> {
-        for (key, d) in [("notice_date", &self.notice_date), ("deadline", &self.deadline)] {
+        let dates = [
+            ("notice_date", &self.notice_date),
+            ("deadline", &self.deadline),
+            ("returns.deadline", &self.returns.deadline),
+            ("returns.date", &self.returns.date),
+        ];
+        for (key, d) in dates {
             let ok = d.len() == 10 && d.split('-').map(|p| p.parse::<u32>().is_ok()).filter(|x| *x).count() == 3;
             if !ok {
                 return Err(format!("`{key}` must be YYYY-MM-DD, not `{d}`"));
@@ -79,6 +114,13 @@ impl Config {
             return Err(format!("`eligibility_severity` must be \"return\" or \"review\", not `{}`", self.eligibility_severity));
         }
         Ok(())
+    }
+
+    /// SHA-256 of the effective config in a canonical form (its JSON serialisation, fields in
+    /// declaration order), so that the same rules hash alike however the file was written.
+    pub fn sha256(&self) -> String {
+        let canonical = serde_json::to_vec(self).unwrap_or_default();
+        crate::audit::sha256_hex(&canonical)
     }
 
     pub fn eligibility_severity(&self) -> crate::record::Severity {
@@ -112,5 +154,17 @@ mod tests {
         assert!(e.contains("r.toml:2") && e.contains("vote_pas_share"), "{e}");
         std::fs::write(&p, "eligibility_severity = \"maybe\"\n").unwrap();
         assert!(Config::load(&p).unwrap_err().to_string().contains("eligibility_severity"));
+        std::fs::write(&p, "[returns]\ndeadline = \"5月26日\"\n").unwrap();
+        assert!(Config::load(&p).unwrap_err().to_string().contains("returns.deadline"));
+    }
+
+    #[test]
+    fn the_hash_follows_the_rules_not_the_spelling() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.toml");
+        std::fs::write(&p, "# a comment\nmin_service_years   = 5\n").unwrap();
+        assert_eq!(Config::load(&p).unwrap().sha256(), Config::default().sha256());
+        let other = Config { min_service_years: 3, ..Config::default() };
+        assert_ne!(other.sha256(), Config::default().sha256());
     }
 }

@@ -4,6 +4,7 @@
 //! The library does the work; the `formscan` binary is a thin command line over it. Every
 //! stage returns typed errors with the file (and page) they concern.
 
+pub mod audit;
 pub mod config;
 pub mod doctor;
 pub mod error;

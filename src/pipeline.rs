@@ -12,9 +12,11 @@ use sha2::{Digest, Sha256};
 
 use std::cell::RefCell;
 
+use crate::audit::{self, RuleResult};
 use crate::config::Config;
 use crate::fields::assemble::{to_record, unreadable_record};
-use crate::fields::rules::{check_batch, check_record, Quotas, RuleContext};
+use crate::fields::corrections::{self, Corrections};
+use crate::fields::rules::{check_batch_by_rule, check_record_by_rule, Quotas, RuleContext};
 use crate::ingest::{detect, docx, Detected, ImageLimits, PageImage, Unreadable, ZipLimits};
 use crate::layout::docx_form;
 use crate::layout::scan_form::{self, ScanParams};
@@ -33,6 +35,8 @@ pub struct Job<'a> {
     pub scan: ScanParams,
     /// Where to write each scanned page's overlay (grid, cells, OCR boxes), if anywhere.
     pub debug_dir: Option<PathBuf>,
+    /// Values reviewers set, checked against the inputs before the run.
+    pub corrections: Option<&'a Corrections>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -158,12 +162,22 @@ pub fn process_submission(sub: &Submission, job: &Job) -> Record {
         Err(_) => return unreadable(job, source, Unreadable::Io("internal error while reading (a bug: please report it with the file)".into())),
     };
     let mut record = to_record(job.spec, &reading, Source { pages: reading.pages, ..source });
-    let ctx = RuleContext { spec: job.spec, config: job.config };
-    let found = check_record(&record, &ctx);
-    record.issues.extend(found);
-    if confidences_matter {
-        flag_low_confidence(&mut record, job);
+    let rows = job.corrections.map(|c| c.for_input(&record.source.path)).unwrap_or_default();
+    if !rows.is_empty() {
+        record = corrections::apply(job.spec, &reading, &record, &rows);
     }
+    let ctx = RuleContext { spec: job.spec, config: job.config };
+    let mut results = indexmap::IndexMap::new();
+    for (name, found) in check_record_by_rule(&record, &ctx) {
+        results.insert(name.to_string(), RuleResult::of(&found));
+        record.issues.extend(found);
+    }
+    if confidences_matter {
+        let before = record.issues.len();
+        flag_low_confidence(&mut record, job);
+        results.insert("low_confidence".into(), RuleResult::of(&record.issues[before..]));
+    }
+    record.audit = Some(audit::for_record(&record, results));
     record.derive_status();
     record
 }
@@ -297,7 +311,13 @@ pub fn run(inputs: &[Submission], job: &Job, jobs: usize, tick: &(dyn Fn() + Syn
         Ok(pool) => pool.install(work),
         Err(_) => work(),
     };
-    check_batch(&mut records, job.quotas);
+    let batch = check_batch_by_rule(&mut records, job.quotas);
+    let facts = audit::RunFacts {
+        formscan: audit::formscan_version(),
+        config_sha256: job.config.sha256(),
+        corrections_sha256: job.corrections.map(|c| c.sha256.clone()),
+    };
+    audit::stamp(&mut records, &facts, &batch);
     for r in &mut records {
         r.derive_status();
     }

@@ -18,6 +18,12 @@ pub struct Record {
     pub votes: Votes,
     pub approvals: IndexMap<String, Approval>,
     pub issues: Vec<Issue>,
+    /// What reviewers set (`--corrections`), each with the machine's value it replaced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Correction>,
+    /// How the record was made: input digest, versions, config and rule results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<crate::audit::Audit>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,6 +70,31 @@ pub struct FieldValue {
     pub page: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bbox: Option<[u32; 4]>,
+    /// Who set the value when it was not the machine (`reviewer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ValueSource>,
+    /// The machine's reading, kept when a reviewer replaced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine: Option<Box<FieldValue>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueSource {
+    /// Set by a person from a corrections file.
+    Reviewer,
+}
+
+/// One reviewer correction as applied: the target (`name`, `votes.attended`,
+/// `approvals.unit_union.seal`), the value set and the machine's value it replaced, both in
+/// the record's own spelling (normalised text, count, mark name or date).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Correction {
+    pub target: String,
+    pub value: Option<String>,
+    pub machine: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -108,6 +139,20 @@ pub enum Mark {
     Uncertain,
     /// A greyscale copy: red cannot be told from black, so a seal cannot be proven.
     Unverifiable,
+}
+
+impl Mark {
+    pub const ALL: [Mark; 4] = [Mark::Present, Mark::Absent, Mark::Uncertain, Mark::Unverifiable];
+
+    /// The record's spelling (`present`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Mark::Present => "present",
+            Mark::Absent => "absent",
+            Mark::Uncertain => "uncertain",
+            Mark::Unverifiable => "unverifiable",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -58,6 +58,10 @@ fn check(record: &Value) {
     }
     assert_eq!(record["votes"], serde_json::json!({"term": 7, "session": 3, "attended": 126, "approved": 120, "opposed": 2}));
     assert_eq!(record["approvals"]["unit_congress"]["seal"], "unverifiable", "a page without any colour cannot prove a red seal");
+    let ocr = &record["audit"]["ocr"];
+    assert!(ocr["used"] == true && ocr["tesseract"].is_string() && ocr["traineddata"].as_str().is_some_and(|p| p.ends_with("chi_sim.traineddata")), "{ocr}");
+    assert_eq!(ocr["traineddata_sha256"].as_str().map(str::len), Some(64));
+    assert!(record["audit"]["rules"]["low_confidence"].is_string() || record["audit"]["rules"]["low_confidence"].is_array());
 }
 
 fn copy_as(src: &Path, dst: &Path, edit: impl Fn(image::RgbImage) -> image::RgbImage) {

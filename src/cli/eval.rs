@@ -53,6 +53,7 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<Exit> {
         image_limits: ImageLimits::default(),
         scan: ScanParams::default(),
         debug_dir: None,
+        corrections: None,
     };
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;

@@ -29,9 +29,9 @@ pub fn to_record(spec: &Spec, reading: &Reading, source: Source) -> Record {
             Some(r) => {
                 let n = normalize(f, &r.text);
                 issues.extend(n.issue);
-                FieldValue { value: n.value, raw: Some(r.text.clone()), confidence: r.confidence, page: r.page, bbox: r.bbox }
+                FieldValue { value: n.value, raw: Some(r.text.clone()), confidence: r.confidence, page: r.page, bbox: r.bbox, ..FieldValue::default() }
             }
-            None => FieldValue { value: None, raw: None, confidence: 0.0, page: None, bbox: None },
+            None => FieldValue::default(),
         };
         fields.insert(f.id.clone(), value);
     }
@@ -41,7 +41,7 @@ pub fn to_record(spec: &Spec, reading: &Reading, source: Source) -> Record {
         let date = a.date.as_ref().and_then(|d| normalize_date(&d.text));
         approvals.insert(f.id.clone(), Approval::new(a.signature, a.seal, date));
     }
-    Record { schema: SCHEMA, source, status: Status::Complete, fields, votes, approvals, issues }
+    Record { schema: SCHEMA, source, status: Status::Complete, fields, votes, approvals, issues, corrections: Vec::new(), audit: None }
 }
 
 /// The record of a file that could not be read as the form: every field present and null,

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::record::{Issue, Record, Severity};
 use crate::spec::{Kind, Place, Spec};
 
-pub use super::rules_batch::{check_batch, Quotas};
+pub use super::rules_batch::{check_batch, check_batch_by_rule, BatchOutcome, Quotas};
 
 pub struct RuleContext<'a> {
     pub spec: &'a Spec,
@@ -19,25 +19,34 @@ pub struct RuleContext<'a> {
 
 type Rule = fn(&Record, &RuleContext, &mut Vec<Issue>);
 
-const RULES: &[Rule] = &[
-    missing_fields,
-    id_number,
-    cover_mismatch,
-    votes,
-    ineligible_position,
-    insufficient_service,
-    already_awarded,
-    fill_date_window,
-    birth_implausible,
+/// Each rule with the name the audit reports it under.
+const RULES: &[(&str, Rule)] = &[
+    ("missing_fields", missing_fields),
+    ("id_number", id_number),
+    ("cover_mismatch", cover_mismatch),
+    ("votes", votes),
+    ("ineligible_position", ineligible_position),
+    ("insufficient_service", insufficient_service),
+    ("already_awarded", already_awarded),
+    ("fill_date_window", fill_date_window),
+    ("birth_implausible", birth_implausible),
 ];
 
 /// Runs every per-record rule; the caller appends the issues and derives the status.
 pub fn check_record(record: &Record, ctx: &RuleContext) -> Vec<Issue> {
-    let mut issues = Vec::new();
-    for rule in RULES {
-        rule(record, ctx, &mut issues);
-    }
-    issues
+    check_record_by_rule(record, ctx).into_iter().flat_map(|(_, issues)| issues).collect()
+}
+
+/// The same, keeping apart what each rule found, in the order the rules run (for the audit).
+pub fn check_record_by_rule(record: &Record, ctx: &RuleContext) -> Vec<(&'static str, Vec<Issue>)> {
+    RULES
+        .iter()
+        .map(|(name, rule)| {
+            let mut issues = Vec::new();
+            rule(record, ctx, &mut issues);
+            (*name, issues)
+        })
+        .collect()
 }
 
 fn value<'r>(record: &'r Record, id: &str) -> Option<&'r str> {
@@ -349,7 +358,7 @@ pub(crate) mod tests {
                 Some(key) => votes.set(key, get(&f.id).and_then(|v| v.parse().ok())),
                 None => {
                     let v = get(&f.id);
-                    fields.insert(f.id.clone(), FieldValue { value: v.clone(), raw: v, confidence: 1.0, page: None, bbox: None });
+                    fields.insert(f.id.clone(), FieldValue { value: v.clone(), raw: v, confidence: 1.0, ..FieldValue::default() });
                 }
             }
         }
@@ -361,6 +370,8 @@ pub(crate) mod tests {
             votes,
             approvals: IndexMap::new(),
             issues: Vec::new(),
+            corrections: Vec::new(),
+            audit: None,
         }
     }
 

@@ -110,10 +110,26 @@ impl Quotas {
 
 /// Batch rules over all records of a run; issues go onto the records concerned.
 pub fn check_batch(records: &mut [Record], quotas: Option<&Quotas>) {
-    duplicate_candidates(records);
-    if let Some(quotas) = quotas {
-        quota_exceeded(records, quotas);
-    }
+    check_batch_by_rule(records, quotas);
+}
+
+/// What one batch rule did: for each record, the range of its issues the rule added; None
+/// when the rule did not run (no quota table).
+pub type BatchOutcome = (&'static str, Option<Vec<std::ops::Range<usize>>>);
+
+/// The same, saying what each rule added to which record (for the audit).
+pub fn check_batch_by_rule(records: &mut [Record], quotas: Option<&Quotas>) -> Vec<BatchOutcome> {
+    let mut traced = |name: &'static str, rule: &dyn Fn(&mut [Record])| -> BatchOutcome {
+        let before: Vec<usize> = records.iter().map(|r| r.issues.len()).collect();
+        rule(records);
+        (name, Some(records.iter().zip(before).map(|(r, b)| b..r.issues.len()).collect()))
+    };
+    let duplicates = traced("duplicate_candidates", &duplicate_candidates);
+    let quota = match quotas {
+        Some(q) => traced("quota_exceeded", &|rs: &mut [Record]| quota_exceeded(rs, q)),
+        None => ("quota_exceeded", None),
+    };
+    vec![duplicates, quota]
 }
 
 fn readable(r: &Record) -> bool {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rust_xlsxwriter::{Color, Format, Note, Workbook, XlsxError};
+use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, Note, Workbook, XlsxError};
 
 use crate::record::{Record, Severity, Status};
 use crate::spec::Spec;
@@ -17,6 +17,8 @@ fn io(e: XlsxError) -> std::io::Error {
 
 pub fn to_bytes(spec: &Spec, records: &[Record], quota_of: &dyn Fn(&str) -> Option<u32>) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
+    // A fixed creation time instead of now, so that a re-run writes the same bytes.
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&ExcelDateTime::from_timestamp(0)?));
     let header = Format::new().set_bold().set_background_color(Color::RGB(0xD9E1F2));
     let ret = Format::new().set_background_color(Color::RGB(0xFFC7CE));
     let review = Format::new().set_background_color(Color::RGB(0xFFEB9C));

@@ -131,7 +131,7 @@ mod tests {
         let fields = c
             .fields
             .iter()
-            .map(|(id, v)| (id.clone(), FieldValue { value: v.clone(), raw: c.raw[id].clone(), confidence: 1.0, page: None, bbox: None }))
+            .map(|(id, v)| (id.clone(), FieldValue { value: v.clone(), raw: c.raw[id].clone(), confidence: 1.0, ..FieldValue::default() }))
             .collect();
         let record = Record {
             schema: 1,
@@ -141,6 +141,8 @@ mod tests {
             votes: c.votes,
             approvals: c.approvals.clone(),
             issues: Vec::new(),
+            corrections: Vec::new(),
+            audit: None,
         };
         let config = Config::default();
         let mut codes: Vec<String> = check_record(&record, &RuleContext { spec, config: &config }).into_iter().map(|i| i.code).collect();

@@ -1,15 +1,33 @@
 //! Helpers shared by the integration tests.
 
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use formscan::spec::Spec;
+use serde_json::Value;
 use formscan::template::{self, Prefill};
 
 pub fn formscan(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_formscan")).args(args).output().expect("run formscan")
+}
+
+/// `formscan process INPUTS -o OUT EXTRA…`: how it ended, and the records by file name.
+pub fn process_into(inputs: &[&Path], out: &Path, extra: &[&str]) -> (Output, BTreeMap<String, Value>) {
+    let mut args: Vec<String> = vec!["process".into()];
+    args.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
+    args.extend(["-o".to_string(), out.to_string_lossy().into_owned()]);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let o = formscan(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut records = BTreeMap::new();
+    for line in std::fs::read_to_string(out.join("records.jsonl")).unwrap_or_default().lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        let name = Path::new(v["source"]["path"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned();
+        records.insert(name, v);
+    }
+    (o, records)
 }
 
 pub fn code(out: &Output) -> i32 {
