@@ -20,9 +20,10 @@ use crate::fields::rules::{check_batch_by_rule, check_record_by_rule, Quotas, Ru
 use crate::ingest::{detect, docx, Detected, ImageLimits, PageImage, Unreadable, ZipLimits};
 use crate::layout::docx_form;
 use crate::layout::scan_form::{self, ScanParams};
+use crate::marks::judge::{judge_page, MarksParams};
 use crate::ocr::{Tesseract, OCR_LANG};
-use crate::reading::{ApprovalReading, Reading};
-use crate::record::{Issue, Mark, Record, Severity, Source, SourceKind};
+use crate::reading::{ApprovalReading, RawValue, Reading};
+use crate::record::{ApprovalEvidence, Issue, Mark, Record, Severity, Source, SourceKind};
 use crate::spec::Spec;
 
 /// Everything a run needs besides its inputs, checked before the first file is read.
@@ -33,6 +34,7 @@ pub struct Job<'a> {
     pub limits: ZipLimits,
     pub image_limits: ImageLimits,
     pub scan: ScanParams,
+    pub marks: MarksParams,
     /// Where to write each scanned page's overlay (grid, cells, OCR boxes), if anywhere.
     pub debug_dir: Option<PathBuf>,
     /// Values reviewers set, checked against the inputs before the run.
@@ -239,11 +241,17 @@ thread_local! {
 fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<Reading, Unreadable> {
     let mut reading = Reading { pages: pages.len() as u32, ..Reading::default() };
     let grey = pages.iter().all(|p| crate::preprocess::is_grayscale(&p.image));
+    let marks_dpi = job.marks.colour_dpi;
     // Each page is reduced to the grey image that is read (red ink dropped) as soon as it is
-    // decoded, a third of its colour size; nothing downstream needs the colour yet.
-    let pages: Vec<scan_form::GrayPage> = pages
+    // decoded, a third of its colour size; a colour page also keeps a small colour copy, on
+    // which the approval boxes' seals are found once the page's layout is known.
+    let pages: Vec<(scan_form::GrayPage, Option<image::RgbImage>)> = pages
         .into_iter()
-        .map(|p| scan_form::GrayPage { dpi: scan_form::page_dpi(&p), gray: crate::preprocess::to_gray(&p.image) })
+        .map(|p| {
+            let dpi = scan_form::page_dpi(&p);
+            let colour = (!grey).then(|| crate::preprocess::upright_colour(&p.image, dpi, marks_dpi, 0, 0.0));
+            (scan_form::GrayPage { dpi, gray: crate::preprocess::to_gray(&p.image) }, colour)
+        })
         .collect();
     let mut labels_found = 0usize;
     ENGINE.with(|cell| -> Result<(), Unreadable> {
@@ -253,14 +261,25 @@ fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<Readi
         }
         let engine = slot.as_mut().expect("engine just set");
         // Pages are consumed one by one, each freed once read.
-        for (n, page) in pages.into_iter().enumerate() {
+        for (n, (page, colour)) in pages.into_iter().enumerate() {
             let page_no = n as u32 + 1;
+            let dpi = page.dpi;
             let pr = scan_form::read_gray_page(page, job.spec, engine, &job.scan).map_err(|e| Unreadable::Io(format!("page {page_no}: {e}")))?;
             if let Some(dir) = &job.debug_dir {
                 let stem = sub.files[0].file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 let _ = crate::output::debug::write_page(dir, &stem, page_no, &pr);
             }
             labels_found += pr.labels_found;
+            if !pr.boxes.is_empty() {
+                let upright = colour.map(|c| crate::preprocess::upright_colour(&c, marks_dpi, marks_dpi, pr.quarter_turns, pr.skew_deg));
+                for m in judge_page(&pr.boxes, &pr.seen, dpi / pr.scale, upright.as_ref(), &job.marks) {
+                    let mut evidence = m.evidence;
+                    scale_evidence(&mut evidence, pr.scale);
+                    evidence.page = page_no;
+                    let date = m.date.map(|text| RawValue { text, confidence: m.date_confidence, page: Some(page_no), bbox: evidence.date });
+                    reading.approvals.insert(m.id, ApprovalReading { signature: m.signature, seal: m.seal, date, evidence: Some(evidence) });
+                }
+            }
             for (id, mut v) in pr.values {
                 v.page = Some(page_no);
                 let empty = reading.values.get(&id).is_none_or(|old| old.text.trim().is_empty());
@@ -276,13 +295,30 @@ fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<Readi
     if labels_found == 0 {
         return Err(Unreadable::NotThisForm);
     }
-    // Until the approval marks are checked on scans, say so rather than guess: a person
-    // looks at the boxes. A grey copy cannot prove a red seal at all.
+    // A box that was not found on any page is for a person to look at, not for the unit to
+    // answer for: its marks are uncertain (a grey copy's seals unverifiable).
     let seal = if grey { Mark::Unverifiable } else { Mark::Uncertain };
     for f in job.spec.approvals() {
-        reading.approvals.insert(f.id.clone(), ApprovalReading { signature: Mark::Uncertain, seal, date: None });
+        reading.approvals.entry(f.id.clone()).or_insert_with(|| ApprovalReading {
+            signature: Mark::Uncertain,
+            seal,
+            date: None,
+            evidence: Some(ApprovalEvidence { date_ink: Some(Mark::Uncertain), ..ApprovalEvidence::default() }),
+        });
     }
     Ok(reading)
+}
+
+/// Brings an approval's boxes from the grey page read to the scan's own pixels.
+fn scale_evidence(e: &mut ApprovalEvidence, scale: f32) {
+    if scale == 1.0 {
+        return;
+    }
+    let f = |r: [u32; 4]| r.map(|v| (v as f32 * scale).round() as u32);
+    e.bbox = f(e.bbox);
+    e.seal = e.seal.map(f);
+    e.signature = e.signature.map(f);
+    e.date = e.date.map(f);
 }
 
 fn unreadable(job: &Job, source: Source, why: Unreadable) -> Record {

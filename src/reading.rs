@@ -28,11 +28,13 @@ pub struct ApprovalReading {
     pub seal: Mark,
     /// The date as written in the box, if any.
     pub date: Option<RawValue>,
+    /// Scans: where the box and its marks were found.
+    pub evidence: Option<crate::record::ApprovalEvidence>,
 }
 
 impl Default for ApprovalReading {
     fn default() -> Self {
-        ApprovalReading { signature: Mark::Absent, seal: Mark::Absent, date: None }
+        ApprovalReading { signature: Mark::Absent, seal: Mark::Absent, date: None, evidence: None }
     }
 }
 

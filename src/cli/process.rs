@@ -73,6 +73,7 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<Exit> {
         limits: ZipLimits::default(),
         image_limits: ImageLimits::default(),
         scan: ScanParams::default(),
+        marks: Default::default(),
         debug_dir: args.debug_dir.clone(),
         corrections: corrections.as_ref(),
     };

@@ -39,7 +39,7 @@ pub fn to_record(spec: &Spec, reading: &Reading, source: Source) -> Record {
     for f in spec.approvals() {
         let a = reading.approvals.get(&f.id).cloned().unwrap_or_default();
         let date = a.date.as_ref().and_then(|d| normalize_date(&d.text));
-        approvals.insert(f.id.clone(), Approval::new(a.signature, a.seal, date));
+        approvals.insert(f.id.clone(), Approval { evidence: a.evidence.clone(), ..Approval::new(a.signature, a.seal, date) });
     }
     Record { schema: SCHEMA, source, status: Status::Complete, fields, votes, approvals, issues, corrections: Vec::new(), audit: None }
 }

@@ -5,3 +5,4 @@ pub mod corrections;
 pub mod normalize;
 pub mod rules;
 pub mod rules_batch;
+mod rules_marks;

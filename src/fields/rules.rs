@@ -30,6 +30,7 @@ const RULES: &[(&str, Rule)] = &[
     ("already_awarded", already_awarded),
     ("fill_date_window", fill_date_window),
     ("birth_implausible", birth_implausible),
+    ("approval_marks", super::rules_marks::approval_marks),
 ];
 
 /// Runs every per-record rule; the caller appends the issues and derives the status.

@@ -141,7 +141,7 @@ fn read_box(spec: &Spec, box_id: &str, text: &str, has_image: bool, reading: &mu
     // A .docx carries no ink: a picture in the box may be a scanned signature or seal, which
     // only the paper original can confirm.
     let mark = if has_image { Mark::Uncertain } else { Mark::Absent };
-    reading.approvals.insert(box_id.to_string(), ApprovalReading { signature: mark, seal: mark, date });
+    reading.approvals.insert(box_id.to_string(), ApprovalReading { signature: mark, seal: mark, date, evidence: None });
 }
 
 #[cfg(test)]

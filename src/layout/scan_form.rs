@@ -68,6 +68,8 @@ pub struct PageReading {
     /// How the page was turned (quarter turns clockwise) and deskewed (degrees).
     pub quarter_turns: u32,
     pub skew_deg: f32,
+    /// Page pixels per pixel of `seen` (a fine scan is read at the working resolution).
+    pub scale: f32,
     /// The page as OCR saw it (upright, deskewed, lines erased), its grid and what OCR read
     /// in each region, for debug overlays.
     pub seen: GrayImage,
@@ -151,6 +153,7 @@ pub fn read_gray_page(page: GrayPage, spec: &Spec, ocr: &mut dyn OcrEngine, para
         ocr.set_page(&prepared.clean, dpi.round() as u32)?;
     }
     let mut reading = read_prepared(prepared, probed, turns, skew, dpi, spec, ocr, params)?;
+    reading.scale = scale;
     if scale != 1.0 {
         for (_, v) in &mut reading.values {
             if let Some(b) = &mut v.bbox {
@@ -242,6 +245,7 @@ fn read_prepared(p: Prepared, probed: Probe, turns: u32, skew: f32, dpi: f32, sp
         boxes: Vec::new(),
         quarter_turns: turns,
         skew_deg: skew,
+        scale: 1.0,
         seen: GrayImage::new(0, 0),
         grid: Grid::default(),
         ocr_boxes: Vec::new(),

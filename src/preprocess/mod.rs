@@ -107,6 +107,25 @@ pub fn turn(gray: &GrayImage, quarter_turns: u32) -> GrayImage {
     }
 }
 
+/// A colour page shrunk to `to_dpi` and turned the way its grey copy was read (quarter turns
+/// clockwise, then the deskew): the approval boxes' seals are judged on it, and red seals
+/// need no more than 100 dpi to be seen.
+pub fn upright_colour(page: &RgbImage, dpi: f32, to_dpi: f32, quarter_turns: u32, skew_deg: f32) -> RgbImage {
+    let f = (to_dpi / dpi.max(1.0)).min(1.0);
+    let (w, h) = page.dimensions();
+    let small = image::imageops::thumbnail(page, ((w as f32 * f).round() as u32).max(1), ((h as f32 * f).round() as u32).max(1));
+    let turned = match quarter_turns % 4 {
+        1 => image::imageops::rotate90(&small),
+        2 => image::imageops::rotate180(&small),
+        3 => image::imageops::rotate270(&small),
+        _ => small,
+    };
+    if skew_deg.abs() < 0.05 {
+        return turned;
+    }
+    rotate_about_center(&turned, skew_deg.to_radians(), Interpolation::Bilinear, Border::Constant(image::Rgb([255, 255, 255])))
+}
+
 /// Whether a colour page is in fact grey (a photocopy or greyscale scan): the share of
 /// pixels whose channels differ noticeably. Decided from the pixels, not the file type.
 pub fn is_grayscale(page: &RgbImage) -> bool {

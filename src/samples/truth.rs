@@ -126,7 +126,7 @@ mod tests {
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
 
-    /// The codes the per-record rules raise on a truth (approval marks are not their business).
+    /// The codes the per-record rules raise on a truth, approval marks included.
     fn rule_codes(spec: &Spec, c: &Content) -> Vec<String> {
         let fields = c
             .fields
@@ -165,9 +165,12 @@ mod tests {
                     assert!(n.issue.is_none() && n.value.is_some(), "form {i}: {} = {raw:?}: {:?}", f.id, n.issue);
                 }
             }
-            let mut want: Vec<String> = c.defects.iter().filter(|d| !d.starts_with("missing_s") && *d != "missing_date").cloned().collect();
+            let mut want: Vec<String> = c.defects.clone();
             want.sort();
-            assert_eq!(rule_codes(&spec, &c), want, "form {i}: {:#?}", v.raw);
+            want.dedup();
+            // A grey copy's seals cannot be verified: a note for the reviewer, not a defect.
+            let got: Vec<String> = rule_codes(&spec, &c).into_iter().filter(|c| c != "seal_unverifiable").collect();
+            assert_eq!(got, want, "form {i}: {:#?}", v.raw);
         }
     }
 

@@ -1,0 +1,139 @@
+//! One page's approval boxes judged: the seals found on the colour page are given to the box
+//! that holds their centre (a seal often overlaps the box line or the next box), and the
+//! signer and date zones that the layout found are searched for handwriting.
+
+use image::{GrayImage, RgbImage};
+
+use crate::layout::approval::BoxLayout;
+use crate::record::{ApprovalEvidence, Mark};
+
+use super::{find_handwriting, find_seals, InkParams, SealCandidate, SealParams};
+
+#[derive(Debug, Clone)]
+pub struct MarksParams {
+    pub seal: SealParams,
+    pub ink: InkParams,
+    /// The resolution seals are looked for at: a 4 cm seal is still 160 px across at 100 dpi,
+    /// and the colour page shrunk to it costs a ninth of a 300 dpi one.
+    pub colour_dpi: f32,
+}
+
+impl Default for MarksParams {
+    fn default() -> Self {
+        MarksParams { seal: SealParams::default(), ink: InkParams::default(), colour_dpi: 100.0 }
+    }
+}
+
+/// What one box holds. Boxes are in the pixels of the grey page the layout read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoxMarks {
+    pub id: String,
+    pub signature: Mark,
+    pub seal: Mark,
+    /// The date as written, spelled `2023年4月21日` (or the prefix that was read).
+    pub date: Option<String>,
+    pub date_confidence: f32,
+    pub evidence: ApprovalEvidence,
+}
+
+fn contains(r: [u32; 4], p: [f32; 2]) -> bool {
+    p[0] >= r[0] as f32 && p[0] < (r[0] + r[2]) as f32 && p[1] >= r[1] as f32 && p[1] < (r[1] + r[3]) as f32
+}
+
+fn scaled(r: [u32; 4], f: f32) -> [u32; 4] {
+    r.map(|v| (v as f32 * f).round() as u32)
+}
+
+/// A written date from the three blanks' digits: a year of four digits from 20xx, a month
+/// 1–12, a day 1–31. What does not read as such ends the date there (a prefix, or none).
+pub fn date_text(parts: &[String; 3]) -> Option<String> {
+    let digits = |s: &str| s.chars().filter(|c| c.is_ascii_digit()).collect::<String>();
+    let year = digits(&parts[0]);
+    let year = year.find("20").map(|i| &year[i..]).filter(|y| y.len() >= 4).map(|y| &y[..4])?;
+    let mut out = format!("{year}年");
+    let month: Option<u32> = digits(&parts[1]).parse().ok().filter(|m| (1..=12).contains(m));
+    let Some(month) = month else { return Some(out) };
+    out.push_str(&format!("{month}月"));
+    if let Some(day) = digits(&parts[2]).parse::<u32>().ok().filter(|d| (1..=31).contains(d)) {
+        out.push_str(&format!("{day}日"));
+    }
+    Some(out)
+}
+
+/// Judges every box of a page. `seen` is the grey page the layout read (red ink light,
+/// ruling lines erased) at `dpi`; `colour` the same page upright at `params.colour_dpi`, or
+/// None for a grey copy, whose seals cannot be verified.
+pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Option<&RgbImage>, params: &MarksParams) -> Vec<BoxMarks> {
+    // Seals in the grey page's pixels.
+    let seals: Option<Vec<SealCandidate>> = colour.map(|c| {
+        let f = seen.width() as f32 / c.width().max(1) as f32;
+        let cdpi = dpi / f;
+        find_seals(c, cdpi, &params.seal)
+            .into_iter()
+            .map(|s| SealCandidate { bbox: scaled(s.bbox, f), center: [s.center[0] * f, s.center[1] * f], ..s })
+            .collect()
+    });
+    boxes
+        .iter()
+        .map(|b| {
+            let mut ev = ApprovalEvidence { bbox: b.rect, ..ApprovalEvidence::default() };
+            let seal = match &seals {
+                None => Mark::Unverifiable,
+                Some(all) => {
+                    let mine = all.iter().filter(|s| contains(b.rect, s.center)).max_by(|a, b| (a.mark == Mark::Present, a.score).partial_cmp(&(b.mark == Mark::Present, b.score)).unwrap_or(std::cmp::Ordering::Equal));
+                    match mine {
+                        Some(s) => {
+                            ev.seal = Some(s.bbox);
+                            ev.seal_score = s.score;
+                            s.mark
+                        }
+                        None => Mark::Absent,
+                    }
+                }
+            };
+            let signature = match b.signer_zone {
+                Some(zone) => {
+                    let found = find_handwriting(seen, zone, &b.printed, dpi, &params.ink);
+                    ev.signature = found.bbox;
+                    ev.signature_score = found.score;
+                    found.mark
+                }
+                // The printed label was not read: the zone cannot be told from the label.
+                None => Mark::Uncertain,
+            };
+            let (date, date_confidence) = match b.date_zone {
+                Some(zone) => {
+                    let found = find_handwriting(seen, zone, &b.printed, dpi, &params.ink);
+                    ev.date = found.bbox.or(Some(zone));
+                    ev.date_ink = Some(found.mark);
+                    let text = if found.mark == Mark::Absent { None } else { b.date_parts.as_ref().and_then(date_text) };
+                    (text, b.date_confidence)
+                }
+                None => {
+                    ev.date_ink = Some(Mark::Uncertain);
+                    (None, 0.0)
+                }
+            };
+            BoxMarks { id: b.id.clone(), signature, seal, date, date_confidence, evidence: ev }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(y: &str, m: &str, d: &str) -> [String; 3] {
+        [y.to_string(), m.to_string(), d.to_string()]
+    }
+
+    #[test]
+    fn dates_keep_what_reads_as_a_date_and_stop_there() {
+        assert_eq!(date_text(&parts("2023", "4", "21")).as_deref(), Some("2023年4月21日"));
+        assert_eq!(date_text(&parts("20234", "4", "21")).as_deref(), Some("2023年4月21日"));
+        assert_eq!(date_text(&parts("2023", "", "21")).as_deref(), Some("2023年"));
+        assert_eq!(date_text(&parts("2023", "5", "286")).as_deref(), Some("2023年5月"));
+        assert_eq!(date_text(&parts("023", "4", "21")), None);
+        assert_eq!(date_text(&parts("2023", "13", "1")).as_deref(), Some("2023年"));
+    }
+}
