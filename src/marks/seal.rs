@@ -18,6 +18,10 @@ pub struct SealParams {
     /// Saturation (max−min)/max. A faint seal's pale pink keeps about 0.2; grey print, black
     /// ink's edges and paper stay below 0.15 even after JPEG chroma smearing.
     pub min_saturation: f32,
+    /// Saturation from which ink near a proposed ring counts towards it: a faint seal's
+    /// paste thins to a pale pink at 0.08–0.15, too weak to find a seal by but enough to
+    /// confirm one, as paper, grey print and scanner noise stay below 0.05.
+    pub weak_saturation: f32,
     /// Value (the brightest channel, 0–1). Below 0.4 a pixel is dark ink whose hue is noise;
     /// red paste's own channel stays above 0.55 even where it is thick.
     pub min_value: f32,
@@ -26,7 +30,8 @@ pub struct SealParams {
     pub close_mm: f32,
     /// Red components smaller than this are dust or chroma noise.
     pub speck_mm2: f32,
-    /// Components nearer than this belong to one group (a seal's pieces are within 1–3 mm).
+    /// Components nearer than this belong to one group (a seal's pieces are within 1–3 mm,
+    /// a faint ring's up to 5 mm).
     pub group_gap_mm: f32,
     /// Diameter of a clear seal: official round seals are 40–45 mm (38 mm for some units),
     /// and a scan or copy may scale by ±10 %.
@@ -60,11 +65,12 @@ impl Default for SealParams {
             red_hue_max: 25.0,
             red_hue_min: 330.0,
             min_saturation: 0.18,
+            weak_saturation: 0.08,
             min_value: 0.40,
             max_value: 1.0,
             close_mm: 0.5,
             speck_mm2: 0.3,
-            group_gap_mm: 3.0,
+            group_gap_mm: 5.0,
             diameter_mm: [34.0, 52.0],
             loose_diameter_mm: [26.0, 60.0],
             ring_band_mm: 1.5,
@@ -94,23 +100,17 @@ pub struct SealCandidate {
 
 /// 255 where a pixel is red ink (two hue bands with saturation and value bounds).
 pub fn red_mask(rgb: &RgbImage, p: &SealParams) -> GrayImage {
-    let mut out = GrayImage::new(rgb.width(), rgb.height());
-    for (o, px) in out.pixels_mut().zip(rgb.pixels()) {
-        if is_red(px.0, p) {
-            o.0 = [255];
-        }
-    }
-    out
+    GrayImage::from_fn(rgb.width(), rgb.height(), |x, y| Luma([if is_red(rgb.get_pixel(x, y).0, p, p.min_saturation) { 255 } else { 0 }]))
 }
 
-fn is_red([r, g, b]: [u8; 3], p: &SealParams) -> bool {
+fn is_red([r, g, b]: [u8; 3], p: &SealParams, min_saturation: f32) -> bool {
     // Both hue bands have red as the brightest channel; anything else is not red.
     if r < g || r < b {
         return false;
     }
     let (max, min) = (r as f32, g.min(b) as f32);
     let value = max / 255.0;
-    if max <= 0.0 || value < p.min_value || value > p.max_value || (max - min) / max < p.min_saturation {
+    if max <= 0.0 || value < p.min_value || value > p.max_value || (max - min) / max < min_saturation {
         return false;
     }
     let hue = 60.0 * (g as f32 - b as f32) / (max - min);
@@ -149,12 +149,19 @@ pub fn find_seals(rgb: &RgbImage, dpi: f32, p: &SealParams) -> Vec<SealCandidate
             let l = labels.get_pixel(x, y).0[0] as usize;
             l != 0 && g.labels.binary_search(&l).is_ok()
         };
-        let crop = Crop::new(&g.bbox, w, h, &member);
+        let crop = Crop::new(rgb, &g.bbox, &member, mm, p);
+        // Strongest proposal first; one inside a seal already found is that seal again.
+        let mut here: Vec<SealCandidate> = Vec::new();
         for centre in crop.propose_centres(r_lo, r_hi, mm) {
+            let dup = |s: &SealCandidate| (s.center[0] - centre[0]).hypot(s.center[1] - centre[1]) < 0.3 * s.diameter_mm * mm;
+            if here.iter().any(dup) {
+                continue;
+            }
             if let Some(c) = verify(&crop, centre, (w, h), mm, p) {
-                found.push(c);
+                here.push(c);
             }
         }
+        found.extend(here);
     }
     dedupe(&mut found, mm);
     found.sort_by(|a, b| (a.center[1], a.center[0]).partial_cmp(&(b.center[1], b.center[0])).unwrap_or(std::cmp::Ordering::Equal));
@@ -213,25 +220,33 @@ fn group(all: &[Blob], keep: &[usize], gap: f32) -> Vec<Group> {
     out
 }
 
-/// One group's ink, cut out with a margin, in its own coordinates.
+/// One group's surroundings, in its own coordinates: the group's ink, for the seal's box, and
+/// all red ink down to the weak saturation, to propose and verify rings by.
 struct Crop {
     x0: u32,
     y0: u32,
     mask: GrayImage,
+    weak: GrayImage,
 }
 
 impl Crop {
-    fn new(b: &Blob, w: u32, h: u32, member: &dyn Fn(u32, u32) -> bool) -> Crop {
-        let pad = 3;
+    fn new(rgb: &RgbImage, b: &Blob, member: &dyn Fn(u32, u32) -> bool, mm: f32, p: &SealParams) -> Crop {
+        // Room for the parts of a faint ring too pale to be in the group.
+        let pad = (3.0 * mm).ceil() as u32 + 2;
         let (x0, y0) = (b.x0.saturating_sub(pad), b.y0.saturating_sub(pad));
-        let (x1, y1) = ((b.x1 + pad).min(w - 1), (b.y1 + pad).min(h - 1));
+        let (x1, y1) = ((b.x1 + pad).min(rgb.width() - 1), (b.y1 + pad).min(rgb.height() - 1));
         let mask = GrayImage::from_fn(x1 - x0 + 1, y1 - y0 + 1, |x, y| Luma([if member(x + x0, y + y0) { 255 } else { 0 }]));
-        Crop { x0, y0, mask }
+        let mut weak = GrayImage::from_fn(x1 - x0 + 1, y1 - y0 + 1, |x, y| Luma([if is_red(rgb.get_pixel(x + x0, y + y0).0, p, p.weak_saturation) { 255 } else { 0 }]));
+        let k = (p.close_mm * mm).round().clamp(0.0, 255.0) as u8;
+        if k > 0 {
+            imageproc::morphology::close_mut(&mut weak, Norm::LInf, k);
+        }
+        Crop { x0, y0, mask, weak }
     }
 
     /// Ring centres (page coordinates) by a Hough vote along the mask's gradient.
     fn propose_centres(&self, r_lo: f32, r_hi: f32, mm: f32) -> Vec<[f32; 2]> {
-        let smooth = imageproc::filter::gaussian_blur_f32(&self.mask, (0.3 * mm).max(0.8));
+        let smooth = imageproc::filter::gaussian_blur_f32(&self.weak, (0.3 * mm).max(0.8));
         let gx = imageproc::gradients::horizontal_sobel(&smooth);
         let gy = imageproc::gradients::vertical_sobel(&smooth);
         // Accumulator cells of half a millimetre, over the crop plus a radius on every side,
@@ -286,7 +301,7 @@ impl Crop {
         let min_sep = (0.5 * r_lo / cell).powi(2);
         let mut peaks: Vec<(usize, usize)> = Vec::new();
         for (v, i, j) in sums {
-            if v < floor || peaks.len() >= 6 {
+            if v < floor || peaks.len() >= 12 {
                 break;
             }
             if peaks.iter().all(|&(pi, pj)| ((pi as f32 - i as f32).powi(2) + (pj as f32 - j as f32).powi(2)) > min_sep) {
@@ -321,7 +336,7 @@ fn polar(crop: &Crop, c: [f32; 2], r_max: f32, sectors: usize) -> Polar {
     let tau = std::f32::consts::TAU;
     for y in y_lo..y_hi {
         for x in x_lo..x_hi {
-            if crop.mask.get_pixel(x, y).0[0] == 0 {
+            if crop.weak.get_pixel(x, y).0[0] == 0 {
                 continue;
             }
             let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
@@ -381,14 +396,25 @@ fn verify(crop: &Crop, c0: [f32; 2], (w, h): (u32, u32), mm: f32, p: &SealParams
     let min_px = |r: f32| ((std::f32::consts::TAU * r / sectors as f32) * mm * 0.2).max(2.0) as u32;
     let outer = r_hi * 1.2 + band as f32;
 
-    // Radius and ring points at the proposed centre, then the centre refined by a circle fit.
-    let pol = polar(crop, c0, outer, sectors);
-    let (r0, _) = pol.best_radius(r_lo as usize, r_hi.ceil() as usize, band, min_px((r_lo + r_hi) / 2.0));
-    let pts = pol.ring_points(r0, band, min_px(r0 as f32));
-    let c = fit_circle(&pts, c0).map(|(c, _)| c).unwrap_or(c0);
-    let pol = polar(crop, c, outer, sectors);
-    let (r1, _) = pol.best_radius(r_lo as usize, r_hi.ceil() as usize, band, min_px(r0 as f32));
-    let pts = pol.ring_points(r1, band, min_px(r1 as f32));
+    // Radius and ring points at the proposed centre, then the centre refined by a circle fit
+    // on them, until it settles (a faint ring's proposal can be a few millimetres off).
+    let mut c = c0;
+    let mut r_guess = (r_lo + r_hi) / 2.0;
+    let (mut pol, mut r1, mut pts);
+    let mut round = 0;
+    loop {
+        pol = polar(crop, c, outer, sectors);
+        r1 = pol.best_radius(r_lo as usize, r_hi.ceil() as usize, band, min_px(r_guess)).0;
+        r_guess = r1 as f32;
+        pts = pol.ring_points(r1, band, min_px(r_guess));
+        round += 1;
+        let Some((next, _)) = fit_circle(&pts, c) else { break };
+        let moved = (next[0] - c[0]).hypot(next[1] - c[1]);
+        if round >= 4 || moved < 0.5 * mm || moved > r_hi {
+            break;
+        }
+        c = next;
+    }
 
     // Visible sectors: where the ring passes inside the image.
     let radius_at = ellipse_fit(&pts, sectors).unwrap_or(Conic::circle(r1 as f32 + 0.5));
@@ -418,6 +444,9 @@ fn verify(crop: &Crop, c0: [f32; 2], (w, h): (u32, u32), mm: f32, p: &SealParams
     let diameter_mm = (a * b).sqrt() * 2.0 / mm;
     let ratio = b / a.max(1e-3);
     let in_range = |r: [f32; 2]| diameter_mm >= r[0] && diameter_mm <= r[1];
+    if std::env::var_os("MARKS_TRACE").is_some() {
+        eprintln!("verify c0 {c0:?} -> c {c:?} r1 {r1} pts {} vis {visible} inked {inked} d {:.1}", pts.len(), (a * b).sqrt() * 2.0 / mm);
+    }
     if coverage < p.uncertain_coverage || arc < p.min_arc || !in_range(p.loose_diameter_mm) || ratio < p.min_axis_ratio {
         return None;
     }
