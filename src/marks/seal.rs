@@ -125,31 +125,47 @@ pub fn find_seals(rgb: &RgbImage, dpi: f32, p: &SealParams) -> Vec<SealCandidate
     if mm <= 0.0 || w < 3 || h < 3 || p.sectors < 8 {
         return Vec::new();
     }
-    let mut mask = red_mask(rgb, p);
-    let k = (p.close_mm * mm).round().clamp(0.0, 255.0) as u8;
-    if k > 0 {
-        imageproc::morphology::close_mut(&mut mask, Norm::LInf, k);
+    // Red ink pooled into cells of about half a millimetre: OR-pooling closes the gaps of
+    // speckled paste as a morphological closing would, and labels a quarter (or less) of
+    // the pixels.
+    let f = (0.5 * mm).round().max(1.0) as u32;
+    let (pw, ph) = (w.div_ceil(f), h.div_ceil(f));
+    let mut pooled = GrayImage::new(pw, ph);
+    let mut count = vec![0u32; (pw * ph) as usize];
+    for (x, y, px) in rgb.enumerate_pixels() {
+        if is_red(px.0, p, p.min_saturation) {
+            let (cx, cy) = (x / f, y / f);
+            pooled.put_pixel(cx, cy, Luma([255]));
+            count[(cy * pw + cx) as usize] += 1;
+        }
     }
-    let labels = connected_components(&mask, Connectivity::Eight, Luma([0u8]));
-    let all = blobs(&labels);
+    let labels = connected_components(&pooled, Connectivity::Eight, Luma([0u8]));
+    let mut all = blobs(&labels);
+    // Areas in page pixels, not cells.
+    all.iter_mut().for_each(|b| b.area = 0);
+    for (i, l) in labels.pixels().enumerate() {
+        all[l.0[0] as usize].area += count[i];
+    }
     let speck = p.speck_mm2 * mm * mm;
     let keep: Vec<usize> = (1..all.len()).filter(|&l| all[l].area as f32 >= speck).collect();
-    let groups = group(&all, &keep, p.group_gap_mm * mm);
+    let groups = group(&all, &keep, p.group_gap_mm * mm / f as f32);
 
     let r_lo = p.loose_diameter_mm[0] * mm / 2.0;
     let r_hi = p.loose_diameter_mm[1] * mm / 2.0;
     let mut found: Vec<SealCandidate> = Vec::new();
     for g in groups {
         // A group must span at least the arc a candidate needs: a 90° arc of the smallest ring.
-        let (gw, gh) = (g.bbox.x1 - g.bbox.x0 + 1, g.bbox.y1 - g.bbox.y0 + 1);
+        let (gw, gh) = ((g.bbox.x1 - g.bbox.x0 + 1) * f, (g.bbox.y1 - g.bbox.y0 + 1) * f);
         if (gw.max(gh) as f32) < r_lo * std::f32::consts::SQRT_2 {
             continue;
         }
         let member = |x: u32, y: u32| {
-            let l = labels.get_pixel(x, y).0[0] as usize;
+            let l = labels.get_pixel(x / f, y / f).0[0] as usize;
             l != 0 && g.labels.binary_search(&l).is_ok()
         };
-        let crop = Crop::new(rgb, &g.bbox, &member, mm, p);
+        let b = &g.bbox;
+        let bbox = Blob { x0: b.x0 * f, y0: b.y0 * f, x1: ((b.x1 + 1) * f - 1).min(w - 1), y1: ((b.y1 + 1) * f - 1).min(h - 1), area: b.area };
+        let crop = Crop::new(rgb, &bbox, &member, mm, p);
         // Strongest proposal first; one inside a seal already found is that seal again.
         let mut here: Vec<SealCandidate> = Vec::new();
         for centre in crop.propose_centres(r_lo, r_hi, mm) {
@@ -227,6 +243,8 @@ struct Crop {
     y0: u32,
     mask: GrayImage,
     weak: GrayImage,
+    /// The weak mask's pixel centres.
+    weak_ink: Vec<[f32; 2]>,
 }
 
 impl Crop {
@@ -235,13 +253,15 @@ impl Crop {
         let pad = (3.0 * mm).ceil() as u32 + 2;
         let (x0, y0) = (b.x0.saturating_sub(pad), b.y0.saturating_sub(pad));
         let (x1, y1) = ((b.x1 + pad).min(rgb.width() - 1), (b.y1 + pad).min(rgb.height() - 1));
-        let mask = GrayImage::from_fn(x1 - x0 + 1, y1 - y0 + 1, |x, y| Luma([if member(x + x0, y + y0) { 255 } else { 0 }]));
+        let strong = |x: u32, y: u32| member(x, y) && is_red(rgb.get_pixel(x, y).0, p, p.min_saturation);
+        let mask = GrayImage::from_fn(x1 - x0 + 1, y1 - y0 + 1, |x, y| Luma([if strong(x + x0, y + y0) { 255 } else { 0 }]));
         let mut weak = GrayImage::from_fn(x1 - x0 + 1, y1 - y0 + 1, |x, y| Luma([if is_red(rgb.get_pixel(x + x0, y + y0).0, p, p.weak_saturation) { 255 } else { 0 }]));
         let k = (p.close_mm * mm).round().clamp(0.0, 255.0) as u8;
         if k > 0 {
             imageproc::morphology::close_mut(&mut weak, Norm::LInf, k);
         }
-        Crop { x0, y0, mask, weak }
+        let weak_ink = weak.enumerate_pixels().filter(|(_, _, v)| v.0[0] != 0).map(|(x, y, _)| [x as f32 + 0.5, y as f32 + 0.5]).collect();
+        Crop { x0, y0, mask, weak, weak_ink }
     }
 
     /// Ring centres (page coordinates) by a Hough vote along the mask's gradient.
@@ -256,25 +276,30 @@ impl Crop {
         let (cw, ch) = (self.mask.width() as f32, self.mask.height() as f32);
         let (aw, ah) = (((cw + 2.0 * pad) / cell).ceil() as usize + 1, ((ch + 2.0 * pad) / cell).ceil() as usize + 1);
         let mut acc = vec![0u32; aw * ah];
-        let step = (0.5 * cell).max(1.0);
+        let (w, h) = self.weak.dimensions();
+        let on = |x: u32, y: u32| self.weak.get_pixel(x, y).0[0] != 0;
         for (x, y, g) in gx.enumerate_pixels() {
-            let (dx, dy) = (g.0[0] as f32, gy.get_pixel(x, y).0[0] as f32);
-            let m = (dx * dx + dy * dy).sqrt();
-            // A full 0→255 edge gives 1020; a fifth of it is still a clear edge.
-            if m < 200.0 {
+            // Only the mask's boundary votes: one pixel per edge, not the blur's band.
+            let boundary = on(x, y) && (x == 0 || y == 0 || x + 1 == w || y + 1 == h || !on(x - 1, y) || !on(x + 1, y) || !on(x, y - 1) || !on(x, y + 1));
+            if !boundary {
                 continue;
             }
+            let (dx, dy) = (g.0[0] as f32, gy.get_pixel(x, y).0[0] as f32);
+            let m = (dx * dx + dy * dy).sqrt();
+            if m < 1.0 {
+                continue;
+            }
+            // The gradient points into the ink: from a ring's outer edge, to the centre.
+            // (Inner edges and text vote elsewhere; the outer edge alone suffices.)
             let (ux, uy) = (dx / m, dy / m);
             let mut r = r_lo;
             while r <= r_hi {
-                for s in [-r, r] {
-                    let ax = ((x as f32 + s * ux + pad) / cell) as isize;
-                    let ay = ((y as f32 + s * uy + pad) / cell) as isize;
-                    if ax >= 0 && ay >= 0 && (ax as usize) < aw && (ay as usize) < ah {
-                        acc[ay as usize * aw + ax as usize] += 1;
-                    }
+                let ax = ((x as f32 + r * ux + pad) / cell) as isize;
+                let ay = ((y as f32 + r * uy + pad) / cell) as isize;
+                if ax >= 0 && ay >= 0 && (ax as usize) < aw && (ay as usize) < ah {
+                    acc[ay as usize * aw + ax as usize] += 1;
                 }
-                r += step;
+                r += cell;
             }
         }
         // Peaks of the 3×3 sums, strongest first, at least half the smallest radius apart.
@@ -287,17 +312,20 @@ impl Crop {
             }
             s
         };
+        // A ring of the smallest radius seen over an eighth of its edge votes this much.
+        let floor = (0.25 * std::f32::consts::PI * r_lo) as u32;
         let mut sums: Vec<(u32, usize, usize)> = Vec::new();
         for j in 0..ah {
             for i in 0..aw {
                 if acc[j * aw + i] > 0 {
-                    sums.push((sum3(i, j), i, j));
+                    let v = sum3(i, j);
+                    if v >= floor {
+                        sums.push((v, i, j));
+                    }
                 }
             }
         }
         sums.sort_unstable_by(|a, b| b.0.cmp(&a.0));
-        // A ring of the smallest radius seen over a quarter of its edge votes this much.
-        let floor = (0.25 * std::f32::consts::PI * r_lo / step) as u32;
         let min_sep = (0.5 * r_lo / cell).powi(2);
         let mut peaks: Vec<(usize, usize)> = Vec::new();
         for (v, i, j) in sums {
@@ -329,26 +357,20 @@ fn polar(crop: &Crop, c: [f32; 2], r_max: f32, sectors: usize) -> Polar {
     let mut hist = vec![0u32; sectors * bins];
     let mut inside = vec![0u32; bins];
     let (cx, cy) = (c[0] - crop.x0 as f32, c[1] - crop.y0 as f32);
-    let x_lo = (cx - r_max).floor().max(0.0) as u32;
-    let y_lo = (cy - r_max).floor().max(0.0) as u32;
-    let x_hi = ((cx + r_max).ceil().max(0.0) as u32).min(crop.mask.width());
-    let y_hi = ((cy + r_max).ceil().max(0.0) as u32).min(crop.mask.height());
     let tau = std::f32::consts::TAU;
-    for y in y_lo..y_hi {
-        for x in x_lo..x_hi {
-            if crop.weak.get_pixel(x, y).0[0] == 0 {
-                continue;
-            }
-            let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
-            let r = (dx * dx + dy * dy).sqrt() as usize;
-            if r >= bins {
-                continue;
-            }
-            let a = dy.atan2(dx).rem_euclid(tau);
-            let s = ((a / tau * sectors as f32) as usize).min(sectors - 1);
-            hist[s * bins + r] += 1;
-            inside[r] += 1;
+    for &[x, y] in &crop.weak_ink {
+        let (dx, dy) = (x - cx, y - cy);
+        if dx.abs() > r_max || dy.abs() > r_max {
+            continue;
         }
+        let r = (dx * dx + dy * dy).sqrt() as usize;
+        if r >= bins {
+            continue;
+        }
+        let a = dy.atan2(dx).rem_euclid(tau);
+        let s = ((a / tau * sectors as f32) as usize).min(sectors - 1);
+        hist[s * bins + r] += 1;
+        inside[r] += 1;
     }
     Polar { sectors, bins, hist, inside }
 }
@@ -394,7 +416,7 @@ fn verify(crop: &Crop, c0: [f32; 2], (w, h): (u32, u32), mm: f32, p: &SealParams
     // The ring in one sector: a stretch of arc about 1 mm wide, of which a faint seal still
     // inks a fifth.
     let min_px = |r: f32| ((std::f32::consts::TAU * r / sectors as f32) * mm * 0.2).max(2.0) as u32;
-    let outer = r_hi * 1.2 + band as f32;
+    let outer = r_hi * 1.15 + band as f32 + 1.0;
 
     // Radius and ring points at the proposed centre, then the centre refined by a circle fit
     // on them, until it settles (a faint ring's proposal can be a few millimetres off).
