@@ -45,7 +45,7 @@ pub struct SealParams {
     pub sectors: usize,
     /// Share of visible sectors with ink on the ring: a seal over black print loses a few
     /// sectors, a faint seal a few more; a line of red text crossing a seal-sized circle
-    /// inks 2–8 of 72.
+    /// inks 2–8 of 72; below `uncertain_coverage` (a quarter) nothing is reported.
     pub present_coverage: f32,
     pub uncertain_coverage: f32,
     /// Share of the ring inside the image needed for `Present` (a seal half cut is `Uncertain`).
@@ -76,7 +76,7 @@ impl Default for SealParams {
             ring_band_mm: 1.5,
             sectors: 72,
             present_coverage: 0.6,
-            uncertain_coverage: 0.35,
+            uncertain_coverage: 0.25,
             present_visible: 0.6,
             min_arc: 0.25,
             min_axis_ratio: 0.75,
@@ -166,11 +166,11 @@ pub fn find_seals(rgb: &RgbImage, dpi: f32, p: &SealParams) -> Vec<SealCandidate
         let b = &g.bbox;
         let bbox = Blob { x0: b.x0 * f, y0: b.y0 * f, x1: ((b.x1 + 1) * f - 1).min(w - 1), y1: ((b.y1 + 1) * f - 1).min(h - 1), area: b.area };
         let crop = Crop::new(rgb, &bbox, &member, mm, p);
-        // Strongest proposal first; one inside a seal already found is that seal again.
+        // Strongest proposal first; one inside a seal already found is that seal's text or
+        // inner ring (two seals' centres are rarely inside each other's ring).
         let mut here: Vec<SealCandidate> = Vec::new();
         for centre in crop.propose_centres(r_lo, r_hi, mm) {
-            let dup = |s: &SealCandidate| (s.center[0] - centre[0]).hypot(s.center[1] - centre[1]) < 0.3 * s.diameter_mm * mm;
-            if here.iter().any(dup) {
+            if here.iter().any(|s| inside_ring(s, centre, mm)) {
                 continue;
             }
             if let Some(c) = verify(&crop, centre, (w, h), mm, p) {
@@ -439,23 +439,32 @@ fn verify(crop: &Crop, c0: [f32; 2], (w, h): (u32, u32), mm: f32, p: &SealParams
     }
 
     // Visible sectors: where the ring passes inside the image.
-    let radius_at = ellipse_fit(&pts, sectors).unwrap_or(Conic::circle(r1 as f32 + 0.5));
+    // The ring test, for the fitted ellipse and the plain circle (an ellipse pulled by text
+    // or a neighbour's ring can fit worse): sectors where the ring is inside the image, and
+    // those of them with ink on it.
     let tau = std::f32::consts::TAU;
-    let mut visible = 0;
-    let mut inked = 0;
-    for s in 0..sectors {
-        let theta = (s as f32 + 0.5) / sectors as f32 * tau;
-        let r = radius_at.radius(theta);
-        let (x, y) = (c[0] + r * theta.cos(), c[1] + r * theta.sin());
-        if x < 0.0 || y < 0.0 || x >= w as f32 || y >= h as f32 {
-            continue;
+    let ring_test = |model: &Conic| {
+        let (mut visible, mut inked) = (0, 0);
+        for s in 0..sectors {
+            let theta = (s as f32 + 0.5) / sectors as f32 * tau;
+            let r = model.radius(theta);
+            let (x, y) = (c[0] + r * theta.cos(), c[1] + r * theta.sin());
+            if x < 0.0 || y < 0.0 || x >= w as f32 || y >= h as f32 {
+                continue;
+            }
+            visible += 1;
+            if pol.window(s, r as usize, band) >= min_px(r) {
+                inked += 1;
+            }
         }
-        visible += 1;
-        let tol = (band as f32).max(0.06 * r);
-        if pts.iter().any(|&(t, pr)| ((t / tau * sectors as f32) as usize == s) && (pr - r).abs() <= tol) {
-            inked += 1;
-        }
-    }
+        (visible, inked)
+    };
+    let circle = Conic::circle(r1 as f32 + 0.5);
+    let (radius_at, (visible, inked)) = std::iter::once(circle)
+        .chain(ellipse_fit(&pts, sectors))
+        .map(|m| (m, ring_test(&m)))
+        .max_by_key(|(_, (_, inked))| *inked)
+        .unwrap_or((circle, (0, 0)));
     if visible == 0 {
         return None;
     }
@@ -613,16 +622,17 @@ fn solve3(mut m: [[f64; 4]; 3]) -> Option<[f64; 3]> {
     Some([m[0][3] / m[0][0], m[1][3] / m[1][1], m[2][3] / m[2][2]])
 }
 
-/// Two proposals of one seal (inner and outer ring, a split vote): keep the better.
+fn inside_ring(s: &SealCandidate, p: [f32; 2], mm: f32) -> bool {
+    (s.center[0] - p[0]).hypot(s.center[1] - p[1]) < 0.4 * s.diameter_mm * mm
+}
+
+/// Proposals of one seal from two groups, or a weak circle through a seal's text and ring:
+/// a candidate centred inside a better one's ring goes.
 fn dedupe(found: &mut Vec<SealCandidate>, mm: f32) {
-    found.sort_by(|a, b| b.score.partial_cmp(&a.score).unwrap_or(std::cmp::Ordering::Equal));
+    found.sort_by(|a, b| (b.mark == Mark::Present, b.score).partial_cmp(&(a.mark == Mark::Present, a.score)).unwrap_or(std::cmp::Ordering::Equal));
     let mut kept: Vec<SealCandidate> = Vec::new();
     for c in found.drain(..) {
-        let close = kept.iter().any(|k| {
-            let d = ((k.center[0] - c.center[0]).powi(2) + (k.center[1] - c.center[1]).powi(2)).sqrt();
-            d < 0.3 * k.diameter_mm.max(c.diameter_mm) * mm
-        });
-        if !close {
+        if !kept.iter().any(|k| inside_ring(k, c.center, mm)) {
             kept.push(c);
         }
     }
