@@ -14,6 +14,7 @@ pub mod fsutil;
 pub mod fields;
 pub mod ingest;
 pub mod layout;
+pub mod marks;
 pub mod output;
 pub mod ocr;
 pub mod pipeline;

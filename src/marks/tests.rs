@@ -1,0 +1,1 @@
+//! Tests of seal and handwriting finding on images drawn with the sample generator.
