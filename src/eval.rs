@@ -64,6 +64,74 @@ pub struct Tally {
     pub seconds: f64,
     /// Short fields most often wrong, for tuning.
     pub misses: BTreeMap<String, usize>,
+    pub marks: MarkTally,
+}
+
+/// The approval boxes' marks of scans against the truth.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MarkTally {
+    /// Seals and signatures: `present` said and true, said but not true, true but not said.
+    pub seal: [usize; 3],
+    pub signature: [usize; 3],
+    /// Marks judged (seal and signature of each box of a colour scan) and how many uncertain.
+    pub judged: usize,
+    pub uncertain: usize,
+    /// Dates: boxes, and how many had presence right (a date read or its ink seen, or none).
+    pub dates: usize,
+    pub dates_right: usize,
+    /// Seals said `present` on a grey copy (must be none).
+    pub grey_present: usize,
+}
+
+impl MarkTally {
+    fn add(&mut self, o: &MarkTally) {
+        for i in 0..3 {
+            self.seal[i] += o.seal[i];
+            self.signature[i] += o.signature[i];
+        }
+        self.judged += o.judged;
+        self.uncertain += o.uncertain;
+        self.dates += o.dates;
+        self.dates_right += o.dates_right;
+        self.grey_present += o.grey_present;
+    }
+}
+
+/// Compares the approval marks of a scan's record with the truth.
+fn score_marks(record: &Record, truth: &Value) -> MarkTally {
+    use crate::record::Mark;
+    let mut t = MarkTally::default();
+    if !matches!(record.source.kind, crate::record::SourceKind::Pdf | crate::record::SourceKind::Image) {
+        return t;
+    }
+    let grey = truth["color"].as_str() == Some("gray");
+    let Some(boxes) = truth["approvals"].as_object() else { return t };
+    let count = |tally: &mut [usize; 3], said: bool, true_: bool| {
+        match (said, true_) {
+            (true, true) => tally[0] += 1,
+            (true, false) => tally[1] += 1,
+            (false, true) => tally[2] += 1,
+            _ => {}
+        }
+    };
+    for (id, want) in boxes {
+        let Some(got) = record.approvals.get(id) else { continue };
+        if grey {
+            t.grey_present += usize::from(got.seal == Mark::Present);
+        } else {
+            count(&mut t.seal, got.seal == Mark::Present, want["seal"] == "present");
+            t.judged += 1;
+            t.uncertain += usize::from(got.seal == Mark::Uncertain);
+        }
+        count(&mut t.signature, got.signature == Mark::Present, want["signature"] == "present");
+        t.judged += 1;
+        t.uncertain += usize::from(got.signature == Mark::Uncertain);
+        let ink = got.evidence.as_ref().and_then(|e| e.date_ink);
+        let said = got.date.is_some() || ink == Some(Mark::Present);
+        t.dates += 1;
+        t.dates_right += usize::from(said == !want["date"].is_null());
+    }
+    t
 }
 
 impl Tally {
@@ -85,6 +153,7 @@ impl Tally {
         for (k, v) in &other.misses {
             *self.misses.entry(k.clone()).or_default() += v;
         }
+        self.marks.add(&other.marks);
     }
 }
 
@@ -133,6 +202,7 @@ pub fn score(spec: &Spec, record: &Record, truth: &Value, seconds: f64) -> Tally
     t.planted_found = planted.iter().filter(|c| found.contains(c)).count();
     t.flagged = found.len();
     t.flagged_right = found.iter().filter(|c| planted.contains(c)).count();
+    t.marks = score_marks(record, truth);
     t.status_total = 1;
     let should_return = !planted.is_empty();
     if should_return == (record.status == crate::record::Status::Incomplete) {
@@ -166,6 +236,27 @@ pub fn report(groups: &BTreeMap<String, Tally>) -> String {
             pct(t.flagged_right, t.flagged),
             pct(t.planted_found, t.planted),
             if t.forms > 0 { t.seconds / t.forms as f64 } else { 0.0 },
+        ));
+    }
+    out.push_str(&format!(
+        "\n{:<22} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>10}\n",
+        "approval marks", "seal P", "seal R", "sign P", "sign R", "uncertain", "dates", "grey seal"
+    ));
+    for (name, t) in groups.iter().map(|(k, v)| (k.as_str(), v)).chain([("all", &all)]) {
+        let m = &t.marks;
+        if m.dates == 0 {
+            continue;
+        }
+        out.push_str(&format!(
+            "{:<22} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>10}\n",
+            name,
+            pct(m.seal[0], m.seal[0] + m.seal[1]),
+            pct(m.seal[0], m.seal[0] + m.seal[2]),
+            pct(m.signature[0], m.signature[0] + m.signature[1]),
+            pct(m.signature[0], m.signature[0] + m.signature[2]),
+            pct(m.uncertain, m.judged),
+            pct(m.dates_right, m.dates),
+            m.grey_present,
         ));
     }
     let mut misses: Vec<(&String, &usize)> = all.misses.iter().collect();

@@ -29,6 +29,7 @@
 //! Every length is given in millimetres and converted at the image's dpi, so the same
 //! parameters hold for a 100 dpi overview and a 300 dpi scan.
 
+pub mod judge;
 mod ink;
 mod seal;
 #[cfg(test)]
