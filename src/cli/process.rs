@@ -8,6 +8,7 @@ use formscan::config::Config;
 use formscan::fields::rules::Quotas;
 use formscan::ingest::{ImageLimits, ZipLimits};
 use formscan::layout::scan_form::ScanParams;
+use formscan::output::report::{write_report, ReportOptions};
 use formscan::pipeline::{self, Job};
 use formscan::record::Status;
 use formscan::spec::Spec;
@@ -19,7 +20,7 @@ pub struct Args {
     /// Files or folders (walked recursively, in name order); each file is one submission.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Folder for records.jsonl, records.csv, records.xlsx and returns.csv.
+    /// Folder for records.jsonl, records.csv, records.xlsx, returns.csv, report.html and corrections.csv.
     #[arg(short, long, value_name = "OUTDIR")]
     output: PathBuf,
     /// Parallel workers (default: all cores).
@@ -31,6 +32,9 @@ pub struct Args {
     /// Quotas per region/industry (CSV: region,quota).
     #[arg(long, value_name = "CSV")]
     quotas: Option<PathBuf>,
+    /// Show ID and phone numbers in full in report.html (masked by default).
+    #[arg(long)]
+    show_pii: bool,
     /// Write each scanned page's detected grid, cells and OCR boxes as PNG overlays here.
     #[arg(long, value_name = "DIR")]
     debug_dir: Option<PathBuf>,
@@ -81,6 +85,10 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<Exit> {
     let quota_of = |region: &str| quotas.as_ref().and_then(|q| q.quota_for(region));
     formscan::output::write_all(&args.output, spec, &records, &quota_of)
         .with_context(|| format!("writing the outputs into {}", args.output.display()))?;
+    // The pipeline writes no pictures yet: the page links to none.
+    let report = ReportOptions { show_pii: args.show_pii };
+    write_report(&args.output, &records, &[], spec, quotas.as_ref(), &report)
+        .with_context(|| format!("writing the report into {}", args.output.display()))?;
 
     for r in records.iter().filter(|r| r.status == Status::Unreadable) {
         let why = r.issues.first().map(|i| i.detail.clone().unwrap_or_else(|| i.message.clone())).unwrap_or_default();

@@ -1,9 +1,10 @@
 //! Outputs of a run, all written atomically into OUTDIR: records.jsonl, records.csv,
-//! records.xlsx, returns.csv.
+//! records.xlsx, returns.csv, and report.html with corrections.csv (`report`).
 
 pub mod csv_out;
 pub mod debug;
 pub mod jsonl;
+pub mod report;
 pub mod xlsx;
 
 use crate::record::{Mark, Record, Severity, Status};
