@@ -4,6 +4,7 @@ mod cli;
 mod process;
 mod common;
 mod render;
+mod report;
 mod samples;
 mod scan;
 mod template_xml;

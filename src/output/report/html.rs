@@ -94,7 +94,7 @@ fn summary_section(h: &mut String, s: &ReportSummary, records: &[Record], spec: 
         ("unreadable", status_zh(Status::Unreadable), c.unreadable),
         ("review", "需复核", c.to_review),
     ] {
-        let _ = write!(h, r##"<a class="card st-{key}" href="#status={key}"><b>{n}</b><span>{label}</span></a>"##);
+        let _ = write!(h, r##"<a class="card c-{key}" href="#status={key}"><b>{n}</b><span>{label}</span></a>"##);
     }
     h.push_str("</div><h3>按盟市、产业</h3><table class=\"regions\"><thead><tr><th>盟市、产业</th>");
     if with_quotas {
@@ -225,6 +225,7 @@ fn issues_table(h: &mut String, r: &Record, spec: &Spec, mask: &Masking) {
 
 fn fields_table(h: &mut String, r: &Record, ev: &Evidence, spec: &Spec, mask: &Masking) {
     h.push_str("<h3>填写内容</h3><table class=\"fields\"><tbody>");
+    let scanned = !ev.fields.is_empty() || r.fields.values().any(|v| v.raw.is_some() && v.confidence < 1.0);
     let flagged: Vec<&str> = r.issues.iter().filter_map(|i| i.field.as_deref()).collect();
     // The tabular outputs' columns give each field its label and its value, votes included.
     for col in columns(spec) {
@@ -232,15 +233,23 @@ fn fields_table(h: &mut String, r: &Record, ev: &Evidence, spec: &Spec, mask: &M
         let value = col.cell(r);
         let fv = r.fields.get(&f.id);
         let mut cell = if value.is_empty() { "<span class=\"blank\">（空）</span>".to_string() } else { escape(&mask.value(f.kind, &value)) };
-        if let Some(raw) = fv.and_then(|v| v.raw.as_deref()).filter(|raw| raw.trim() != value && !raw.trim().is_empty()) {
+        // The text as read, when normalising changed more than its spacing.
+        let squash = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        if let Some(raw) = fv.and_then(|v| v.raw.as_deref()).filter(|raw| !raw.trim().is_empty() && squash(raw) != squash(&value)) {
             let raw_kind = if f.kind == Kind::IdNumber || f.kind == Kind::Phone { f.kind } else { Kind::Text };
             let _ = write!(cell, r#"<div class="raw">原文：{}</div>"#, escape(&mask.value(raw_kind, raw)));
         }
-        let conf = fv.filter(|v| v.raw.is_some() && v.confidence < 1.0).map(|v| format!("{:.2}", v.confidence)).unwrap_or_default();
-        let crop = ev.fields.get(&f.id).map(|p| img(p, &col.label, "crop")).unwrap_or_default();
+        // Confidence and picture only for what was read off a scan: a Word form has neither.
+        let scan_cells = if scanned {
+            let conf = fv.filter(|v| v.raw.is_some()).map(|v| format!("{:.2}", v.confidence)).unwrap_or_default();
+            let crop = ev.fields.get(&f.id).map(|p| img(p, &col.label, "crop")).unwrap_or_default();
+            format!(r#"<td class="conf">{conf}</td><td class="crop">{crop}</td>"#)
+        } else {
+            String::new()
+        };
         let class = if flagged.contains(&f.id.as_str()) { " class=\"flagged\"" } else { "" };
         let multiline = if f.kind == Kind::Multiline { " class=\"ml\"" } else { "" };
-        let _ = write!(h, r#"<tr{class}><th>{}</th><td{multiline}>{cell}</td><td class="conf">{conf}</td><td class="crop">{crop}</td></tr>"#, escape(&col.label));
+        let _ = write!(h, r#"<tr{class}><th>{}</th><td{multiline}>{cell}</td>{scan_cells}</tr>"#, escape(&col.label));
     }
     h.push_str("</tbody></table>");
 }
