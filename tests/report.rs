@@ -126,3 +126,44 @@ fn a_filter_in_the_fragment_hides_the_other_forms_and_markup_stays_text() {
     }
     assert!(secs.iter().filter(|s| !s.contains("hidden")).count() >= 2, "the forms of 包头市 to review are shown");
 }
+
+/// A scan's pictures as the pipeline will write them: the sample scan read by `formscan
+/// process`, then `write_evidence` on its grey pages (read at their own resolution, so scale 1)
+/// with an approval box's marks set by hand, and the page rebuilt.
+#[test]
+fn a_scan_shows_its_crops_boxes_and_pages() {
+    use formscan::output::report::{evidence_key, write_evidence, write_report, EvidencePage, PageImage, ReportOptions};
+    use formscan::record::{ApprovalEvidence, Record};
+
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/scans");
+    let pages: Vec<PathBuf> = (1..=3).map(|n| samples.join(format!("0001-p{n}.jpg"))).collect();
+    let out = scratch().join("report-scan");
+    let o = formscan(&[&["process"], &pages.iter().map(|p| p.to_str().unwrap()).collect::<Vec<_>>()[..], &["-o", out.to_str().unwrap()]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(out.join("records.jsonl")).unwrap();
+    let mut record: Record = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let ev = ApprovalEvidence { page: 3, bbox: [150, 300, 1350, 450], seal: Some([900, 350, 300, 300]), seal_score: 0.9, signature: Some([300, 600, 300, 80]), signature_score: 0.8, date: Some([1000, 680, 350, 60]), date_ink: None };
+    record.approvals.get_mut("unit_congress").unwrap().evidence = Some(ev);
+
+    let images: Vec<image::GrayImage> = pages.iter().map(|p| image::open(p).unwrap().into_luma8()).collect();
+    let cells = |n: u32| record.fields.values().filter(|v| v.page == Some(n)).filter_map(|v| v.bbox).collect::<Vec<_>>();
+    let evidence_pages: Vec<EvidencePage> = images.iter().zip(1..).map(|(img, n)| EvidencePage { page: n, image: PageImage::Gray(img), scale: 1.0, cells: cells(n) }).collect();
+    let evidence = write_evidence(&out, &evidence_key(0, &record), &evidence_pages, &record).unwrap();
+    assert_eq!(evidence.pages.len(), 3);
+    assert_eq!(evidence.fields.len(), 22, "every field was read off the scan");
+    assert_eq!(evidence.boxes.keys().collect::<Vec<_>>(), ["unit_congress"]);
+    for p in evidence.pages.iter().chain(evidence.fields.values()).chain(evidence.boxes.values()) {
+        image::open(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    }
+    write_report(&out, &[record], &[evidence], &spec(), None, &ReportOptions::default()).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("src=\"report/0001-0001-p1/f-name.jpg\"") && html.contains("src=\"report/0001-0001-p1/b-unit_congress.jpg\""));
+    assert!(!html.contains("f-id_number.jpg") && !html.contains("f-phone.jpg"), "no picture of a personal number without --show-pii");
+
+    let shot = out.join("screenshot.png");
+    let arg = format!("--screenshot={}", shot.display());
+    if browse(&[&arg, "--window-size=1280,6000"], &url(&out, "")).is_some() {
+        let img = image::open(&shot).expect("a PNG screenshot").into_rgb8();
+        assert!(img.pixels().filter(|p| p.0.iter().all(|&c| c < 100)).count() > 10_000, "text and pictures drawn");
+    }
+}

@@ -6,11 +6,12 @@
 use std::path::Path;
 
 use image::{GrayImage, Rgb, RgbImage};
-use imageproc::drawing::draw_hollow_rect_mut;
+use imageproc::drawing::{draw_filled_rect_mut, draw_hollow_rect_mut};
 use imageproc::rect::Rect;
 
 use crate::record::Record;
 
+use super::mask::PII_FIELDS;
 use super::{Evidence, EvidencePage, PageImage};
 
 /// Margin around a field's box, in page pixels at the scan's resolution: enough to see the
@@ -26,6 +27,8 @@ pub const SEAL_COLOUR: Rgb<u8> = Rgb([220, 0, 0]);
 pub const SIGNATURE_COLOUR: Rgb<u8> = Rgb([20, 70, 230]);
 pub const DATE_COLOUR: Rgb<u8> = Rgb([0, 150, 60]);
 const CELL_COLOUR: Rgb<u8> = Rgb([0, 170, 0]);
+/// Covers ID and phone numbers on page thumbnails.
+const COVER_COLOUR: Rgb<u8> = Rgb([150, 150, 150]);
 
 impl PageImage<'_> {
     fn dimensions(&self) -> (u32, u32) {
@@ -122,6 +125,13 @@ pub fn write(outdir: &Path, key: &str, pages: &[EvidencePage], record: &Record) 
             let r = on_picture(c, p.scale, [0, 0, iw, ih], t);
             outline(&mut thumb, r, CELL_COLOUR, 2);
         }
+        for id in PII_FIELDS {
+            let Some(b) = record.fields.get(id).filter(|v| v.page == Some(p.page)).and_then(|v| v.bbox) else { continue };
+            let [x, y, w, h] = on_picture(b, p.scale, [0, 0, iw, ih], t);
+            if w > 0 && h > 0 {
+                draw_filled_rect_mut(&mut thumb, Rect::at(x as i32, y as i32).of_size(w, h), COVER_COLOUR);
+            }
+        }
         let rel = format!("{dir}/p{}.jpg", p.page);
         write_jpeg(outdir, &rel, &thumb)?;
         ev.pages.push(rel);
@@ -180,6 +190,8 @@ mod tests {
         let mut r = record("in/scan 1.pdf", "张三", "包头市", Status::Complete);
         let name = r.fields.get_mut("name").unwrap();
         (name.page, name.bbox) = (Some(1), Some([50, 100, 200, 30]));
+        let phone = r.fields.get_mut("phone").unwrap();
+        (phone.page, phone.bbox) = (Some(1), Some([300, 600, 200, 40]));
         let box_ev = ApprovalEvidence { page: 1, bbox: [100, 400, 300, 200], seal: Some([250, 450, 100, 100]), signature: Some([120, 520, 80, 30]), ..Default::default() };
         let mut a = Approval::new(Mark::Present, Mark::Present, None);
         a.evidence = Some(box_ev);
@@ -192,6 +204,9 @@ mod tests {
         let thumb = decode(&dir.path().join(&ev.pages[0]));
         assert_eq!(thumb.height(), 600);
         assert!(near(thumb.get_pixel(40, 8), CELL_COLOUR), "cell outline at (10 + 0…100)·2·600/1600 = 7 … 82");
+        let covered = thumb.get_pixel(300 * 2 * 3 / 8 + 20, 600 * 2 * 3 / 8 + 10);
+        assert!((120..180).contains(&covered[0]), "the phone is covered on the thumbnail: {covered:?}");
+        assert!(thumb.get_pixel(100, 300)[0] > 230, "white elsewhere");
 
         // The field: 400×60 image pixels plus 24 on each side.
         let crop = decode(&dir.path().join(&ev.fields["name"]));
@@ -208,7 +223,7 @@ mod tests {
         let (gx, gy) = at(120, 520);
         assert!(near(b.get_pixel(gx as u32 + 20, gy as u32 + 1), SIGNATURE_COLOUR), "signature outline");
         assert!(b.get_pixel(b.width() / 2, 10)[0] > 230, "white elsewhere");
-        assert!(ev.boxes.len() == 1 && !ev.fields.contains_key("phone"));
+        assert!(ev.boxes.len() == 1 && ev.fields.contains_key("phone") && !ev.fields.contains_key("title"));
     }
 
     #[test]

@@ -242,7 +242,11 @@ fn fields_table(h: &mut String, r: &Record, ev: &Evidence, spec: &Spec, mask: &M
         // Confidence and picture only for what was read off a scan: a Word form has neither.
         let scan_cells = if scanned {
             let conf = fv.filter(|v| v.raw.is_some()).map(|v| format!("{:.2}", v.confidence)).unwrap_or_default();
-            let crop = ev.fields.get(&f.id).map(|p| img(p, &col.label, "crop")).unwrap_or_default();
+            let crop = match ev.fields.get(&f.id) {
+                Some(_) if !mask.shows_picture(&f.id) => "<span class=\"blank\">（含个人号码，不显示图片）</span>".to_string(),
+                Some(p) => img(p, &col.label, if f.kind == Kind::Multiline { "crop tall" } else { "crop" }),
+                None => String::new(),
+            };
             format!(r#"<td class="conf">{conf}</td><td class="crop">{crop}</td>"#)
         } else {
             String::new()

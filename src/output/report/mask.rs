@@ -8,7 +8,17 @@ pub struct Masking {
     pub show_pii: bool,
 }
 
+/// Fields whose picture shows a personal number: ids of the record contract, which every
+/// spec keeps. Pictures are written before the report's options are known, so these are
+/// covered on page thumbnails always, and their crops are shown only with `--show-pii`.
+pub const PII_FIELDS: [&str; 2] = ["id_number", "phone"];
+
 impl Masking {
+    /// Whether the page may show the picture a field was read from.
+    pub fn shows_picture(&self, field: &str) -> bool {
+        self.show_pii || !PII_FIELDS.contains(&field)
+    }
+
     /// A field's value as the page shows it: ID and phone fields masked as such, any other
     /// text with the numbers it quotes masked (a résumé or a message may carry a phone).
     pub fn value(&self, kind: crate::spec::Kind, text: &str) -> String {
@@ -137,9 +147,11 @@ mod tests {
         let m = Masking { show_pii: true };
         assert_eq!(m.value(Kind::IdNumber, "150203198506150712"), "150203198506150712");
         assert_eq!(m.text("电话18112348804"), "电话18112348804");
+        assert!(m.shows_picture("phone"));
         let m = Masking::default();
         assert_eq!(m.value(Kind::IdNumber, "150203198506150712"), "1502**********0712");
         assert_eq!(m.value(Kind::Phone, "18112348804"), "181****8804");
         assert_eq!(m.value(Kind::Multiline, "联系人 18112348804"), "联系人 181****8804");
+        assert!(!m.shows_picture("id_number") && !m.shows_picture("phone") && m.shows_picture("name"));
     }
 }
