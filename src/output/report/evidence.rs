@@ -104,7 +104,13 @@ fn write_jpeg(outdir: &Path, rel: &str, img: &RgbImage) -> std::io::Result<()> {
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
         .encode_image(img)
         .map_err(std::io::Error::other)?;
-    crate::fsutil::write_atomic(&outdir.join(rel), &bytes)
+    // A plain write, not `write_atomic`: a picture is rewritten by the next run anyway, and
+    // syncing each of a form's two dozen files to disk cost more than encoding them.
+    let path = outdir.join(rel);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, bytes)
 }
 
 /// A key safe as one folder name and inside a URL: letters and digits (any script), `-`, `_`.

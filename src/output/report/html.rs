@@ -268,14 +268,18 @@ fn approvals(h: &mut String, r: &Record, ev: &Evidence, spec: &Spec) {
     let _ = write!(h, "<h3>审批意见 <small>{}</small></h3><div class=\"boxes\">", if ev.boxes.is_empty() { "" } else { &legend });
     for b in spec.approvals() {
         let Some(a) = r.approvals.get(&b.id) else { continue };
-        let Approval { signature, seal, date, .. } = a;
-        let mark = |m: Mark| format!("<b class=\"mark-{}\">{}</b>", corrections::mark_value(m), mark_zh(m));
+        let Approval { signature, seal, date, evidence } = a;
+        // On a scan, the detector's score beside the mark tells a near miss from a clear case.
+        let mark = |m: Mark, score: Option<f32>| {
+            let score = score.map(|s| format!("<small>（{s:.2}）</small>")).unwrap_or_default();
+            format!("<b class=\"mark-{}\">{}</b>{score}", corrections::mark_value(m), mark_zh(m))
+        };
         let _ = write!(
             h,
             r#"<div class="box"><h4>{}</h4><p>签名 {} · 公章 {} · 日期 {}</p>{}</div>"#,
             escape(&b.label),
-            mark(*signature),
-            mark(*seal),
+            mark(*signature, evidence.as_ref().map(|e| e.signature_score)),
+            mark(*seal, evidence.as_ref().map(|e| e.seal_score)),
             escape(date.as_deref().unwrap_or("（无）")),
             ev.boxes.get(&b.id).map(|p| img(p, &b.label, "boxcrop")).unwrap_or_default()
         );
