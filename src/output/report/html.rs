@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::fields::rules::Quotas;
-use crate::output::{columns, mark_zh, name_of, severity_zh, status_zh, unit_of};
+use crate::output::{awaits_review, columns, mark_zh, name_of, severity_zh, status_zh, unit_of};
 use crate::record::{Approval, Mark, Record, Severity, Status};
 use crate::spec::{Kind, Spec};
 
@@ -109,7 +109,8 @@ fn summary_section(h: &mut String, s: &ReportSummary, records: &[Record], spec: 
             let flag = if r.over_quota() { " ⚠ 超出名额" } else { "" };
             let _ = write!(h, "<td>{quota}</td><td>{}{flag}</td>", r.used());
         }
-        let _ = write!(h, "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", r.total, r.complete, r.incomplete, r.unreadable, r.review);
+        let c = &r.counts;
+        let _ = write!(h, "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", c.read, c.complete, c.to_return, c.unreadable, c.to_review);
     }
     h.push_str("</tbody></table><h3>常见问题</h3><table class=\"codes\"><thead><tr><th>问题代码</th><th>份数</th><th>说明（示例）</th></tr></thead><tbody>");
     for code in s.codes.iter().take(TOP_CODES) {
@@ -146,7 +147,7 @@ fn filters(h: &mut String, s: &ReportSummary) {
         .chain(std::iter::once(("review".to_string(), "需复核".to_string())))
         .collect();
     options(h, "f-status", "状态", "全部", &statuses);
-    let regions: Vec<(String, String)> = s.regions.iter().filter(|r| r.total > 0).map(|r| (r.region.clone(), r.region.clone())).collect();
+    let regions: Vec<(String, String)> = s.regions.iter().filter(|r| r.counts.read > 0).map(|r| (r.region.clone(), r.region.clone())).collect();
     options(h, "f-region", "盟市、产业", "全部", &regions);
     let codes: Vec<(String, String)> = s.codes.iter().map(|c| (c.code.clone(), format!("{}（{}份）", c.code, c.forms))).collect();
     options(h, "f-code", "问题", "全部", &codes);
@@ -159,7 +160,7 @@ fn record_section(h: &mut String, index: usize, r: &Record, ev: &Evidence, spec:
     codes.dedup();
     let (name, unit) = (name_of(r), unit_of(r));
     let search = format!("{name} {unit} {}", r.source.path).to_lowercase();
-    let review = r.status != Status::Unreadable && r.needs_review();
+    let review = awaits_review(r);
     // Forms that need a decision start open; complete ones are a click away.
     let open = if r.status != Status::Complete || review { " open" } else { "" };
     let st = status_key(r.status);

@@ -5,25 +5,21 @@ use std::collections::BTreeMap;
 
 use crate::fields::rules::Quotas;
 use crate::output::{region_of, summarize, Summary};
-use crate::record::{Record, Status};
+use crate::record::Record;
 
 /// One region or industry union: its forms by state, and its quota if known.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RegionRow {
     pub region: String,
     pub quota: Option<u32>,
-    pub total: usize,
-    pub complete: usize,
-    pub incomplete: usize,
-    pub unreadable: usize,
-    pub review: usize,
+    pub counts: Summary,
 }
 
 impl RegionRow {
     /// Forms counted against the quota: those that can still go forward (not unreadable),
     /// as the batch rule `quota_exceeded` counts them.
     pub fn used(&self) -> usize {
-        self.total - self.unreadable
+        self.counts.read - self.counts.unreadable
     }
 
     pub fn over_quota(&self) -> bool {
@@ -67,15 +63,7 @@ pub fn summarize_report(records: &[Record], quotas: Option<&Quotas>) -> ReportSu
     for r in records {
         let (region, quota) = region_key(r, quotas);
         let row = regions.entry(region.clone()).or_insert_with(|| RegionRow { region, quota, ..RegionRow::default() });
-        row.total += 1;
-        match r.status {
-            Status::Complete => row.complete += 1,
-            Status::Incomplete => row.incomplete += 1,
-            Status::Unreadable => row.unreadable += 1,
-        }
-        if r.status != Status::Unreadable && r.needs_review() {
-            row.review += 1;
-        }
+        row.counts.add(r);
         let mut seen: Vec<&str> = Vec::new();
         for i in &r.issues {
             let entry = codes.entry(&i.code).or_default();
@@ -100,7 +88,7 @@ pub fn summarize_report(records: &[Record], quotas: Option<&Quotas>) -> ReportSu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{Issue, Severity};
+    use crate::record::{Issue, Severity, Status};
     use crate::output::report::tests::record;
 
     #[test]
@@ -123,11 +111,12 @@ mod tests {
         assert_eq!((s.counts.read, s.counts.complete, s.counts.to_return, s.counts.unreadable, s.counts.to_review), (4, 1, 2, 1, 1));
         let row = |name: &str| s.regions.iter().find(|r| r.region == name).unwrap().clone();
         let baotou = row("包头市");
-        assert_eq!((baotou.total, baotou.complete, baotou.incomplete, baotou.review, baotou.quota), (2, 1, 1, 1, Some(1)));
+        let c = baotou.counts;
+        assert_eq!((c.read, c.complete, c.to_return, c.to_review, baotou.quota), (2, 1, 1, 1, Some(1)));
         assert!(baotou.over_quota());
-        assert_eq!((row("呼和浩特市").total, row("呼和浩特市").quota), (0, Some(3)));
-        assert_eq!((row("赤峰市").total, row("赤峰市").quota), (1, None));
-        assert_eq!(row("（未填）").unreadable, 1);
+        assert_eq!((row("呼和浩特市").counts.read, row("呼和浩特市").quota), (0, Some(3)));
+        assert_eq!((row("赤峰市").counts.read, row("赤峰市").quota), (1, None));
+        assert_eq!(row("（未填）").counts.unreadable, 1);
         assert!(!row("（未填）").over_quota());
 
         // Forms, not issues: b carries missing_field twice but counts once.
