@@ -259,6 +259,16 @@ fn fields_table(h: &mut String, r: &Record, ev: &Evidence, spec: &Spec, mask: &M
     h.push_str("</tbody></table>");
 }
 
+/// A box's date; with none read, whether ink was seen where it is written (a date may be
+/// there but unreadable, which is not the same as missing).
+fn date_text(date: Option<&str>, ink: Option<Mark>) -> String {
+    match (date, ink) {
+        (Some(d), _) => d.to_string(),
+        (None, Some(m)) => format!("（未识读；笔迹：{}）", mark_zh(m)),
+        (None, None) => "（无）".to_string(),
+    }
+}
+
 fn approvals(h: &mut String, r: &Record, ev: &Evidence, spec: &Spec) {
     let legend = format!(
         r#"<span style="color:{}">■ 公章</span> <span style="color:{}">■ 签名</span> <span style="color:{}">■ 日期</span>"#,
@@ -281,7 +291,7 @@ fn approvals(h: &mut String, r: &Record, ev: &Evidence, spec: &Spec) {
             escape(&b.label),
             mark(*signature, evidence.as_ref().map(|e| e.signature_score)),
             mark(*seal, evidence.as_ref().map(|e| e.seal_score)),
-            escape(date.as_deref().unwrap_or("（无）")),
+            escape(&date_text(date.as_deref(), evidence.as_ref().and_then(|e| e.date_ink))),
             ev.boxes.get(&b.id).map(|p| img(p, &b.label, "boxcrop")).unwrap_or_default()
         );
     }
@@ -324,6 +334,20 @@ mod tests {
 
         let shown = super::page(&[hostile()], &[], &spec, None, &ReportOptions { show_pii: true });
         assert!(shown.contains("150203198506150712") && shown.contains("“18112348804”"));
+    }
+
+    #[test]
+    fn approval_marks_scores_and_dates() {
+        use crate::record::ApprovalEvidence;
+        let spec = Spec::builtin();
+        let mut r = record("a.pdf", "张三", "", Status::Complete);
+        let mut a = Approval::new(Mark::Present, Mark::Unverifiable, None);
+        a.evidence = Some(ApprovalEvidence { seal_score: 0.42, signature_score: 0.875, date_ink: Some(Mark::Present), ..Default::default() });
+        r.approvals.insert("unit_union".into(), a);
+        r.approvals.insert("county_union".into(), Approval::new(Mark::Absent, Mark::Absent, Some("2023-04-20".into())));
+        let page = page(&[r], &[], &spec, None, &ReportOptions::default());
+        assert!(page.contains("签名 <b class=\"mark-present\">有</b><small>（0.88）</small> · 公章 <b class=\"mark-unverifiable\">无法核验</b><small>（0.42）</small> · 日期 （未识读；笔迹：有）"), "{page}");
+        assert!(page.contains("签名 <b class=\"mark-absent\">无</b> · 公章 <b class=\"mark-absent\">无</b> · 日期 2023-04-20"));
     }
 
     #[test]
