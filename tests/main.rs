@@ -5,6 +5,7 @@ mod process;
 mod common;
 mod render;
 mod review;
+mod report;
 mod samples;
 mod scan;
 mod template_xml;

@@ -9,6 +9,7 @@ use formscan::fields::corrections::Corrections;
 use formscan::fields::rules::Quotas;
 use formscan::ingest::{ImageLimits, ZipLimits};
 use formscan::layout::scan_form::ScanParams;
+use formscan::output::report::{write_report, ReportOptions};
 use formscan::pipeline::{self, Job};
 use formscan::record::Status;
 use formscan::spec::Spec;
@@ -20,8 +21,8 @@ pub struct Args {
     /// Files or folders (walked recursively, in name order); each file is one submission.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Folder for records.jsonl, records.csv, records.xlsx, returns.csv and returns/ (one
-    /// return notice per unit, .docx).
+    /// Folder for records.jsonl, records.csv, records.xlsx, returns.csv, returns/ (one return
+    /// notice per unit, .docx), report.html with report/ and corrections.csv.
     #[arg(short, long, value_name = "OUTDIR")]
     output: PathBuf,
     /// Parallel workers (default: all cores).
@@ -37,6 +38,9 @@ pub struct Args {
     /// file,target,value,note; see the README).
     #[arg(long, value_name = "CSV")]
     corrections: Option<PathBuf>,
+    /// Show ID and phone numbers in full in report.html (masked by default).
+    #[arg(long)]
+    show_pii: bool,
     /// Write each scanned page's detected grid, cells and OCR boxes as PNG overlays here.
     #[arg(long, value_name = "DIR")]
     debug_dir: Option<PathBuf>,
@@ -102,6 +106,10 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<Exit> {
     let returns_dir = args.output.join("returns");
     let notices = formscan::output::returns::write_notices(&returns_dir, &records, &config.returns)
         .with_context(|| format!("writing the return notices into {}", returns_dir.display()))?;
+    // The pipeline writes no pictures yet: the page links to none.
+    let report = ReportOptions { show_pii: args.show_pii };
+    write_report(&args.output, &records, &[], spec, quotas.as_ref(), &report)
+        .with_context(|| format!("writing the report into {}", args.output.display()))?;
 
     for r in records.iter().filter(|r| r.status == Status::Unreadable) {
         let why = r.issues.first().map(|i| i.detail.clone().unwrap_or_else(|| i.message.clone())).unwrap_or_default();

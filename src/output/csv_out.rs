@@ -18,7 +18,8 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-fn to_bytes(rows: Vec<Vec<String>>) -> std::io::Result<Vec<u8>> {
+/// Rows as CSV bytes: BOM first, every cell neutralised.
+pub(crate) fn to_bytes(rows: Vec<Vec<String>>) -> std::io::Result<Vec<u8>> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     for row in rows {
         w.write_record(row.iter().map(|c| neutralise(c)))?;

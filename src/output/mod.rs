@@ -1,10 +1,12 @@
 //! Outputs of a run, all written atomically into OUTDIR: records.jsonl, records.csv,
-//! records.xlsx, returns.csv, and the return notices under returns/.
+//! records.xlsx, returns.csv, the return notices under returns/, and report.html with
+//! corrections.csv (`report`).
 
 pub mod csv_out;
 pub mod debug;
 pub mod jsonl;
 pub mod returns;
+pub mod report;
 pub mod xlsx;
 
 use crate::record::{Mark, Record, Severity, Status};
@@ -132,17 +134,30 @@ pub struct Summary {
     pub unreadable: usize,
 }
 
-pub fn summarize(records: &[Record]) -> Summary {
-    let mut s = Summary { read: records.len(), ..Summary::default() };
-    for r in records {
+/// Whether a record waits for a person (an unreadable file is counted as unreadable only).
+pub fn awaits_review(r: &Record) -> bool {
+    r.status != Status::Unreadable && r.needs_review()
+}
+
+impl Summary {
+    /// Counts one more record.
+    pub fn add(&mut self, r: &Record) {
+        self.read += 1;
         match r.status {
-            Status::Complete => s.complete += 1,
-            Status::Incomplete => s.to_return += 1,
-            Status::Unreadable => s.unreadable += 1,
+            Status::Complete => self.complete += 1,
+            Status::Incomplete => self.to_return += 1,
+            Status::Unreadable => self.unreadable += 1,
         }
-        if r.status != Status::Unreadable && r.needs_review() {
-            s.to_review += 1;
+        if awaits_review(r) {
+            self.to_review += 1;
         }
+    }
+}
+
+pub fn summarize(records: &[Record]) -> Summary {
+    let mut s = Summary::default();
+    for r in records {
+        s.add(r);
     }
     s
 }
