@@ -4,7 +4,7 @@ use image::{GrayImage, Luma, RgbImage};
 use imageproc::distance_transform::Norm;
 use imageproc::region_labelling::{connected_components, Connectivity};
 
-use super::{blobs, px_per_mm, Blob};
+use super::{blobs, px_per_mm, solve3, Blob};
 use crate::record::Mark;
 
 /// Parameters of seal finding. Lengths in millimetres, angles in degrees.
@@ -36,7 +36,8 @@ pub struct SealParams {
     /// Diameter of a clear seal: official round seals are 40–45 mm (38 mm for some units),
     /// and a scan or copy may scale by ±10 %.
     pub diameter_mm: [f32; 2],
-    /// Wider diameter range still reported, as `Uncertain`.
+    /// Wider diameter range still reported, as `Uncertain` (a scan shrunk or enlarged by
+    /// up to a third); smaller circles are mostly ones grazing red print or scribbles.
     pub loose_diameter_mm: [f32; 2],
     /// Half-width of the band around the fitted ring where its ink is looked for: the ring
     /// is about 1 mm wide, plus the error of the fit.
@@ -50,7 +51,8 @@ pub struct SealParams {
     pub uncertain_coverage: f32,
     /// Share of the ring inside the image needed for `Present` (a seal half cut is `Uncertain`).
     pub present_visible: f32,
-    /// Inked sectors, as a share of the whole circle, needed for any candidate: an arc of 90°.
+    /// The longest inked arc (short gaps bridged), as a share of the whole circle, needed for
+    /// any candidate: 108°. Print or a scribble grazing a circle inks arcs of 30–100°.
     pub min_arc: f32,
     /// Smallest minor/major axis ratio of the ring (a seal on a scan with unequal x/y scale).
     pub min_axis_ratio: f32,
@@ -72,13 +74,13 @@ impl Default for SealParams {
             speck_mm2: 0.3,
             group_gap_mm: 5.0,
             diameter_mm: [34.0, 52.0],
-            loose_diameter_mm: [26.0, 60.0],
+            loose_diameter_mm: [30.0, 58.0],
             ring_band_mm: 1.5,
             sectors: 72,
             present_coverage: 0.6,
             uncertain_coverage: 0.25,
             present_visible: 0.6,
-            min_arc: 0.25,
+            min_arc: 0.3,
             min_axis_ratio: 0.75,
             min_interior: 0.02,
         }
@@ -416,7 +418,7 @@ fn verify(crop: &Crop, c0: [f32; 2], (w, h): (u32, u32), mm: f32, p: &SealParams
     // The ring in one sector: a stretch of arc about 1 mm wide, of which a faint seal still
     // inks a fifth.
     let min_px = |r: f32| ((std::f32::consts::TAU * r / sectors as f32) * mm * 0.2).max(2.0) as u32;
-    let outer = r_hi * 1.15 + band as f32 + 1.0;
+    let outer = r_hi * 1.15 + 4.0 * band as f32 + 1.0;
 
     // Radius and ring points at the proposed centre, then the centre refined by a circle fit
     // on them, until it settles (a faint ring's proposal can be a few millimetres off).
@@ -441,10 +443,11 @@ fn verify(crop: &Crop, c0: [f32; 2], (w, h): (u32, u32), mm: f32, p: &SealParams
     // Visible sectors: where the ring passes inside the image.
     // The ring test, for the fitted ellipse and the plain circle (an ellipse pulled by text
     // or a neighbour's ring can fit worse): sectors where the ring is inside the image, and
-    // those of them with ink on it.
+    // those of them with ink on the ring and not beyond it.
     let tau = std::f32::consts::TAU;
     let ring_test = |model: &Conic| {
         let (mut visible, mut inked) = (0, 0);
+        let mut on_ring = vec![false; sectors];
         for s in 0..sectors {
             let theta = (s as f32 + 0.5) / sectors as f32 * tau;
             let r = model.radius(theta);
@@ -453,30 +456,35 @@ fn verify(crop: &Crop, c0: [f32; 2], (w, h): (u32, u32), mm: f32, p: &SealParams
                 continue;
             }
             visible += 1;
-            if pol.window(s, r as usize, band) >= min_px(r) {
+            // A ring has paper outside it; a circle grazing a line of red print or a
+            // scribble has the rest of them there.
+            let on = pol.window(s, r as usize, band);
+            let beyond = pol.window(s, r as usize + 3 * band, band);
+            if on >= min_px(r) && beyond * 2 < on {
                 inked += 1;
+                on_ring[s] = true;
             }
         }
-        (visible, inked)
+        (visible, inked, longest_arc(&on_ring, 2))
     };
     let circle = Conic::circle(r1 as f32 + 0.5);
-    let (radius_at, (visible, inked)) = std::iter::once(circle)
+    let (radius_at, (visible, inked, arc)) = std::iter::once(circle)
         .chain(ellipse_fit(&pts, sectors))
         .map(|m| (m, ring_test(&m)))
-        .max_by_key(|(_, (_, inked))| *inked)
-        .unwrap_or((circle, (0, 0)));
+        .max_by_key(|(_, (_, inked, _))| *inked)
+        .unwrap_or((circle, (0, 0, 0)));
     if visible == 0 {
         return None;
     }
     let coverage = inked as f32 / visible as f32;
     let vis_share = visible as f32 / sectors as f32;
-    let arc = inked as f32 / sectors as f32;
+    let arc = arc as f32 / sectors as f32;
     let (a, b) = radius_at.axes();
     let diameter_mm = (a * b).sqrt() * 2.0 / mm;
     let ratio = b / a.max(1e-3);
     let in_range = |r: [f32; 2]| diameter_mm >= r[0] && diameter_mm <= r[1];
     if std::env::var_os("MARKS_TRACE").is_some() {
-        eprintln!("verify c0 {c0:?} -> c {c:?} r1 {r1} pts {} vis {visible} inked {inked} d {:.1}", pts.len(), (a * b).sqrt() * 2.0 / mm);
+        eprintln!("verify c0 {c0:?} -> c {c:?} r1 {r1} pts {} vis {visible} inked {inked} arc {arc} d {:.1}", pts.len(), (a * b).sqrt() * 2.0 / mm);
     }
     if coverage < p.uncertain_coverage || arc < p.min_arc || !in_range(p.loose_diameter_mm) || ratio < p.min_axis_ratio {
         return None;
@@ -508,6 +516,31 @@ fn ink_bbox(crop: &Crop, c: [f32; 2], r: f32) -> [u32; 4] {
         return [0, 0, 0, 0];
     }
     [x0 + crop.x0, y0 + crop.y0, x1 - x0 + 1, y1 - y0 + 1]
+}
+
+/// The longest run of ring sectors, in sectors, bridging gaps of up to `max_gap` (black
+/// print over the ring, a speckled stretch). A seal's ring is one continuous arc; ink of a
+/// scribble or print on a circle is scattered over short ones.
+fn longest_arc(on: &[bool], max_gap: usize) -> usize {
+    let n = on.len();
+    if on.iter().all(|&v| v) {
+        return n;
+    }
+    let mut best = 0;
+    for start in (0..n).filter(|&s| on[s] && !on[(s + n - 1) % n]) {
+        let (mut len, mut gap, mut k) = (0, 0, 0);
+        while k < n && gap <= max_gap {
+            if on[(start + k) % n] {
+                len = k + 1;
+                gap = 0;
+            } else {
+                gap += 1;
+            }
+            k += 1;
+        }
+        best = best.max(len);
+    }
+    best
 }
 
 /// Least-squares circle (Kåsa) through polar points around `c`, twice, dropping points far
@@ -600,26 +633,6 @@ fn ellipse_fit(pts: &[(f32, f32)], sectors: usize) -> Option<Conic> {
         pts.retain(|&(t, r)| (conic.radius(t) - r).abs() < 0.06 * r);
     }
     fit
-}
-
-/// Gaussian elimination with partial pivoting on an augmented 3×4 system.
-fn solve3(mut m: [[f64; 4]; 3]) -> Option<[f64; 3]> {
-    for col in 0..3 {
-        let pivot = (col..3).max_by(|&a, &b| m[a][col].abs().partial_cmp(&m[b][col].abs()).unwrap_or(std::cmp::Ordering::Equal))?;
-        if m[pivot][col].abs() < 1e-12 {
-            return None;
-        }
-        m.swap(col, pivot);
-        for row in 0..3 {
-            if row != col {
-                let f = m[row][col] / m[col][col];
-                for k in col..4 {
-                    m[row][k] -= f * m[col][k];
-                }
-            }
-        }
-    }
-    Some([m[0][3] / m[0][0], m[1][3] / m[1][1], m[2][3] / m[2][2]])
 }
 
 fn inside_ring(s: &SealCandidate, p: [f32; 2], mm: f32) -> bool {
