@@ -5,7 +5,8 @@ use imageproc::contrast::otsu_level;
 use imageproc::distance_transform::{distance_transform, Norm};
 use imageproc::region_labelling::{connected_components, Connectivity};
 
-use super::{blobs, clip_rect, px_per_mm, solve3, Blob};
+use super::fit::circle_fit;
+use super::{blobs, clip_rect, px_per_mm, Blob};
 use crate::record::Mark;
 
 /// Parameters of handwriting finding. Lengths in millimetres, areas in mm².
@@ -261,50 +262,8 @@ fn seal_arc(labels: &image::ImageBuffer<Luma<u32>, Vec<u32>>, l: u32, b: &Blob, 
             }
         }
     }
-    // Kåsa fit: x² + y² + D x + E y + F = 0, around the mean for conditioning.
+    let (cx, cy, r) = circle_fit(&pts)?;
     let n = pts.len() as f64;
-    let (mx, my) = pts.iter().fold((0.0, 0.0), |(a, c), &(x, y)| (a + x / n, c + y / n));
-    let (mut suu, mut svv, mut suv, mut suuu, mut svvv, mut suvv, mut svuu) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    for &(x, y) in &pts {
-        let (u, v) = (x - mx, y - my);
-        suu += u * u;
-        svv += v * v;
-        suv += u * v;
-        suuu += u * u * u;
-        svvv += v * v * v;
-        suvv += u * v * v;
-        svuu += v * u * u;
-    }
-    let det = suu * svv - suv * suv;
-    if det.abs() < 1e-9 {
-        return None;
-    }
-    let (ru, rv) = ((suuu + suvv) / 2.0, (svvv + svuu) / 2.0);
-    let (mut cx, mut cy) = (mx + (ru * svv - rv * suv) / det, my + (rv * suu - ru * suv) / det);
-    let mut r = ((cx - mx).powi(2) + (cy - my).powi(2) + (suu + svv) / n).sqrt();
-    // Kåsa's algebraic fit shrinks the radius of a short, thick arc; a few Gauss–Newton
-    // steps on the geometric distance put the circle on the ring's centre line.
-    for _ in 0..6 {
-        let mut m = [[0f64; 4]; 3];
-        for &(x, y) in &pts {
-            let d = (x - cx).hypot(y - cy).max(1e-9);
-            let j = [-(x - cx) / d, -(y - cy) / d, -1.0];
-            let e = d - r;
-            for a in 0..3 {
-                for b in 0..3 {
-                    m[a][b] += j[a] * j[b];
-                }
-                m[a][3] -= j[a] * e;
-            }
-        }
-        let Some([dx, dy, dr]) = solve3(m) else { break };
-        cx += dx;
-        cy += dy;
-        r += dr;
-        if dx.abs() + dy.abs() + dr.abs() < 0.05 {
-            break;
-        }
-    }
     let mean_dev = pts.iter().map(|&(x, y)| ((x - cx).hypot(y - cy) - r).abs()).sum::<f64>() / n;
     let r_mm = r as f32 / mm;
     let fits = r_mm >= p.seal_diameter_mm[0] / 2.0 && r_mm <= p.seal_diameter_mm[1] / 2.0 && (mean_dev as f32) <= p.arc_tolerance_mm * mm;
