@@ -60,6 +60,14 @@ fn seals(page: &RgbImage) -> Vec<SealCandidate> {
     find_seals(page, SEAL_DPI, &SealParams::default())
 }
 
+/// The seals found on a `w × h` page holding one seal; None without the fonts.
+fn one_seal((w, h): (u32, u32), at: (f32, f32), tilt: f32, faint: bool, seed: u64) -> Option<Vec<SealCandidate>> {
+    the_fonts()?;
+    let mut page = paper(w, h);
+    stamp(&mut page, SEAL_DPI, at, tilt, faint, seed);
+    Some(seals(&page))
+}
+
 fn marks(found: &[SealCandidate]) -> Vec<Mark> {
     found.iter().map(|s| s.mark.clone()).collect()
 }
@@ -68,12 +76,7 @@ fn marks(found: &[SealCandidate]) -> Vec<Mark> {
 
 #[test]
 fn a_seal_is_found_with_its_centre_and_size() {
-    let mut page = paper(500, 400);
-    stamp(&mut page, SEAL_DPI, (250.0, 200.0), 0.0, false, 1);
-    if the_fonts().is_none() {
-        return;
-    }
-    let found = seals(&page);
+    let Some(found) = one_seal((500, 400), (250.0, 200.0), 0.0, false, 1) else { return };
     assert_eq!(marks(&found), [Mark::Present], "{found:?}");
     let s = &found[0];
     assert!((s.center[0] - 250.0).abs() < 8.0 && (s.center[1] - 200.0).abs() < 8.0, "{s:?}");
@@ -86,12 +89,7 @@ fn a_seal_is_found_with_its_centre_and_size() {
 #[test]
 fn tilted_and_faint_seals_are_found() {
     for (tilt, faint, seed) in [(30.0, false, 2), (-20.0, true, 3), (10.0, true, 4)] {
-        let mut page = paper(500, 400);
-        stamp(&mut page, SEAL_DPI, (240.0, 210.0), tilt, faint, seed);
-        if the_fonts().is_none() {
-            return;
-        }
-        let found = seals(&page);
+        let Some(found) = one_seal((500, 400), (240.0, 210.0), tilt, faint, seed) else { return };
         assert_eq!(found.len(), 1, "tilt {tilt} faint {faint}: {found:?}");
         if !faint {
             assert_eq!(found[0].mark, Mark::Present);
@@ -101,18 +99,12 @@ fn tilted_and_faint_seals_are_found() {
 
 #[test]
 fn a_seal_half_outside_the_image_is_uncertain() {
-    let mut page = paper(400, 400);
-    stamp(&mut page, SEAL_DPI, (0.0, 200.0), 0.0, false, 5);
-    if the_fonts().is_none() {
-        return;
-    }
-    let found = seals(&page);
+    let Some(found) = one_seal((400, 400), (0.0, 200.0), 0.0, false, 5) else { return };
     assert_eq!(marks(&found), [Mark::Uncertain], "{found:?}");
     assert!(found[0].center[0].abs() < 10.0, "{found:?}");
     // A quarter of it cut off is still clearly a seal.
-    let mut page = paper(400, 400);
-    stamp(&mut page, SEAL_DPI, (30.0, 200.0), 0.0, false, 5);
-    assert_eq!(marks(&seals(&page)), [Mark::Present]);
+    let found = one_seal((400, 400), (30.0, 200.0), 0.0, false, 5).unwrap_or_default();
+    assert_eq!(marks(&found), [Mark::Present]);
 }
 
 #[test]
@@ -238,24 +230,17 @@ fn a_signature_is_present_in_black_or_blue() {
 }
 
 #[test]
-fn a_written_date_is_present() {
-    let mut page = paper(1200, 500);
-    write(&mut page, INK_DPI, "5", (300.0, baseline()), 3.8, BLUE);
-    if the_fonts().is_none() {
-        return;
+fn a_written_date_and_a_signature_over_the_zone_edge_are_present() {
+    // A single date digit; a name starting left of the zone and half below its bottom edge.
+    let cases = [("5", (300.0, baseline()), 3.8, BLUE), ("乌兰其其格", (120.0, 200.0 + mm(17.0, INK_DPI)), 8.0, BLACK)];
+    for (text, at, height, color) in cases {
+        let mut page = paper(1200, 500);
+        write(&mut page, INK_DPI, text, at, height, color);
+        if the_fonts().is_none() {
+            return;
+        }
+        assert_eq!(hand(&page, &[]).mark, Mark::Present, "{text}");
     }
-    assert_eq!(hand(&page, &[]).mark, Mark::Present);
-}
-
-#[test]
-fn a_signature_over_the_zone_edge_is_present() {
-    let mut page = paper(1200, 500);
-    // Starts left of the zone and sits low, half below its bottom edge.
-    write(&mut page, INK_DPI, "乌兰其其格", (120.0, 200.0 + mm(17.0, INK_DPI)), 8.0, BLACK);
-    if the_fonts().is_none() {
-        return;
-    }
-    assert_eq!(hand(&page, &[]).mark, Mark::Present);
 }
 
 #[test]
