@@ -21,6 +21,7 @@ use crate::ingest::{detect, docx, Detected, ImageLimits, PageImage, Unreadable, 
 use crate::layout::docx_form;
 use crate::layout::scan_form::{self, ScanParams};
 use crate::marks::judge::{judge_page, MarksParams};
+use crate::output::report::{evidence_key, write_evidence, Evidence, EvidencePage, PageImage as ReportImage};
 use crate::ocr::{Tesseract, OCR_LANG};
 use crate::reading::{ApprovalReading, RawValue, Reading};
 use crate::record::{ApprovalEvidence, Issue, Mark, Record, Severity, Source, SourceKind};
@@ -35,6 +36,8 @@ pub struct Job<'a> {
     pub image_limits: ImageLimits,
     pub scan: ScanParams,
     pub marks: MarksParams,
+    /// The run's OUTDIR when the review report's pictures are to be written there.
+    pub report_dir: Option<PathBuf>,
     /// Where to write each scanned page's overlay (grid, cells, OCR boxes), if anywhere.
     pub debug_dir: Option<PathBuf>,
     /// Values reviewers set, checked against the inputs before the run.
@@ -141,13 +144,38 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
 
 /// Reads one submission into a checked record. Never panics outward and never fails: any
 /// problem with its files becomes an `unreadable` record that says why.
-pub fn process_submission(sub: &Submission, job: &Job) -> Record {
+pub fn process_submission(sub: &Submission, index: usize, job: &Job) -> (Record, Evidence) {
+    let (record, pages) = read_and_check(sub, job);
+    let evidence = match &job.report_dir {
+        Some(dir) if !pages.is_empty() => {
+            let views: Vec<EvidencePage> = pages
+                .iter()
+                .map(|p| EvidencePage { page: p.page, image: ReportImage::Gray(&p.seen), scale: 1.0 / p.scale, cells: p.cells.clone() })
+                .collect();
+            // A picture that cannot be written leaves the record without it, nothing more.
+            write_evidence(dir, &evidence_key(index, &record), &views, &record).unwrap_or_default()
+        }
+        _ => Evidence::default(),
+    };
+    (record, evidence)
+}
+
+/// A scanned page kept for the report's pictures: the grey page as read, the factor from it to
+/// the scan's pixels, and its cells in the scan's pixels.
+struct KeptPage {
+    page: u32,
+    seen: image::GrayImage,
+    scale: f32,
+    cells: Vec<[u32; 4]>,
+}
+
+fn read_and_check(sub: &Submission, job: &Job) -> (Record, Vec<KeptPage>) {
     let shown = sub.files.first().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
     let mut blobs = Vec::with_capacity(sub.files.len());
     for f in &sub.files {
         match std::fs::read(f) {
             Ok(b) => blobs.push(b),
-            Err(e) => return unreadable(job, Source { path: shown, sha256: String::new(), kind: SourceKind::Unknown, pages: 0 }, Unreadable::Io(format!("{}: {e}", f.display()))),
+            Err(e) => return (unreadable(job, Source { path: shown, sha256: String::new(), kind: SourceKind::Unknown, pages: 0 }, Unreadable::Io(format!("{}: {e}", f.display()))), Vec::new()),
         }
     }
     let detected = detect(&blobs[0]);
@@ -158,10 +186,10 @@ pub fn process_submission(sub: &Submission, job: &Job) -> Record {
     }
     let source = Source { path: shown, sha256: hex(&hasher.finalize()), kind: detected.source_kind(), pages: 0 };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_submission(&blobs, detected, sub, job)));
-    let (reading, confidences_matter) = match result {
+    let (reading, confidences_matter, kept) = match result {
         Ok(Ok(r)) => r,
-        Ok(Err(why)) => return unreadable(job, source, why),
-        Err(_) => return unreadable(job, source, Unreadable::Io("internal error while reading (a bug: please report it with the file)".into())),
+        Ok(Err(why)) => return (unreadable(job, source, why), Vec::new()),
+        Err(_) => return (unreadable(job, source, Unreadable::Io("internal error while reading (a bug: please report it with the file)".into())), Vec::new()),
     };
     let mut record = to_record(job.spec, &reading, Source { pages: reading.pages, ..source });
     let rows = job.corrections.map(|c| c.for_input(&record.source.path)).unwrap_or_default();
@@ -181,7 +209,7 @@ pub fn process_submission(sub: &Submission, job: &Job) -> Record {
     }
     record.audit = Some(audit::for_record(&record, results));
     record.derive_status();
-    record
+    (record, kept)
 }
 
 /// OCR readings the engine was unsure of go to a person.
@@ -196,15 +224,16 @@ fn flag_low_confidence(record: &mut Record, job: &Job) {
     record.issues.extend(found);
 }
 
-/// The submission's reading, and whether it came from OCR (so confidences mean something).
-fn read_submission(blobs: &[Vec<u8>], detected: Detected, sub: &Submission, job: &Job) -> Result<(Reading, bool), Unreadable> {
+/// The submission's reading, whether it came from OCR (so confidences mean something), and the
+/// pages kept for the report.
+fn read_submission(blobs: &[Vec<u8>], detected: Detected, sub: &Submission, job: &Job) -> Result<(Reading, bool, Vec<KeptPage>), Unreadable> {
     if blobs[0].is_empty() {
         return Err(Unreadable::Empty);
     }
     let pages = match detected {
         Detected::Zip => {
             let model = docx::read_docx(&blobs[0], &job.limits)?;
-            return Ok((docx_form::read_form(&model, job.spec)?, false));
+            return Ok((docx_form::read_form(&model, job.spec)?, false, Vec::new()));
         }
         Detected::EncryptedOoxml => return Err(Unreadable::Encrypted),
         Detected::LegacyWord => return Err(Unreadable::LegacyWord),
@@ -226,8 +255,8 @@ fn read_submission(blobs: &[Vec<u8>], detected: Detected, sub: &Submission, job:
     if pages.is_empty() {
         return Err(Unreadable::NoPages);
     }
-    let reading = read_scan(pages, sub, job)?;
-    Ok((reading, true))
+    let (reading, kept) = read_scan(pages, sub, job)?;
+    Ok((reading, true, kept))
 }
 
 thread_local! {
@@ -238,7 +267,8 @@ thread_local! {
 
 /// Reads every page of a scan and merges what they hold: pages are recognised by their
 /// content, so their order does not matter; a value found twice keeps the first non-empty.
-fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<Reading, Unreadable> {
+fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<(Reading, Vec<KeptPage>), Unreadable> {
+    let mut kept = Vec::new();
     let mut reading = Reading { pages: pages.len() as u32, ..Reading::default() };
     let grey = pages.iter().all(|p| crate::preprocess::is_grayscale(&p.image));
     let marks_dpi = job.marks.colour_dpi;
@@ -264,7 +294,7 @@ fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<Readi
         for (n, (page, colour)) in pages.into_iter().enumerate() {
             let page_no = n as u32 + 1;
             let dpi = page.dpi;
-            let pr = scan_form::read_gray_page(page, job.spec, engine, &job.scan).map_err(|e| Unreadable::Io(format!("page {page_no}: {e}")))?;
+            let mut pr = scan_form::read_gray_page(page, job.spec, engine, &job.scan).map_err(|e| Unreadable::Io(format!("page {page_no}: {e}")))?;
             if let Some(dir) = &job.debug_dir {
                 let stem = sub.files[0].file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 let _ = crate::output::debug::write_page(dir, &stem, page_no, &pr);
@@ -279,6 +309,11 @@ fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<Readi
                     let date = m.date.map(|text| RawValue { text, confidence: m.date_confidence, page: Some(page_no), bbox: evidence.date });
                     reading.approvals.insert(m.id, ApprovalReading { signature: m.signature, seal: m.seal, date, evidence: Some(evidence) });
                 }
+            }
+            if job.report_dir.is_some() {
+                let f = |v: u32| (v as f32 * pr.scale).round() as u32;
+                let cells = pr.grid.cells.iter().map(|c| [f(c.x0), f(c.y0), f(c.width()), f(c.height())]).collect();
+                kept.push(KeptPage { page: page_no, seen: std::mem::take(&mut pr.seen), scale: pr.scale, cells });
             }
             for (id, mut v) in pr.values {
                 v.page = Some(page_no);
@@ -306,7 +341,7 @@ fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<Readi
             evidence: Some(ApprovalEvidence { date_ink: Some(Mark::Uncertain), ..ApprovalEvidence::default() }),
         });
     }
-    Ok(reading)
+    Ok((reading, kept))
 }
 
 /// Brings an approval's boxes from the grey page read to the scan's own pixels.
@@ -330,23 +365,26 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Processes every submission on `jobs` threads, calling `tick` as each finishes; records
-/// come back in input order, with the batch rules applied.
-pub fn run(inputs: &[Submission], job: &Job, jobs: usize, tick: &(dyn Fn() + Sync)) -> Vec<Record> {
+/// (and the report's pictures of each) come back in input order, with the batch rules applied.
+pub fn run(inputs: &[Submission], job: &Job, jobs: usize, tick: &(dyn Fn() + Sync)) -> (Vec<Record>, Vec<Evidence>) {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build();
-    let work = || -> Vec<Record> {
+    let work = || -> Vec<(Record, Evidence)> {
         inputs
             .par_iter()
-            .map(|sub| {
-                let r = process_submission(sub, job);
+            .enumerate()
+            .map(|(i, sub)| {
+                let r = process_submission(sub, i, job);
                 tick();
                 r
             })
             .collect()
     };
-    let mut records = match pool {
+    let (mut records, evidence): (Vec<Record>, Vec<Evidence>) = match pool {
         Ok(pool) => pool.install(work),
         Err(_) => work(),
-    };
+    }
+    .into_iter()
+    .unzip();
     let batch = check_batch_by_rule(&mut records, job.quotas);
     let facts = audit::RunFacts {
         formscan: audit::formscan_version(),
@@ -357,7 +395,7 @@ pub fn run(inputs: &[Submission], job: &Job, jobs: usize, tick: &(dyn Fn() + Syn
     for r in &mut records {
         r.derive_status();
     }
-    records
+    (records, evidence)
 }
 
 #[cfg(test)]

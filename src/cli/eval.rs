@@ -53,6 +53,7 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<Exit> {
         image_limits: ImageLimits::default(),
         scan: ScanParams::default(),
         marks: Default::default(),
+        report_dir: None,
         debug_dir: None,
         corrections: None,
     };
@@ -64,7 +65,7 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<Exit> {
         work.par_iter()
             .map(|(i, group, sub)| {
                 let t = Instant::now();
-                let r = pipeline::process_submission(sub, &job);
+                let (r, _) = pipeline::process_submission(sub, *i, &job);
                 (*i, group.clone(), r, t.elapsed().as_secs_f64())
             })
             .collect()

@@ -78,6 +78,7 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<Exit> {
         image_limits: ImageLimits::default(),
         scan: ScanParams::default(),
         marks: Default::default(),
+        report_dir: Some(args.output.clone()),
         debug_dir: args.debug_dir.clone(),
         corrections: corrections.as_ref(),
     };
@@ -95,7 +96,7 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<Exit> {
             b.inc(1);
         }
     };
-    let records = pipeline::run(&inputs, &job, jobs, &tick);
+    let (records, evidence) = pipeline::run(&inputs, &job, jobs, &tick);
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -106,9 +107,8 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<Exit> {
     let returns_dir = args.output.join("returns");
     let notices = formscan::output::returns::write_notices(&returns_dir, &records, &config.returns)
         .with_context(|| format!("writing the return notices into {}", returns_dir.display()))?;
-    // The pipeline writes no pictures yet: the page links to none.
     let report = ReportOptions { show_pii: args.show_pii };
-    write_report(&args.output, &records, &[], spec, quotas.as_ref(), &report)
+    write_report(&args.output, &records, &evidence, spec, quotas.as_ref(), &report)
         .with_context(|| format!("writing the report into {}", args.output.display()))?;
 
     for r in records.iter().filter(|r| r.status == Status::Unreadable) {

@@ -5,6 +5,7 @@ use imageproc::contrast::otsu_level;
 use imageproc::distance_transform::{distance_transform, Norm};
 use imageproc::region_labelling::{connected_components, Connectivity};
 
+use super::fit::circle_fit;
 use super::{blobs, clip_rect, px_per_mm, Blob};
 use crate::record::Mark;
 
@@ -130,21 +131,28 @@ pub fn find_handwriting(gray: &GrayImage, zone: [u32; 4], exclude: &[[u32; 4]], 
     // Stroke width: twice the largest distance from a component's ink to the paper.
     let inverted = GrayImage::from_fn(ink.width(), ink.height(), |x, y| Luma([255 - ink.get_pixel(x, y).0[0]]));
     let dist = distance_transform(&inverted, Norm::L1);
+    // And the pixels on a found ring: pieces of it that are no arc by themselves (the flat
+    // top of a ring cut off by the line eraser, a short stretch).
+    let ring_tol = 3.0 * p.arc_tolerance_mm * mm;
     let mut widest = vec![0u8; all.len()];
+    let mut on_ring = vec![0u32; all.len()];
     for (x, y, l) in labels.enumerate_pixels() {
         let l = l.0[0] as usize;
         if l != 0 {
             widest[l] = widest[l].max(dist.get_pixel(x, y).0[0]);
+            if arcs.iter().any(|(_, [cx, cy, r])| ((x as f32 - cx).hypot(y as f32 - cy) - r).abs() <= ring_tol) {
+                on_ring[l] += 1;
+            }
         }
     }
 
     let mut writing = Tally::default();
     let mut doubtful = Tally::default();
     for &l in &kept {
-        if arcs.iter().any(|(a, _)| *a == l) {
+        let b = &all[l];
+        if arcs.iter().any(|(a, _)| *a == l) || on_ring[l] * 5 >= b.area * 4 {
             continue;
         }
-        let b = &all[l];
         let stroke = (2.0 * widest[l] as f32 - 1.0) / mm;
         if stroke > p.max_stroke_mm || inside_seal(b) {
             doubtful.add(b);
@@ -254,32 +262,12 @@ fn seal_arc(labels: &image::ImageBuffer<Luma<u32>, Vec<u32>>, l: u32, b: &Blob, 
             }
         }
     }
-    // Kåsa fit: x² + y² + D x + E y + F = 0, around the mean for conditioning.
+    let (cx, cy, r) = circle_fit(&pts)?;
     let n = pts.len() as f64;
-    let (mx, my) = pts.iter().fold((0.0, 0.0), |(a, c), &(x, y)| (a + x / n, c + y / n));
-    let (mut suu, mut svv, mut suv, mut suuu, mut svvv, mut suvv, mut svuu) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    for &(x, y) in &pts {
-        let (u, v) = (x - mx, y - my);
-        suu += u * u;
-        svv += v * v;
-        suv += u * v;
-        suuu += u * u * u;
-        svvv += v * v * v;
-        suvv += u * v * v;
-        svuu += v * u * u;
-    }
-    let det = suu * svv - suv * suv;
-    if det.abs() < 1e-9 {
-        return None;
-    }
-    let (ru, rv) = ((suuu + suvv) / 2.0, (svvv + svuu) / 2.0);
-    let uc = (ru * svv - rv * suv) / det;
-    let vc = (rv * suu - ru * suv) / det;
-    let r = (uc * uc + vc * vc + (suu + svv) / n).sqrt();
-    let mean_dev = pts.iter().map(|&(x, y)| (((x - mx - uc).powi(2) + (y - my - vc).powi(2)).sqrt() - r).abs()).sum::<f64>() / n;
+    let mean_dev = pts.iter().map(|&(x, y)| ((x - cx).hypot(y - cy) - r).abs()).sum::<f64>() / n;
     let r_mm = r as f32 / mm;
     let fits = r_mm >= p.seal_diameter_mm[0] / 2.0 && r_mm <= p.seal_diameter_mm[1] / 2.0 && (mean_dev as f32) <= p.arc_tolerance_mm * mm;
-    fits.then_some([(mx + uc) as f32, (my + vc) as f32, r as f32])
+    fits.then_some([cx as f32, cy as f32, r as f32])
 }
 
 /// Area and union box of a set of components.

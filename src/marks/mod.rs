@@ -3,19 +3,22 @@
 //!
 //! # Seals ([`find_seals`])
 //! A seal is red ink laid out as a ring 40–45 mm across, with a star and the organisation's
-//! name inside. The page's red ink is masked by hue, saturation and value ([`red_mask`]), small
-//! gaps of faint or broken ink are closed, and connected components smaller than a speck are
-//! dropped. Components close to each other are grouped (a seal's ring, star and characters
-//! are separate components, and a faint ring breaks into many). In each group large enough to
-//! hold a seal, ring centres are proposed by a Hough vote along the mask's gradient (each edge
-//! pixel votes for centres one seal radius away on both sides, so a ring cut by the image's
-//! edge or crossed by black handwriting still gathers votes), and each proposal is verified:
-//! the ring's radius is the one where red ink is found in the most angular sectors, the
-//! centre is refined by a circle fit on the per-sector ring points, an ellipse is fitted when
-//! the ring is seen all round (a seal scanned with unequal x/y scaling), and the candidate is
-//! judged by the share of visible sectors holding ink on the fitted ring, the diameter in
-//! millimetres and red ink inside the ring (text, star). Red print, an underline, a tick or a
-//! scribble fails the sector test: it crosses a seal-sized circle in a few sectors only.
+//! name inside. Red ink is found by hue, saturation and value ([`red_mask`]) and pooled into
+//! cells of about half a millimetre (OR-pooling closes the gaps of speckled paste, as a
+//! morphological closing would, on a quarter of the pixels); connected components smaller than
+//! a speck are dropped, and components near each other are grouped (a seal's ring, star and
+//! characters are separate components, and a faint ring breaks into many). Around each group
+//! large enough to hold a seal, red ink down to a weaker saturation (the pale parts of a faint
+//! seal) is closed morphologically, and ring centres are proposed by a Hough vote: each pixel
+//! of the mask's boundary votes along its gradient for centres one seal radius inwards, so a
+//! ring cut by the image's edge or crossed by black writing still gathers votes. Each proposal
+//! is verified on a polar histogram of the ink: the ring's radius is the one where red ink is
+//! found in the most angular sectors, the centre is refined by a circle fit on the per-sector
+//! ring points, an ellipse is also tried (a scan with unequal x/y scale), and the candidate is
+//! judged by the share of visible sectors with ink on the ring and paper just beyond it, the
+//! longest such arc, the diameter in millimetres and the red ink inside the ring (text, star).
+//! A line of red print, an underline, a tick or a scribble inks a seal-sized circle in a few
+//! short arcs only.
 //!
 //! # Handwriting ([`find_handwriting`])
 //! In a zone of an upright grey page (red ink already light there): dark pixels, relative to
@@ -30,7 +33,9 @@
 //! parameters hold for a 100 dpi overview and a 300 dpi scan.
 
 pub mod judge;
+mod fit;
 mod ink;
+mod ring;
 mod seal;
 #[cfg(test)]
 mod tests;

@@ -1,9 +1,10 @@
 //! Red official seals: mask, group, propose ring centres, verify the ring.
 
 use image::{GrayImage, Luma, RgbImage};
-use imageproc::distance_transform::Norm;
 use imageproc::region_labelling::{connected_components, Connectivity};
 
+use super::fit::{circle_fit, ellipse_fit, longest_arc, Conic};
+use super::ring::{polar, Crop};
 use super::{blobs, px_per_mm, Blob};
 use crate::record::Mark;
 
@@ -36,7 +37,8 @@ pub struct SealParams {
     /// Diameter of a clear seal: official round seals are 40–45 mm (38 mm for some units),
     /// and a scan or copy may scale by ±10 %.
     pub diameter_mm: [f32; 2],
-    /// Wider diameter range still reported, as `Uncertain`.
+    /// Wider diameter range still reported, as `Uncertain` (a scan shrunk or enlarged by
+    /// up to a third); smaller circles are mostly ones grazing red print or scribbles.
     pub loose_diameter_mm: [f32; 2],
     /// Half-width of the band around the fitted ring where its ink is looked for: the ring
     /// is about 1 mm wide, plus the error of the fit.
@@ -50,7 +52,8 @@ pub struct SealParams {
     pub uncertain_coverage: f32,
     /// Share of the ring inside the image needed for `Present` (a seal half cut is `Uncertain`).
     pub present_visible: f32,
-    /// Inked sectors, as a share of the whole circle, needed for any candidate: an arc of 90°.
+    /// The longest inked arc (short gaps bridged), as a share of the whole circle, needed for
+    /// any candidate: 108°. Print or a scribble grazing a circle inks arcs of 30–100°.
     pub min_arc: f32,
     /// Smallest minor/major axis ratio of the ring (a seal on a scan with unequal x/y scale).
     pub min_axis_ratio: f32,
@@ -72,13 +75,13 @@ impl Default for SealParams {
             speck_mm2: 0.3,
             group_gap_mm: 5.0,
             diameter_mm: [34.0, 52.0],
-            loose_diameter_mm: [26.0, 60.0],
+            loose_diameter_mm: [30.0, 58.0],
             ring_band_mm: 1.5,
             sectors: 72,
             present_coverage: 0.6,
             uncertain_coverage: 0.25,
             present_visible: 0.6,
-            min_arc: 0.25,
+            min_arc: 0.3,
             min_axis_ratio: 0.75,
             min_interior: 0.02,
         }
@@ -103,7 +106,7 @@ pub fn red_mask(rgb: &RgbImage, p: &SealParams) -> GrayImage {
     GrayImage::from_fn(rgb.width(), rgb.height(), |x, y| Luma([if is_red(rgb.get_pixel(x, y).0, p, p.min_saturation) { 255 } else { 0 }]))
 }
 
-fn is_red([r, g, b]: [u8; 3], p: &SealParams, min_saturation: f32) -> bool {
+pub(super) fn is_red([r, g, b]: [u8; 3], p: &SealParams, min_saturation: f32) -> bool {
     // Both hue bands have red as the brightest channel; anything else is not red.
     if r < g || r < b {
         return false;
@@ -236,177 +239,6 @@ fn group(all: &[Blob], keep: &[usize], gap: f32) -> Vec<Group> {
     out
 }
 
-/// One group's surroundings, in its own coordinates: the group's ink, for the seal's box, and
-/// all red ink down to the weak saturation, to propose and verify rings by.
-struct Crop {
-    x0: u32,
-    y0: u32,
-    mask: GrayImage,
-    weak: GrayImage,
-    /// The weak mask's pixel centres.
-    weak_ink: Vec<[f32; 2]>,
-}
-
-impl Crop {
-    fn new(rgb: &RgbImage, b: &Blob, member: &dyn Fn(u32, u32) -> bool, mm: f32, p: &SealParams) -> Crop {
-        // Room for the parts of a faint ring too pale to be in the group.
-        let pad = (3.0 * mm).ceil() as u32 + 2;
-        let (x0, y0) = (b.x0.saturating_sub(pad), b.y0.saturating_sub(pad));
-        let (x1, y1) = ((b.x1 + pad).min(rgb.width() - 1), (b.y1 + pad).min(rgb.height() - 1));
-        let strong = |x: u32, y: u32| member(x, y) && is_red(rgb.get_pixel(x, y).0, p, p.min_saturation);
-        let mask = GrayImage::from_fn(x1 - x0 + 1, y1 - y0 + 1, |x, y| Luma([if strong(x + x0, y + y0) { 255 } else { 0 }]));
-        let mut weak = GrayImage::from_fn(x1 - x0 + 1, y1 - y0 + 1, |x, y| Luma([if is_red(rgb.get_pixel(x + x0, y + y0).0, p, p.weak_saturation) { 255 } else { 0 }]));
-        let k = (p.close_mm * mm).round().clamp(0.0, 255.0) as u8;
-        if k > 0 {
-            imageproc::morphology::close_mut(&mut weak, Norm::LInf, k);
-        }
-        let weak_ink = weak.enumerate_pixels().filter(|(_, _, v)| v.0[0] != 0).map(|(x, y, _)| [x as f32 + 0.5, y as f32 + 0.5]).collect();
-        Crop { x0, y0, mask, weak, weak_ink }
-    }
-
-    /// Ring centres (page coordinates) by a Hough vote along the mask's gradient.
-    fn propose_centres(&self, r_lo: f32, r_hi: f32, mm: f32) -> Vec<[f32; 2]> {
-        let smooth = imageproc::filter::gaussian_blur_f32(&self.weak, (0.3 * mm).max(0.8));
-        let gx = imageproc::gradients::horizontal_sobel(&smooth);
-        let gy = imageproc::gradients::vertical_sobel(&smooth);
-        // Accumulator cells of half a millimetre, over the crop plus a radius on every side,
-        // so centres outside the crop (and the image) are found.
-        let cell = (0.5 * mm).max(1.0);
-        let pad = r_hi.ceil();
-        let (cw, ch) = (self.mask.width() as f32, self.mask.height() as f32);
-        let (aw, ah) = (((cw + 2.0 * pad) / cell).ceil() as usize + 1, ((ch + 2.0 * pad) / cell).ceil() as usize + 1);
-        let mut acc = vec![0u32; aw * ah];
-        let (w, h) = self.weak.dimensions();
-        let on = |x: u32, y: u32| self.weak.get_pixel(x, y).0[0] != 0;
-        for (x, y, g) in gx.enumerate_pixels() {
-            // Only the mask's boundary votes: one pixel per edge, not the blur's band.
-            let boundary = on(x, y) && (x == 0 || y == 0 || x + 1 == w || y + 1 == h || !on(x - 1, y) || !on(x + 1, y) || !on(x, y - 1) || !on(x, y + 1));
-            if !boundary {
-                continue;
-            }
-            let (dx, dy) = (g.0[0] as f32, gy.get_pixel(x, y).0[0] as f32);
-            let m = (dx * dx + dy * dy).sqrt();
-            if m < 1.0 {
-                continue;
-            }
-            // The gradient points into the ink: from a ring's outer edge, to the centre.
-            // (Inner edges and text vote elsewhere; the outer edge alone suffices.)
-            let (ux, uy) = (dx / m, dy / m);
-            let mut r = r_lo;
-            while r <= r_hi {
-                let ax = ((x as f32 + r * ux + pad) / cell) as isize;
-                let ay = ((y as f32 + r * uy + pad) / cell) as isize;
-                if ax >= 0 && ay >= 0 && (ax as usize) < aw && (ay as usize) < ah {
-                    acc[ay as usize * aw + ax as usize] += 1;
-                }
-                r += cell;
-            }
-        }
-        // Peaks of the 3×3 sums, strongest first, at least half the smallest radius apart.
-        let sum3 = |i: usize, j: usize| -> u32 {
-            let mut s = 0;
-            for y in j.saturating_sub(1)..(j + 2).min(ah) {
-                for x in i.saturating_sub(1)..(i + 2).min(aw) {
-                    s += acc[y * aw + x];
-                }
-            }
-            s
-        };
-        // A ring of the smallest radius seen over an eighth of its edge votes this much.
-        let floor = (0.25 * std::f32::consts::PI * r_lo) as u32;
-        let mut sums: Vec<(u32, usize, usize)> = Vec::new();
-        for j in 0..ah {
-            for i in 0..aw {
-                if acc[j * aw + i] > 0 {
-                    let v = sum3(i, j);
-                    if v >= floor {
-                        sums.push((v, i, j));
-                    }
-                }
-            }
-        }
-        sums.sort_unstable_by(|a, b| b.0.cmp(&a.0));
-        let min_sep = (0.5 * r_lo / cell).powi(2);
-        let mut peaks: Vec<(usize, usize)> = Vec::new();
-        for (v, i, j) in sums {
-            if v < floor || peaks.len() >= 12 {
-                break;
-            }
-            if peaks.iter().all(|&(pi, pj)| ((pi as f32 - i as f32).powi(2) + (pj as f32 - j as f32).powi(2)) > min_sep) {
-                peaks.push((i, j));
-            }
-        }
-        peaks
-            .into_iter()
-            .map(|(i, j)| [(i as f32 + 0.5) * cell - pad + self.x0 as f32, (j as f32 + 0.5) * cell - pad + self.y0 as f32])
-            .collect()
-    }
-}
-
-/// Ink per angular sector and radius (1 px bins) around a centre.
-struct Polar {
-    sectors: usize,
-    bins: usize,
-    hist: Vec<u32>,
-    /// Ink pixels within each radius, summed over sectors (for the interior test).
-    inside: Vec<u32>,
-}
-
-fn polar(crop: &Crop, c: [f32; 2], r_max: f32, sectors: usize) -> Polar {
-    let bins = r_max.ceil().max(1.0) as usize + 1;
-    let mut hist = vec![0u32; sectors * bins];
-    let mut inside = vec![0u32; bins];
-    let (cx, cy) = (c[0] - crop.x0 as f32, c[1] - crop.y0 as f32);
-    let tau = std::f32::consts::TAU;
-    for &[x, y] in &crop.weak_ink {
-        let (dx, dy) = (x - cx, y - cy);
-        if dx.abs() > r_max || dy.abs() > r_max {
-            continue;
-        }
-        let r = (dx * dx + dy * dy).sqrt() as usize;
-        if r >= bins {
-            continue;
-        }
-        let a = dy.atan2(dx).rem_euclid(tau);
-        let s = ((a / tau * sectors as f32) as usize).min(sectors - 1);
-        hist[s * bins + r] += 1;
-        inside[r] += 1;
-    }
-    Polar { sectors, bins, hist, inside }
-}
-
-impl Polar {
-    fn window(&self, s: usize, r: usize, band: usize) -> u32 {
-        let row = &self.hist[s * self.bins..(s + 1) * self.bins];
-        row[r.saturating_sub(band)..(r + band + 1).min(self.bins)].iter().sum()
-    }
-
-    /// The radius in `[lo, hi]` at which the most sectors hold ink (the outermost on a tie:
-    /// a seal's ring is outside its text), with that count.
-    fn best_radius(&self, lo: usize, hi: usize, band: usize, min_px: u32) -> (usize, usize) {
-        let mut best = (lo, 0);
-        for r in lo..=hi.min(self.bins - 1) {
-            let n = (0..self.sectors).filter(|&s| self.window(s, r, band) >= min_px).count();
-            if n >= best.1 {
-                best = (r, n);
-            }
-        }
-        best
-    }
-
-    /// Per sector, the radius near `r0` where the ink is densest: the ring's points.
-    fn ring_points(&self, r0: usize, band: usize, min_px: u32) -> Vec<(f32, f32)> {
-        let (lo, hi) = ((r0 as f32 * 0.85) as usize, ((r0 as f32 * 1.15) as usize).min(self.bins - 1));
-        (0..self.sectors)
-            .filter_map(|s| {
-                let (r, v) = (lo..=hi).map(|r| (r, self.window(s, r, band))).max_by_key(|&(r, v)| (v, r))?;
-                let theta = (s as f32 + 0.5) / self.sectors as f32 * std::f32::consts::TAU;
-                (v >= min_px).then_some((theta, r as f32 + 0.5))
-            })
-            .collect()
-    }
-}
-
 /// Checks a proposed centre; the candidate when a seal-like ring is there.
 fn verify(crop: &Crop, c0: [f32; 2], (w, h): (u32, u32), mm: f32, p: &SealParams) -> Option<SealCandidate> {
     let r_lo = p.loose_diameter_mm[0] * mm / 2.0;
@@ -416,7 +248,7 @@ fn verify(crop: &Crop, c0: [f32; 2], (w, h): (u32, u32), mm: f32, p: &SealParams
     // The ring in one sector: a stretch of arc about 1 mm wide, of which a faint seal still
     // inks a fifth.
     let min_px = |r: f32| ((std::f32::consts::TAU * r / sectors as f32) * mm * 0.2).max(2.0) as u32;
-    let outer = r_hi * 1.15 + band as f32 + 1.0;
+    let outer = r_hi * 1.15 + 4.0 * band as f32 + 1.0;
 
     // Radius and ring points at the proposed centre, then the centre refined by a circle fit
     // on them, until it settles (a faint ring's proposal can be a few millimetres off).
@@ -441,10 +273,11 @@ fn verify(crop: &Crop, c0: [f32; 2], (w, h): (u32, u32), mm: f32, p: &SealParams
     // Visible sectors: where the ring passes inside the image.
     // The ring test, for the fitted ellipse and the plain circle (an ellipse pulled by text
     // or a neighbour's ring can fit worse): sectors where the ring is inside the image, and
-    // those of them with ink on it.
+    // those of them with ink on the ring and not beyond it.
     let tau = std::f32::consts::TAU;
     let ring_test = |model: &Conic| {
         let (mut visible, mut inked) = (0, 0);
+        let mut on_ring = vec![false; sectors];
         for s in 0..sectors {
             let theta = (s as f32 + 0.5) / sectors as f32 * tau;
             let r = model.radius(theta);
@@ -453,31 +286,33 @@ fn verify(crop: &Crop, c0: [f32; 2], (w, h): (u32, u32), mm: f32, p: &SealParams
                 continue;
             }
             visible += 1;
-            if pol.window(s, r as usize, band) >= min_px(r) {
+            // A ring has paper outside it; a circle grazing a line of red print or a
+            // scribble has the rest of them there.
+            let on = pol.window(s, r as usize, band);
+            let beyond = pol.window(s, r as usize + 3 * band, band);
+            if on >= min_px(r) && beyond * 2 < on {
                 inked += 1;
+                on_ring[s] = true;
             }
         }
-        (visible, inked)
+        (visible, inked, longest_arc(&on_ring, 2))
     };
     let circle = Conic::circle(r1 as f32 + 0.5);
-    let (radius_at, (visible, inked)) = std::iter::once(circle)
+    let (radius_at, (visible, inked, arc)) = std::iter::once(circle)
         .chain(ellipse_fit(&pts, sectors))
         .map(|m| (m, ring_test(&m)))
-        .max_by_key(|(_, (_, inked))| *inked)
-        .unwrap_or((circle, (0, 0)));
+        .max_by_key(|(_, (_, inked, _))| *inked)
+        .unwrap_or((circle, (0, 0, 0)));
     if visible == 0 {
         return None;
     }
     let coverage = inked as f32 / visible as f32;
     let vis_share = visible as f32 / sectors as f32;
-    let arc = inked as f32 / sectors as f32;
+    let arc = arc as f32 / sectors as f32;
     let (a, b) = radius_at.axes();
     let diameter_mm = (a * b).sqrt() * 2.0 / mm;
     let ratio = b / a.max(1e-3);
     let in_range = |r: [f32; 2]| diameter_mm >= r[0] && diameter_mm <= r[1];
-    if std::env::var_os("MARKS_TRACE").is_some() {
-        eprintln!("verify c0 {c0:?} -> c {c:?} r1 {r1} pts {} vis {visible} inked {inked} d {:.1}", pts.len(), (a * b).sqrt() * 2.0 / mm);
-    }
     if coverage < p.uncertain_coverage || arc < p.min_arc || !in_range(p.loose_diameter_mm) || ratio < p.min_axis_ratio {
         return None;
     }
@@ -510,116 +345,20 @@ fn ink_bbox(crop: &Crop, c: [f32; 2], r: f32) -> [u32; 4] {
     [x0 + crop.x0, y0 + crop.y0, x1 - x0 + 1, y1 - y0 + 1]
 }
 
-/// Least-squares circle (Kåsa) through polar points around `c`, twice, dropping points far
-/// off the first fit (another seal's ring, text touching the ring).
+/// A circle through polar points around `c`, twice, dropping points far off the first fit
+/// (another seal's ring, text touching the ring).
 fn fit_circle(pts: &[(f32, f32)], c: [f32; 2]) -> Option<([f32; 2], f32)> {
     let mut xy: Vec<(f64, f64)> = pts.iter().map(|&(t, r)| ((c[0] + r * t.cos()) as f64, (c[1] + r * t.sin()) as f64)).collect();
     let mut fit = None;
     for _ in 0..2 {
         if xy.len() < 6 {
-            return fit;
+            break;
         }
-        // x² + y² + D x + E y + F = 0, solved by normal equations.
-        let mut m = [[0f64; 4]; 3];
-        for &(x, y) in &xy {
-            let row = [x, y, 1.0];
-            let z = -(x * x + y * y);
-            for i in 0..3 {
-                for j in 0..3 {
-                    m[i][j] += row[i] * row[j];
-                }
-                m[i][3] += row[i] * z;
-            }
-        }
-        let [d, e, f] = solve3(m)?;
-        let (cx, cy) = (-d / 2.0, -e / 2.0);
-        let r2 = cx * cx + cy * cy - f;
-        if r2 <= 0.0 {
-            return fit;
-        }
-        let r = r2.sqrt();
+        let Some((cx, cy, r)) = circle_fit(&xy) else { break };
         fit = Some(([cx as f32, cy as f32], r as f32));
-        xy.retain(|&(x, y)| (((x - cx).powi(2) + (y - cy).powi(2)).sqrt() - r).abs() < 0.08 * r);
+        xy.retain(|&(x, y)| ((x - cx).hypot(y - cy) - r).abs() < 0.08 * r);
     }
     fit
-}
-
-/// `1/r² = A cos² + B sin² + 2C cos sin`: an ellipse centred on the polar origin.
-#[derive(Debug, Clone, Copy)]
-struct Conic {
-    a: f32,
-    b: f32,
-    c: f32,
-}
-
-impl Conic {
-    fn circle(r: f32) -> Conic {
-        let k = 1.0 / (r * r).max(1e-6);
-        Conic { a: k, b: k, c: 0.0 }
-    }
-    fn radius(&self, t: f32) -> f32 {
-        let (s, c) = t.sin_cos();
-        1.0 / (self.a * c * c + self.b * s * s + 2.0 * self.c * c * s).max(1e-9).sqrt()
-    }
-    /// Semi-axes, major first.
-    fn axes(&self) -> (f32, f32) {
-        let tr = (self.a + self.b) / 2.0;
-        let d = (((self.a - self.b) / 2.0).powi(2) + self.c * self.c).sqrt();
-        let (l_small, l_big) = ((tr - d).max(1e-9), (tr + d).max(1e-9));
-        (1.0 / l_small.sqrt(), 1.0 / l_big.sqrt())
-    }
-}
-
-/// An ellipse through the ring points, only when they go most of the way round (a partial
-/// ring does not constrain one); outliers dropped after a first fit.
-fn ellipse_fit(pts: &[(f32, f32)], sectors: usize) -> Option<Conic> {
-    let mut pts: Vec<(f32, f32)> = pts.to_vec();
-    let mut fit = None;
-    for _ in 0..2 {
-        if (pts.len() as f32) < 0.6 * sectors as f32 {
-            return fit;
-        }
-        let mut m = [[0f64; 4]; 3];
-        for &(t, r) in &pts {
-            let (s, c) = (t.sin() as f64, t.cos() as f64);
-            let row = [c * c, s * s, 2.0 * c * s];
-            let z = 1.0 / (r as f64 * r as f64);
-            for i in 0..3 {
-                for j in 0..3 {
-                    m[i][j] += row[i] * row[j];
-                }
-                m[i][3] += row[i] * z;
-            }
-        }
-        let [a, b, c] = solve3(m)?;
-        if a <= 0.0 || b <= 0.0 || a * b - c * c <= 0.0 {
-            return fit;
-        }
-        let conic = Conic { a: a as f32, b: b as f32, c: c as f32 };
-        fit = Some(conic);
-        pts.retain(|&(t, r)| (conic.radius(t) - r).abs() < 0.06 * r);
-    }
-    fit
-}
-
-/// Gaussian elimination with partial pivoting on an augmented 3×4 system.
-fn solve3(mut m: [[f64; 4]; 3]) -> Option<[f64; 3]> {
-    for col in 0..3 {
-        let pivot = (col..3).max_by(|&a, &b| m[a][col].abs().partial_cmp(&m[b][col].abs()).unwrap_or(std::cmp::Ordering::Equal))?;
-        if m[pivot][col].abs() < 1e-12 {
-            return None;
-        }
-        m.swap(col, pivot);
-        for row in 0..3 {
-            if row != col {
-                let f = m[row][col] / m[col][col];
-                for k in col..4 {
-                    m[row][k] -= f * m[col][k];
-                }
-            }
-        }
-    }
-    Some([m[0][3] / m[0][0], m[1][3] / m[1][1], m[2][3] / m[2][2]])
 }
 
 fn inside_ring(s: &SealCandidate, p: [f32; 2], mm: f32) -> bool {
