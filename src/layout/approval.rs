@@ -134,38 +134,46 @@ fn find_signer(gs: &[Glyph], label: &str) -> Option<(usize, usize)> {
 /// The last line holding 年, 月 and 日 in reading order. One of the three may be missed by OCR
 /// (a seal's ring across it): its place is then where the other two's spacing puts it.
 /// Gives each word's glyph index (None when placed by spacing) and box.
-fn find_date(gs: &[Glyph]) -> Option<[(Option<usize>, [u32; 4]); 3]> {
+fn find_date(gs: &[Glyph], em: i64) -> Option<[(Option<usize>, [u32; 4]); 3]> {
     let line = |a: &Glyph, b: &Glyph| (cy(a.rect) - cy(b.rect)).abs() < a.rect[3].max(b.rect[3]) as i64;
     let after = |from: usize, ch: char, anchor: &Glyph| (from + 1..gs.len()).find(|&j| gs[j].ch == ch && line(&gs[j], anchor));
     let shift = |r: [u32; 4], dx: i64| [(r[0] as i64 + dx).max(0) as u32, r[1], r[2], r[3]];
-    let mut found = None;
+    // (words read, hit): the line with most of its words read wins, the lower on a tie.
+    let mut found: Option<(usize, [(Option<usize>, [u32; 4]); 3])> = None;
     for (i, g) in gs.iter().enumerate() {
         let hit = match g.ch {
             '年' => match (after(i, '月', g), after(i, '日', g)) {
-                (Some(m), Some(d)) if m < d => Some([(Some(i), g.rect), (Some(m), gs[m].rect), (Some(d), gs[d].rect)]),
+                (Some(m), Some(d)) if m < d => Some((3, [(Some(i), g.rect), (Some(m), gs[m].rect), (Some(d), gs[d].rect)])),
                 (Some(m), _) => {
                     let step = gs[m].rect[0] as i64 - g.rect[0] as i64;
-                    Some([(Some(i), g.rect), (Some(m), gs[m].rect), (None, shift(gs[m].rect, step))])
+                    Some((2, [(Some(i), g.rect), (Some(m), gs[m].rect), (None, shift(gs[m].rect, step))]))
                 }
-                _ => None,
+                (None, Some(d)) => {
+                    let half = (gs[d].rect[0] as i64 - g.rect[0] as i64) / 2;
+                    Some((2, [(Some(i), g.rect), (None, shift(g.rect, half)), (Some(d), gs[d].rect)]))
+                }
+                // 年 alone: the year's blank before it is what tells a date from none.
+                (None, None) => Some((1, [(Some(i), g.rect), (None, shift(g.rect, 3 * em)), (None, shift(g.rect, 6 * em))])),
             },
             // 年 missed: 月 then 日 on one line, with no 年 before them on it.
             '月' if !gs[..i].iter().any(|p| p.ch == '年' && line(p, g)) => after(i, '日', g).map(|d| {
                 let step = gs[d].rect[0] as i64 - g.rect[0] as i64;
-                [(None, shift(g.rect, -step)), (Some(i), g.rect), (Some(d), gs[d].rect)]
+                (2, [(None, shift(g.rect, -step)), (Some(i), g.rect), (Some(d), gs[d].rect)])
             }),
             _ => None,
         };
-        if hit.is_some() {
-            found = hit;
+        if let Some((n, h)) = hit {
+            if found.as_ref().is_none_or(|(best, _)| n >= *best) {
+                found = Some((n, h));
+            }
         }
     }
-    found
+    found.map(|(_, h)| h)
 }
 
 /// Sets the date's words, zone, blanks and parts from glyphs that hold 年 月 日.
 fn place_date(out: &mut BoxLayout, gs: &[Glyph]) {
-    let Some([(iy, gy), (im, gm), (id_, gd)]) = find_date(gs) else { return };
+    let Some([(iy, gy), (im, gm), (id_, gd)]) = find_date(gs, out.em.max(1) as i64) else { return };
     let (em, rect) = (out.em as i64, out.rect);
     out.date_words = Some([gy, gm, gd]);
     out.printed.extend([(iy, gy), (im, gm), (id_, gd)].iter().filter(|(i, _)| i.is_some()).map(|(_, r)| *r));
@@ -201,7 +209,11 @@ fn lowest_line(gs: &[Glyph], em: i64, rect: [u32; 4]) -> Option<[u32; 4]> {
 /// which the handwriting crowding the printed words cannot throw off as it does a block read.
 pub fn refine_date(out: &mut BoxLayout, words: &[OcrWord]) {
     let gs = glyphs(words);
-    if find_date(&gs).is_some() {
+    let read_words = |d: &Option<[(Option<usize>, [u32; 4]); 3]>| d.as_ref().map_or(0, |d| d.iter().filter(|(i, _)| i.is_some()).count());
+    // The line's read replaces the box's when it found at least as many of the words.
+    let before = out.date_words.is_some().then(|| out.date_parts.is_some());
+    let line = find_date(&gs, out.em.max(1) as i64);
+    if read_words(&line) >= 3 || (read_words(&line) >= 1 && before != Some(true)) {
         place_date(out, &gs);
     }
 }
@@ -303,6 +315,11 @@ mod tests {
         assert_eq!(two.date_words.map(|d| d[2][0]), Some(520));
         assert_eq!(two.date_parts, None);
         assert_eq!(none.signer_zone, None);
-        assert_eq!(none.date_zone, None);
+        // 年 alone still gives the year's blank, left of it, where a written date starts.
+        let year = none.date_blanks.expect("blanks from 年 alone")[0];
+        assert_eq!(year[0] + year[2], 400);
+        assert_eq!(none.date_parts, None);
+        let nothing = locate("county_union", rect, &[w("负责", 100, 100, 60, 28)], "负责人签字：", 200.0);
+        assert_eq!((nothing.date_zone, nothing.signer_zone), (None, None));
     }
 }

@@ -101,15 +101,17 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                 // The printed label was not read: the zone cannot be told from the label.
                 None => Mark::Uncertain,
             };
-            let (date, date_confidence) = match b.date_zone {
-                Some(zone) => {
-                    let found = find_handwriting(seen, zone, &b.printed, dpi, &params.ink);
+            let (date, date_confidence) = match (b.date_zone, b.date_blanks) {
+                (Some(zone), Some(blanks)) => {
+                    // Whether a date was written is judged in the year's blank, left of 年: the
+                    // other blanks lie between printed words OCR may not have placed exactly.
+                    let found = find_handwriting(seen, blanks[0], &b.printed, dpi, &params.ink);
                     ev.date = found.bbox.or(Some(zone));
                     ev.date_ink = Some(found.mark);
                     let text = if found.mark == Mark::Absent { None } else { b.date_parts.as_ref().and_then(date_text) };
                     (text, b.date_confidence)
                 }
-                None => {
+                _ => {
                     ev.date_ink = Some(Mark::Uncertain);
                     (None, 0.0)
                 }
