@@ -83,12 +83,20 @@ fn clip(x0: i64, y0: i64, x1: i64, y1: i64, rect: [u32; 4]) -> Option<[u32; 4]> 
     (c > a && d > b).then(|| [a as u32, b as u32, (c - a) as u32, (d - b) as u32])
 }
 
-/// The print's character height (its em), from the glyphs OCR was sure of: the median height
-/// of CJK characters, falling back to `fallback`.
-fn em(glyphs: &[Glyph], fallback: u32) -> u32 {
-    let mut hs: Vec<u32> = glyphs.iter().filter(|g| g.confidence >= 0.6 && !g.ch.is_ascii()).map(|g| g.rect[3]).collect();
-    hs.sort_unstable();
-    hs.get(hs.len() / 2).copied().filter(|&h| h > 4).unwrap_or(fallback)
+/// The print's character size (its em). Tesseract's boxes for Chinese words are loose (a word
+/// box often spans the line's full height, and a two-character word may be three wide), so
+/// the size is the median of the smaller side of lone Chinese characters it was sure of,
+/// kept within reach of 五号 print at the page's resolution (`fallback`).
+fn em(words: &[OcrWord], fallback: u32) -> u32 {
+    let mut sizes: Vec<u32> = words
+        .iter()
+        .filter(|w| w.confidence >= 0.6 && w.text.chars().count() == 1 && w.text.chars().all(|c| !c.is_ascii()))
+        .map(|w| w.bbox[2].min(w.bbox[3]))
+        .collect();
+    sizes.sort_unstable();
+    let lo = fallback * 7 / 10;
+    let hi = fallback * 16 / 10;
+    sizes.get(sizes.len() / 2).copied().map_or(fallback, |s| s.clamp(lo, hi))
 }
 
 /// The signer label: the best place in the glyph stream where `负责人签` reads with at most one
@@ -223,7 +231,7 @@ pub fn refine_date(out: &mut BoxLayout, words: &[OcrWord]) {
 pub fn locate(id: &str, rect: [u32; 4], words: &[OcrWord], label: &str, dpi: f32) -> BoxLayout {
     let gs = glyphs(words);
     // 五号 print is about 3.7 mm high; the measured size wins when there is one.
-    let em = em(&gs, (3.7 / 25.4 * dpi).round() as u32) as i64;
+    let em = em(words, (3.7 / 25.4 * dpi).round() as u32) as i64;
     let mut out = BoxLayout { id: id.to_string(), rect, ..BoxLayout::default() };
     let right = (rect[0] + rect[2]) as i64;
     let bottom = (rect[1] + rect[3]) as i64;
@@ -239,7 +247,7 @@ pub fn locate(id: &str, rect: [u32; 4], words: &[OcrWord], label: &str, dpi: f32
         // The label is as wide as its characters and colon: when OCR lost its end, its width
         // comes from the print's size.
         let chars = squeeze(label).chars().count() as i64;
-        lab[2] = lab[2].max((chars * em - em / 3).max(0) as u32);
+        lab[2] = lab[2].max((chars * em * 9 / 10 - em / 3).max(0) as u32);
         out.signer_label = Some(lab);
         out.printed.push(lab);
         // A signature is written larger than the print and wanders above and below its line;

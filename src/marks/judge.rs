@@ -40,6 +40,13 @@ fn contains(r: [u32; 4], p: [f32; 2]) -> bool {
     p[0] >= r[0] as f32 && p[0] < (r[0] + r[2]) as f32 && p[1] >= r[1] as f32 && p[1] < (r[1] + r[3]) as f32
 }
 
+/// The share of `a`'s area that lies inside `b`.
+fn overlap_share(a: [u32; 4], b: [u32; 4]) -> f32 {
+    let w = (a[0] + a[2]).min(b[0] + b[2]).saturating_sub(a[0].max(b[0]));
+    let h = (a[1] + a[3]).min(b[1] + b[3]).saturating_sub(a[1].max(b[1]));
+    (w as f32 * h as f32) / (a[2] as f32 * a[3] as f32).max(1.0)
+}
+
 fn scaled(r: [u32; 4], f: f32) -> [u32; 4] {
     r.map(|v| (v as f32 * f).round() as u32)
 }
@@ -80,7 +87,12 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
             let seal = match &seals {
                 None => Mark::Unverifiable,
                 Some(all) => {
-                    let mine = all.iter().filter(|s| contains(b.rect, s.center)).max_by(|a, b| (a.mark == Mark::Present, a.score).partial_cmp(&(b.mark == Mark::Present, b.score)).unwrap_or(std::cmp::Ordering::Equal));
+                    // A seal belongs to the box that holds its centre; a box without one
+                    // also takes a seal that lies mostly over it (stamped across the line
+                    // into the next box, whose centre is on the other side).
+                    let centred: Vec<&SealCandidate> = all.iter().filter(|s| contains(b.rect, s.center)).collect();
+                    let pool: Vec<&SealCandidate> = if centred.is_empty() { all.iter().filter(|s| overlap_share(s.bbox, b.rect) >= 0.35).collect() } else { centred };
+                    let mine = pool.into_iter().max_by(|a, b| (a.mark == Mark::Present, a.score).partial_cmp(&(b.mark == Mark::Present, b.score)).unwrap_or(std::cmp::Ordering::Equal));
                     match mine {
                         Some(s) => {
                             ev.seal = Some(s.bbox);
