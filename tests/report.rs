@@ -151,7 +151,9 @@ fn a_scan_shows_its_crops_boxes_and_pages() {
     let evidence = write_evidence(&out, &evidence_key(0, &record), &evidence_pages, &record).unwrap();
     assert_eq!(evidence.pages.len(), 3);
     assert_eq!(evidence.fields.len(), 22, "every field was read off the scan");
-    assert_eq!(evidence.boxes.keys().collect::<Vec<_>>(), ["unit_congress"]);
+    // The pipeline found all six boxes on the scan; one's marks were set by hand above.
+    assert_eq!(evidence.boxes.len(), 6, "{:?}", evidence.boxes.keys().collect::<Vec<_>>());
+    assert!(evidence.boxes.contains_key("unit_congress"));
     for p in evidence.pages.iter().chain(evidence.fields.values()).chain(evidence.boxes.values()) {
         image::open(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
     }
