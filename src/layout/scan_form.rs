@@ -35,6 +35,10 @@ pub struct ScanParams {
     /// 10.5 pt print an x-height of about 20 px, where Tesseract reads best, and a 300 dpi
     /// page then costs less than half the OCR time.
     pub work_dpi: f32,
+    /// On a page without a table, horizontal lines longer than this (mm) are writing lines
+    /// or underlines, erased before reading: longer than a stroke of the cover's 三号 print
+    /// (an em of 5.6 mm), shorter than a two-character underlined name.
+    pub underline_mm: f32,
 }
 
 impl Default for ScanParams {
@@ -46,6 +50,7 @@ impl Default for ScanParams {
             line_cell_mm: 14.0,
             cell_inset_mm: 0.6,
             work_dpi: 200.0,
+            underline_mm: 8.0,
         }
     }
 }
@@ -180,8 +185,18 @@ struct Prepared {
 }
 
 fn prepare(upright: &GrayImage, dpi: f32, params: &ScanParams) -> Prepared {
-    let grid = grid::detect(&preprocess::binarize_lines(upright), dpi, &params.grid);
-    let clean = grid::erase_lines(upright, &grid);
+    let lines = preprocess::binarize_lines(upright);
+    let grid = grid::detect(&lines, dpi, &params.grid);
+    let clean = if grid.cells.len() >= params.min_table_cells {
+        grid::erase_lines(upright, &grid)
+    } else {
+        // A page without a table (the cover) has writing lines and underlined values: a
+        // line touching the glyphs' feet turns 周涛 into 有周涛, so every horizontal line
+        // longer than any stroke of its print is erased before reading.
+        let short = GridParams { min_hline_mm: params.underline_mm, ..params.grid.clone() };
+        let under = grid::detect(&lines, dpi, &short);
+        grid::erase_lines(upright, &Grid { hlines: under.hlines, ..Grid::default() })
+    };
     let ink = preprocess::binarize(&clean);
     Prepared { grid, clean, ink }
 }
@@ -604,6 +619,23 @@ fn split_at_gaps(ink: &GrayImage, [x, y, w, h]: [u32; 4], gap: u32) -> Vec<[u32;
         .collect()
 }
 
+/// A letter-spaced label (`姓    名`) stands in pieces of its own before the value: with one
+/// of its characters misread (姓 as 好) it is still the label when the others read right and
+/// no other cover label is as close.
+fn spaced_label<'s>(spec: &'s Spec, pieces: &[String]) -> Option<(&'s str, String)> {
+    let (value, label) = pieces.split_last()?;
+    if label.is_empty() || value.is_empty() {
+        return None;
+    }
+    let label: Vec<char> = squeeze(&label.concat()).chars().collect();
+    let mut hits = spec.cover_fields().into_iter().filter(|f| {
+        let l: Vec<char> = squeeze(&f.label).chars().collect();
+        l.len() == label.len() && l.len() >= 2 && edit_distance(&l, &label) == 1
+    });
+    let f = hits.next()?;
+    hits.next().is_none().then(|| (f.id.as_str(), value.clone()))
+}
+
 /// The cover's lines, each read as one line; a line starting with a cover label gives its
 /// value.
 fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, out: &mut PageReading) -> Result<(), OcrError> {
@@ -631,7 +663,8 @@ fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &m
         let glued = spec.cover_fields().into_iter().find_map(|f| {
             f.all_labels().map(squeeze).filter(|l| l.chars().count() >= 2).find_map(|l| sq.strip_prefix(l.as_str()).map(|rest| (f.id.as_str(), rest.to_string())))
         });
-        if let Some((id, rest)) = glued.or_else(|| labels.match_fuzzy(&t.text)) {
+        let matched = glued.or_else(|| labels.match_fuzzy(&t.text)).or_else(|| spaced_label(spec, &pieces));
+        if let Some((id, rest)) = matched {
             out.labels_found += 1;
             let Some(field) = spec.field(id) else { continue };
             let mut text = ocr_text::clean(field.kind, &rest);
@@ -646,4 +679,20 @@ fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &m
         out.labels_found += usize::from(found_title);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spaced_label_with_one_slip_still_names_its_field() {
+        let spec = Spec::builtin();
+        let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(spaced_label(&spec, &p(&["好", "名", "孙海燕"])), Some(("cover_name", "孙海燕".to_string())));
+        assert_eq!(spaced_label(&spec, &p(&["工作单拉", "满洲里市公共交通有限公司"])).map(|x| x.0), Some("cover_employer"));
+        // Two slips, or nothing but a value, name nothing.
+        assert_eq!(spaced_label(&spec, &p(&["好", "各", "孙海燕"])), None);
+        assert_eq!(spaced_label(&spec, &p(&["孙海燕"])), None);
+    }
 }
