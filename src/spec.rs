@@ -191,6 +191,8 @@ struct RawSpec {
     cover: CoverSpec,
     table: TableSpec,
     notes: NotesSpec,
+    #[serde(default)]
+    lexicon: Vec<String>,
     field: Vec<RawField>,
 }
 
@@ -236,6 +238,9 @@ pub struct Spec {
     pub cover: CoverSpec,
     pub table: TableSpec,
     pub notes: NotesSpec,
+    /// Phrases that units' names and places are made of, which OCR of a value is checked
+    /// against: a run that differs from one by a single character is that phrase.
+    pub lexicon: Vec<String>,
     pub fields: Vec<Field>,
 }
 
@@ -278,6 +283,7 @@ impl Spec {
             cover: raw.cover,
             table: raw.table,
             notes: raw.notes,
+            lexicon: raw.lexicon,
             fields,
         };
         spec.check().map_err(|(line, message)| SpecError::Invalid {

@@ -19,8 +19,6 @@ impl Normalized {
     }
 }
 
-/// Dispatches on `field.kind`. A blank value is not an issue here: `missing_field` is the
-/// rules' business, and only they know whether the field is required.
 /// Brackets next to Chinese text are the full-width ones (`包头钢铁(集团)有限责任公司` typed with
 /// half-width brackets is `包头钢铁（集团）有限责任公司`); brackets round Latin text stay.
 pub fn cjk_parentheses(s: &str) -> String {
@@ -40,6 +38,8 @@ pub fn cjk_parentheses(s: &str) -> String {
         .collect()
 }
 
+/// Dispatches on `field.kind`. A blank value is not an issue here: `missing_field` is the
+/// rules' business, and only they know whether the field is required.
 pub fn normalize(field: &Field, raw: &str) -> Normalized {
     let cleaned = clean_text(raw);
     if cleaned.is_empty() {
@@ -51,7 +51,9 @@ pub fn normalize(field: &Field, raw: &str) -> Normalized {
         issue: Some(Issue::new(code, Some(&field.id), severity, message)),
     };
     match field.kind {
-        Kind::Text | Kind::Approval => Normalized::ok(Some(cjk_parentheses(&cleaned))),
+        // Cleaned again: a space beside a bracket that has just become full-width is an
+        // artefact too (`包头钢铁 (集团) 有限责任公司`).
+        Kind::Text | Kind::Approval => Normalized::ok(Some(clean_text(&cjk_parentheses(&cleaned)))),
         Kind::Multiline => Normalized::ok(Some(clean_multiline(raw)).filter(|s| !s.is_empty())),
         Kind::Name => Normalized::ok(Some(normalize_name(&cleaned)).filter(|s| !s.is_empty())),
         Kind::IdNumber => Normalized::ok(Some(normalize_id_number(&cleaned))),
@@ -533,6 +535,8 @@ mod tests {
     fn brackets_in_chinese_names_are_full_width() {
         assert_eq!(cjk_parentheses("包头钢铁(集团)有限责任公司"), "包头钢铁（集团）有限责任公司");
         assert_eq!(cjk_parentheses("ABC (Inner Mongolia) Ltd"), "ABC (Inner Mongolia) Ltd");
+        let employer = Spec::builtin().field("employer").cloned().unwrap();
+        assert_eq!(normalize(&employer, "包头钢铁 （集团) 有限责任公司").value.as_deref(), Some("包头钢铁（集团）有限责任公司"));
     }
 
     #[test]

@@ -424,8 +424,7 @@ fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn 
             None
         };
         if let Some((text, confidence, cell)) = value {
-            let text = if is_hint(&text, field.hint.as_deref()) { String::new() } else { ocr_text::clean(field.kind, &text) };
-            let text = if field.kind == Kind::Enum { ocr_text::snap_to_values(&text, &field.values, &field.aliases) } else { text };
+            let text = if is_hint(&text, field.hint.as_deref()) { String::new() } else { clean_value(spec, field, &text) };
             out.values.push((field.id.clone(), RawValue { text, confidence, page: None, bbox: bbox(cell) }));
         }
     }
@@ -503,6 +502,17 @@ fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi: f32, spec:
         out.boxes.push(layout);
     }
     Ok(())
+}
+
+/// What OCR read in a value's place, cleaned for its kind: an enum's value snapped to the
+/// nearest allowed one, free text mended against the spec's lexicon.
+fn clean_value(spec: &Spec, field: &crate::spec::Field, text: &str) -> String {
+    let text = ocr_text::clean(field.kind, text);
+    match field.kind {
+        Kind::Enum => ocr_text::snap_to_values(&text, &field.values, &field.aliases),
+        Kind::Text => ocr_text::lexicon_fix(&text, &spec.lexicon),
+        _ => text,
+    }
 }
 
 /// Lines of text in a rectangle of the ink mask: runs of rows with ink, separated by a gap.
@@ -667,10 +677,7 @@ fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &m
         if let Some((id, rest)) = matched {
             out.labels_found += 1;
             let Some(field) = spec.field(id) else { continue };
-            let mut text = ocr_text::clean(field.kind, &rest);
-            if field.kind == Kind::Enum {
-                text = ocr_text::snap_to_values(&text, &field.values, &field.aliases);
-            }
+            let text = clean_value(spec, field, &rest);
             out.values.push((id.to_string(), RawValue { text, confidence: t.confidence, page: None, bbox: Some(rect) }));
         }
     }
