@@ -140,8 +140,10 @@ pub fn snap_to_values(text: &str, values: &[String], aliases: &std::collections:
 }
 
 /// Runs of the text that differ from a lexicon phrase (four characters or more) by exactly one
-/// character are that phrase: OCR's slips (卫牛, 目治区) are single characters, and a phrase
-/// that long is not one character away from another real word.
+/// character inside it are that phrase: OCR's slips (卫牛, 目治区) are single characters, and
+/// a phrase that long is not one character away from another real word. A slip at either end
+/// is not mended: there the run may simply go on into another word (锡林郭勒 + 白音华 is not
+/// 锡林郭勒盟).
 pub fn lexicon_fix(text: &str, lexicon: &[String]) -> String {
     let mut chars: Vec<char> = text.chars().collect();
     for phrase in lexicon {
@@ -152,8 +154,8 @@ pub fn lexicon_fix(text: &str, lexicon: &[String]) -> String {
         let mut i = 0;
         while i + p.len() <= chars.len() {
             let window = &chars[i..i + p.len()];
-            let slips = window.iter().zip(&p).filter(|(a, b)| a != b).count();
-            if slips == 1 {
+            let slips: Vec<usize> = (0..p.len()).filter(|&k| window[k] != p[k]).collect();
+            if slips.len() == 1 && slips[0] > 0 && slips[0] + 1 < p.len() {
                 chars.splice(i..i + p.len(), p.iter().copied());
                 i += p.len();
             } else {
@@ -182,13 +184,19 @@ mod tests {
 
     #[test]
     fn one_slip_in_a_lexicon_phrase_is_mended_and_nothing_else() {
-        let lex: Vec<String> = ["内蒙古自治区", "环境卫生", "有限公司"].iter().map(|s| s.to_string()).collect();
+        let lex: Vec<String> = ["内蒙古自治区", "环境卫生服务中心", "环境卫生", "有限公司"].iter().map(|s| s.to_string()).collect();
         assert_eq!(lexicon_fix("乌兰浩特市环境卫牛服务中心", &lex), "乌兰浩特市环境卫生服务中心");
+        // At the phrase's end a slip is not mended.
+        assert_eq!(lexicon_fix("环境卫牛", &lex), "环境卫牛");
         assert_eq!(lexicon_fix("内蒙古目治区包头市", &lex), "内蒙古自治区包头市");
         // Two slips are another text; short texts are left alone.
         assert_eq!(lexicon_fix("内和驼古目治区", &lex), "内和驼古目治区");
         assert_eq!(lexicon_fix("有限", &lex), "有限");
         assert_eq!(lexicon_fix("包头钢铁有限公司", &lex), "包头钢铁有限公司");
+        let places: Vec<String> = ["锡林郭勒盟", "乌兰察布市"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(lexicon_fix("内蒙古锡林郭勒白音华煤电", &places), "内蒙古锡林郭勒白音华煤电");
+        assert_eq!(lexicon_fix("乌兰察布供电分公司", &places), "乌兰察布供电分公司");
+        assert_eq!(lexicon_fix("乌兰察巾市", &places), "乌兰察布市");
     }
 
     #[test]

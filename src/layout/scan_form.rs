@@ -26,8 +26,6 @@ pub struct ScanParams {
     pub grid: GridParams,
     /// Fewer cells than this and a page is not a table page (the cover has none).
     pub min_table_cells: usize,
-    /// Cells lower than this (mm) hold one line of text; taller ones are read as blocks.
-    pub line_cell_mm: f32,
     /// Margin kept inside a cell's lines when reading it (mm): ink of the line's edge and
     /// anti-aliasing stay out of the OCR.
     pub cell_inset_mm: f32,
@@ -47,7 +45,6 @@ impl Default for ScanParams {
             preprocess: PreprocessParams::default(),
             grid: GridParams::default(),
             min_table_cells: 6,
-            line_cell_mm: 14.0,
             cell_inset_mm: 0.6,
             work_dpi: 200.0,
             underline_mm: 8.0,
@@ -299,14 +296,13 @@ struct CellReader<'a> {
     p: &'a Prepared,
     dpi: f32,
     pad: u32,
-    line_px: u32,
     strip_px: u32,
     boxes: Vec<([u32; 4], String)>,
 }
 
 impl<'a> CellReader<'a> {
     fn new(p: &'a Prepared, dpi: f32, params: &ScanParams) -> Self {
-        CellReader { p, dpi, pad: mm_px(dpi, params.cell_inset_mm), line_px: mm_px(dpi, params.line_cell_mm), strip_px: mm_px(dpi, 11.0), boxes: Vec::new() }
+        CellReader { p, dpi, pad: mm_px(dpi, params.cell_inset_mm), strip_px: mm_px(dpi, 11.0), boxes: Vec::new() }
     }
 
     fn read(&mut self, ocr: &mut dyn OcrEngine, c: &Cell, portion: Portion) -> Result<OcrText, OcrError> {
@@ -321,7 +317,10 @@ impl<'a> CellReader<'a> {
             return Ok(OcrText { text: String::new(), confidence: 1.0 });
         }
         let lines = text_lines(&self.p.ink, rect, self.dpi);
-        let region = if rect[3] < self.line_px && lines <= 1 { Region::Line } else { Region::Block };
+        // One line of ink is read as a line whatever the cell's height, cut to the ink's
+        // rows: block mode on a short word centred in a tall cell (党员 under 政治面貌)
+        // returns garbage.
+        let (rect, region) = if lines <= 1 { (ink_rows(&self.p.ink, rect, 2 * self.pad), Region::Line) } else { (rect, Region::Block) };
         let t = read_with_retry(ocr, rect, region)?;
         self.boxes.push((rect, t.text.trim().to_string()));
         Ok(t)
@@ -515,6 +514,19 @@ fn clean_value(spec: &Spec, field: &crate::spec::Field, text: &str) -> String {
     }
 }
 
+/// A rectangle cut to the rows that carry ink, with `margin` rows kept above and below.
+fn ink_rows(ink: &GrayImage, [x, y, w, h]: [u32; 4], margin: u32) -> [u32; 4] {
+    let inked = |yy: u32| (x..(x + w).min(ink.width())).any(|xx| ink.get_pixel(xx, yy)[0] > 127);
+    let rows: Vec<u32> = (y..(y + h).min(ink.height())).filter(|&yy| inked(yy)).collect();
+    match (rows.first(), rows.last()) {
+        (Some(&a), Some(&b)) => {
+            let top = a.saturating_sub(margin).max(y);
+            [x, top, w, (b + 1 + margin).min(y + h) - top]
+        }
+        _ => [x, y, w, h],
+    }
+}
+
 /// Lines of text in a rectangle of the ink mask: runs of rows with ink, separated by a gap.
 fn text_lines(ink: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> usize {
     let min_line = mm_px(dpi, 1.2).max(2);
@@ -652,6 +664,9 @@ fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &m
     let labels = LabelMatcher::new(spec, |f| f.part() == Part::Cover);
     let mut found_title = false;
     let gap = mm_px(dpi, 6.0);
+    // The value of the line before (its index in `out.values` and the line's bottom), which a
+    // long unit name continues on the next line.
+    let mut open: Option<(usize, u32)> = None;
     for rect in text_line_boxes(ink, dpi) {
         // A label and its value stand far apart on the line; line mode drops a word after a
         // wide gap, so each run of ink is read on its own and the pieces joined.
@@ -674,10 +689,27 @@ fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &m
             f.all_labels().map(squeeze).filter(|l| l.chars().count() >= 2).find_map(|l| sq.strip_prefix(l.as_str()).map(|rest| (f.id.as_str(), rest.to_string())))
         });
         let matched = glued.or_else(|| labels.match_fuzzy(&t.text)).or_else(|| spaced_label(spec, &pieces));
-        if let Some((id, rest)) = matched {
+        let continued = open.filter(|&(_, bottom)| matched.is_none() && rect[1] < bottom + rect[3] / 2);
+        open = None;
+        if let Some((i, _)) = continued {
+            // No label of its own and right below the value above (closer than the lines of
+            // the cover stand apart): the rest of that value, wrapped to the margin.
+            let (id, v) = &mut out.values[i];
+            if let Some(field) = spec.field(id) {
+                v.text = clean_value(spec, field, &format!("{}{}", v.text, t.text));
+                v.confidence = v.confidence.min(t.confidence);
+                if let Some(b) = &mut v.bbox {
+                    *b = [b[0], b[1], b[2].max(rect[0] + rect[2] - b[0]), rect[1] + rect[3] - b[1]];
+                }
+            }
+            open = Some((i, rect[1] + rect[3]));
+        } else if let Some((id, rest)) = matched {
             out.labels_found += 1;
             let Some(field) = spec.field(id) else { continue };
             let text = clean_value(spec, field, &rest);
+            if field.kind == Kind::Text {
+                open = Some((out.values.len(), rect[1] + rect[3]));
+            }
             out.values.push((id.to_string(), RawValue { text, confidence: t.confidence, page: None, bbox: Some(rect) }));
         }
     }
