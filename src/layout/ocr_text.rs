@@ -88,19 +88,20 @@ pub fn name_dots(text: &str) -> String {
 }
 
 /// A vote blank holds a number: letters and CJK characters that OCR gives for handwritten
-/// digits and numerals are read as what they resemble (`了` for 7, `工` for 1, `士` for 十,
-/// `交` for 六 in a handwriting font).
+/// digits and numerals are read as what they resemble (`了` for 7, `工` or `]` for 1, `士` for
+/// 十, `交` for 六, `丸` for 九 in a handwriting font).
 pub fn count_digits(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             'O' | 'o' | 'D' | 'Q' | '口' | '〇' => '0',
-            'l' | 'I' | '|' | 'i' | '工' | '丨' | '1' => '1',
+            'l' | 'I' | '|' | 'i' | '工' | '丨' | '1' | ']' | '[' => '1',
             'Z' | 'z' | '乙' | '己' => '2',
             'S' | 's' => '5',
             'B' => '8',
             '了' | '?' => '7',
             '士' | '土' | '千' => '十',
             '交' => '六',
+            '丸' => '九',
             c => c,
         })
         .collect()

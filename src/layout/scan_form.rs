@@ -395,6 +395,8 @@ fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn 
             };
             known.push((field.id.clone(), c.clone(), boxed.clone()));
             if let Some(sentence) = field.approval.as_ref().and_then(|a| a.sentence.as_ref()) {
+                // Read freely: restricted to the sentence's characters and numerals, OCR
+                // makes a handwritten 1 or 7 a 二 (votes 92 % against 95 % on the tuning set).
                 let t = reader.read(ocr, boxed, Portion::TopShare(0.45))?;
                 for (blank, value) in split_blanks(sentence, &t.text) {
                     if let Some(v) = value {
@@ -493,7 +495,10 @@ fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi: f32, spec:
         }
         let mut layout = approval::locate(&f.id, [cell.x0, cell.y0, cell.width(), cell.height()], &words, &text.signer, dpi);
         if let Some(band) = layout.date_band {
-            let line = ocr.read_words(band, Region::DateLine)?;
+            ocr.restrict(Some(DATE_CHARS));
+            let line = ocr.read_words(band, Region::Block);
+            ocr.restrict(None);
+            let line = line?;
             let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
             out.ocr_boxes.push((band, format!("date line: {}", text.join(" "))));
             approval::refine_date(&mut layout, &line);
@@ -502,6 +507,10 @@ fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi: f32, spec:
     }
     Ok(())
 }
+
+/// What a written date may hold: digits and the printed 年 月 日 (block mode: line mode stops
+/// at the first wide gap between the parts).
+const DATE_CHARS: &str = "0123456789年月日";
 
 /// What OCR read in a value's place, cleaned for its kind: an enum's value snapped to the
 /// nearest allowed one, free text mended against the spec's lexicon.

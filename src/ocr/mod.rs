@@ -21,9 +21,6 @@ pub enum Region {
     Block,
     /// A single character (性别's 男/女, a vote count of one digit), which line mode misses.
     Char,
-    /// One line of a written date: digits and 年 月 日 only. Handwritten digits crowd the
-    /// printed words; with any other character allowed, 年 reads as 儿 and a 4 as 了.
-    DateLine,
 }
 
 /// Text read from a region, with the engine's confidence (0–1).
@@ -48,6 +45,12 @@ pub trait OcrEngine {
     fn set_page(&mut self, page: &GrayImage, dpi: u32) -> Result<(), OcrError>;
     /// Reads the rectangle `[x, y, w, h]` of the current page.
     fn read(&mut self, rect: [u32; 4], region: Region) -> Result<OcrText, OcrError>;
+    /// Restricts what the reads that follow may return to `chars` (None lifts it), as
+    /// Tesseract's whitelist does: where the printed words around handwriting are known, a
+    /// handwritten 九 cannot come out as 丸, nor 年 as 儿. An engine without it reads freely.
+    fn restrict(&mut self, chars: Option<&str>) {
+        let _ = chars;
+    }
     /// Reads a rectangle into words with their boxes. An engine without word boxes returns
     /// its text as one word covering the rectangle.
     fn read_words(&mut self, rect: [u32; 4], region: Region) -> Result<Vec<OcrWord>, OcrError> {

@@ -85,21 +85,20 @@ impl super::OcrEngine for Tesseract {
     }
 
     fn read(&mut self, rect: [u32; 4], region: super::Region) -> Result<super::OcrText, OcrError> {
-        let psm = self.prepare(region);
-        let read = self.read_rect(rect, psm);
-        self.unprepare(region);
-        let (text, confidence) = read?;
+        let (text, confidence) = self.read_rect(rect, Self::psm(region))?;
         Ok(super::OcrText { text, confidence })
     }
 
+    fn restrict(&mut self, chars: Option<&str>) {
+        let _ = self.api.set_variable(Variable::TesseditCharWhitelist, chars.unwrap_or(""));
+    }
+
     fn read_words(&mut self, rect: [u32; 4], region: super::Region) -> Result<Vec<super::OcrWord>, OcrError> {
-        let psm = self.prepare(region);
         let [x, y, w, h] = rect;
         self.api.set_rectangle(x as i32, y as i32, w as i32, h as i32);
-        let _ = self.api.set_variable(Variable::TesseditPagesegMode, psm.as_str());
-        let tsv = self.api.get_tsv_text(0).map_err(|_| OcrError::Text);
-        self.unprepare(region);
-        Ok(super::parse_tsv_words(&tsv?))
+        let _ = self.api.set_variable(Variable::TesseditPagesegMode, Self::psm(region).as_str());
+        let tsv = self.api.get_tsv_text(0).map_err(|_| OcrError::Text)?;
+        Ok(super::parse_tsv_words(&tsv))
     }
 }
 
@@ -153,23 +152,11 @@ impl Tesseract {
         self.recognise(psm, None)
     }
 
-    /// The segmentation mode for a region, with the digits whitelist set when it asks for it.
-    fn prepare(&mut self, region: super::Region) -> Psm {
+    fn psm(region: super::Region) -> Psm {
         match region {
             super::Region::Line => Psm::SingleLine,
             super::Region::Block => Psm::Block,
             super::Region::Char => Psm::SingleChar,
-            super::Region::DateLine => {
-                let _ = self.api.set_variable(Variable::TesseditCharWhitelist, "0123456789年月日");
-                // Block, not line: line mode stops at the first wide gap between the parts.
-                Psm::Block
-            }
-        }
-    }
-
-    fn unprepare(&mut self, region: super::Region) {
-        if region == super::Region::DateLine {
-            let _ = self.api.set_variable(Variable::TesseditCharWhitelist, "");
         }
     }
 
