@@ -232,17 +232,33 @@ pub fn locate(id: &str, rect: [u32; 4], words: &[OcrWord], label: &str, dpi: f32
     let gs = glyphs(words);
     // 五号 print is about 3.7 mm high; the measured size wins when there is one.
     let em = em(words, (3.7 / 25.4 * dpi).round() as u32) as i64;
-    let mut out = BoxLayout { id: id.to_string(), rect, ..BoxLayout::default() };
-    let right = (rect[0] + rect[2]) as i64;
-    let bottom = (rect[1] + rect[3]) as i64;
-
-    out.em = em as u32;
+    let mut out = BoxLayout { id: id.to_string(), rect, em: em as u32, ..BoxLayout::default() };
     place_date(&mut out, &gs);
     if out.date_band.is_none() {
         out.date_band = lowest_line(&gs, em, rect);
     }
 
-    if let Some((s, e)) = find_signer(&gs, label) {
+    place_signer(&mut out, &gs, label);
+    // Other printed words the box carries (公章) stay out of the handwriting judgement.
+    for w in words {
+        if matches!(squeeze(&w.text).as_str(), "公章" | "(公章)" | "（公章）") && w.confidence >= 0.6 {
+            out.printed.push(w.bbox);
+        }
+    }
+    out
+}
+
+/// Places the signer label found again in a read restricted to the label's own characters
+/// (handwriting pressed against the label throws off a free read of the box).
+pub fn refine_signer(out: &mut BoxLayout, words: &[OcrWord], label: &str) {
+    place_signer(out, &glyphs(words), label);
+}
+
+fn place_signer(out: &mut BoxLayout, gs: &[Glyph], label: &str) {
+    let (em, rect) = (out.em.max(1) as i64, out.rect);
+    let right = (rect[0] + rect[2]) as i64;
+    let bottom = (rect[1] + rect[3]) as i64;
+    if let Some((s, e)) = find_signer(gs, label) {
         let mut lab = gs[s..e].iter().fold(gs[s].rect, |acc, g| union(acc, g.rect));
         // The label is as wide as its characters and colon: when OCR lost its end, its width
         // comes from the print's size.
@@ -261,13 +277,6 @@ pub fn locate(id: &str, rect: [u32; 4], words: &[OcrWord], label: &str, dpi: f32
         }
         out.signer_zone = clip((lab[0] + lab[2]) as i64 + em / 4, mid - 2 * em, right, y1.min(bottom), rect);
     }
-    // Other printed words the box carries (公章) stay out of the handwriting judgement.
-    for w in words {
-        if matches!(squeeze(&w.text).as_str(), "公章" | "(公章)" | "（公章）") && w.confidence >= 0.6 {
-            out.printed.push(w.bbox);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

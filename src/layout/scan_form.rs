@@ -494,6 +494,19 @@ fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi: f32, spec:
             out.ocr_boxes.push((w.bbox, w.text.clone()));
         }
         let mut layout = approval::locate(&f.id, [cell.x0, cell.y0, cell.width(), cell.height()], &words, &text.signer, dpi);
+        if layout.signer_zone.is_none() {
+            // Read again allowing only the label's characters (and digits, so that the date
+            // written against it does not turn into label characters).
+            let allowed: String = text.signer.chars().chain("：:0123456789".chars()).collect();
+            ocr.restrict(Some(&allowed));
+            let again = ocr.read_words(region, Region::Block);
+            ocr.restrict(None);
+            let again = again?;
+            for w in &again {
+                out.ocr_boxes.push((w.bbox, format!("signer again: {}", w.text)));
+            }
+            approval::refine_signer(&mut layout, &again, &text.signer);
+        }
         if let Some(band) = layout.date_band {
             ocr.restrict(Some(DATE_CHARS));
             let line = ocr.read_words(band, Region::Block);
