@@ -189,8 +189,10 @@ fn prepare(upright: &GrayImage, dpi: f32, params: &ScanParams) -> Prepared {
     } else {
         // A page without a table (the cover) has writing lines and underlined values: a
         // line touching the glyphs' feet turns 周涛 into 有周涛, so every horizontal line
-        // longer than any stroke of its print is erased before reading.
-        let short = GridParams { min_hline_mm: params.underline_mm, ..params.grid.clone() };
+        // longer than any stroke of its print is erased before reading. Unbroken only: with
+        // gaps bridged, the top strokes of neighbouring characters (内蒙古农牧业) join into a
+        // "line" and the characters lose them.
+        let short = GridParams { min_hline_mm: params.underline_mm, max_gap_px: 0, ..params.grid.clone() };
         let under = grid::detect(&lines, dpi, &short);
         grid::erase_lines(upright, &Grid { hlines: under.hlines, ..Grid::default() })
     };
