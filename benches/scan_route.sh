@@ -15,7 +15,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # The scans only (not truth.jsonl, not the Word copies).
 mkdir -p "$tmp/in"
 find "$set_dir" -maxdepth 1 -type f \( -name '*.pdf' -o -name '*.tif' -o -name '*.jpg' -o -name '*.png' \) -exec cp {} "$tmp/in/" \;
-forms=$("$bin" process "$tmp/in" -o "$tmp/count" --jobs 1 | awk '{print $1}')
+forms=$("$bin" process "$tmp/in" -o "$tmp/count" --jobs 1 | awk 'NR==1{print $1}')
 
 # Tesseract's CLI on every page, whole: the pages as PNG at their own resolution.
 mkdir -p "$tmp/pages"
