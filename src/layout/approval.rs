@@ -36,13 +36,13 @@ pub struct BoxLayout {
 /// of characters), which are shared out among their characters by their usual widths (a
 /// Chinese character a full em, a digit or Latin letter about half).
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Glyph {
-    ch: char,
-    rect: [u32; 4],
-    confidence: f32,
+pub(crate) struct Glyph {
+    pub ch: char,
+    pub rect: [u32; 4],
+    pub confidence: f32,
 }
 
-fn glyphs(words: &[OcrWord]) -> Vec<Glyph> {
+pub(crate) fn glyphs(words: &[OcrWord]) -> Vec<Glyph> {
     let mut out = Vec::new();
     for w in words {
         let chars: Vec<char> = w.text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -163,10 +163,14 @@ fn find_date(gs: &[Glyph], em: i64) -> Option<[(Option<usize>, [u32; 4]); 3]> {
                 // 年 alone: the year's blank before it is what tells a date from none.
                 (None, None) => Some((1, [(Some(i), g.rect), (None, shift(g.rect, 3 * em)), (None, shift(g.rect, 6 * em))])),
             },
-            // 年 missed: 月 then 日 on one line, with no 年 before them on it.
-            '月' if !gs[..i].iter().any(|p| p.ch == '年' && line(p, g)) => after(i, '日', g).map(|d| {
-                let step = gs[d].rect[0] as i64 - g.rect[0] as i64;
-                (2, [(None, shift(g.rect, -step)), (Some(i), g.rect), (Some(d), gs[d].rect)])
+            // 年 missed: 月 then 日 on one line, with no 年 before them on it; or 月 alone,
+            // the year's blank then supposed three ems left of it.
+            '月' if !gs[..i].iter().any(|p| p.ch == '年' && line(p, g)) => Some(match after(i, '日', g) {
+                Some(d) => {
+                    let step = gs[d].rect[0] as i64 - g.rect[0] as i64;
+                    (2, [(None, shift(g.rect, -step)), (Some(i), g.rect), (Some(d), gs[d].rect)])
+                }
+                None => (1, [(None, shift(g.rect, -3 * em)), (Some(i), g.rect), (None, shift(g.rect, 3 * em))]),
             }),
             _ => None,
         };
@@ -224,6 +228,22 @@ pub fn refine_date(out: &mut BoxLayout, words: &[OcrWord]) {
     if read_words(&line) >= 3 || (read_words(&line) >= 1 && before != Some(true)) {
         place_date(out, &gs);
     }
+}
+
+/// A written date from the three blanks' digits: a year of four digits from 20xx, a month
+/// 1–12, a day 1–31. What does not read as such ends the date there (a prefix, or none).
+pub fn date_text(parts: &[String; 3]) -> Option<String> {
+    let digits = |s: &str| s.chars().filter(|c| c.is_ascii_digit()).collect::<String>();
+    let year = digits(&parts[0]);
+    let year = year.find("20").map(|i| &year[i..]).filter(|y| y.len() >= 4).map(|y| &y[..4])?;
+    let mut out = format!("{year}年");
+    let month: Option<u32> = digits(&parts[1]).parse().ok().filter(|m| (1..=12).contains(m));
+    let Some(month) = month else { return Some(out) };
+    out.push_str(&format!("{month}月"));
+    if let Some(day) = digits(&parts[2]).parse::<u32>().ok().filter(|d| (1..=31).contains(d)) {
+        out.push_str(&format!("{day}日"));
+    }
+    Some(out)
 }
 
 /// Splits the box `rect` by the words OCR found in it (below its title or sentence).
@@ -327,6 +347,9 @@ mod tests {
         assert!(b.signer_zone.is_some());
         assert_eq!(b.date_parts, Some([String::new(), String::new(), String::new()]));
         let none = locate("county_union", rect, &[w("年", 400, 200, 28, 28)], "负责人签字：", 200.0);
+        // 月 alone: the year's blank is supposed left of it.
+        let month = locate("county_union", rect, &[w("月", 460, 200, 28, 28)], "负责人签字：", 200.0);
+        assert!(month.date_blanks.expect("blanks from 月 alone")[0][0] < 460 - 3 * 28);
         // 日 lost under a seal: placed by the spacing of 年 and 月.
         let two = locate("county_union", rect, &[w("年", 400, 200, 28, 28), w("月", 460, 200, 28, 28)], "负责人签字：", 200.0);
         assert_eq!(two.date_words.map(|d| d[2][0]), Some(520));
@@ -338,5 +361,19 @@ mod tests {
         assert_eq!(none.date_parts, None);
         let nothing = locate("county_union", rect, &[w("负责", 100, 100, 60, 28)], "负责人签字：", 200.0);
         assert_eq!((nothing.date_zone, nothing.signer_zone), (None, None));
+    }
+
+    fn parts(y: &str, m: &str, d: &str) -> [String; 3] {
+        [y.to_string(), m.to_string(), d.to_string()]
+    }
+
+    #[test]
+    fn dates_keep_what_reads_as_a_date_and_stop_there() {
+        assert_eq!(date_text(&parts("2023", "4", "21")).as_deref(), Some("2023年4月21日"));
+        assert_eq!(date_text(&parts("20234", "4", "21")).as_deref(), Some("2023年4月21日"));
+        assert_eq!(date_text(&parts("2023", "", "21")).as_deref(), Some("2023年"));
+        assert_eq!(date_text(&parts("2023", "5", "286")).as_deref(), Some("2023年5月"));
+        assert_eq!(date_text(&parts("023", "4", "21")), None);
+        assert_eq!(date_text(&parts("2023", "13", "1")).as_deref(), Some("2023年"));
     }
 }

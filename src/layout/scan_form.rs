@@ -14,7 +14,7 @@ use crate::layout::approval::{self, BoxLayout};
 use crate::layout::grid::{self, Cell, Grid, GridParams};
 use crate::layout::labels::{edit_distance, squeeze, LabelMatcher};
 use crate::layout::ocr_text;
-use crate::layout::sentence::split_blanks;
+use crate::layout::sentence::blank_spans;
 use crate::ocr::{OcrEngine, OcrText, Region};
 use crate::preprocess::{self, PreprocessParams};
 use crate::reading::RawValue;
@@ -39,6 +39,9 @@ pub struct ScanParams {
     /// or underlines, erased before reading: longer than a stroke of the cover's 三号 print
     /// (an em of 5.6 mm), shorter than a two-character underlined name.
     pub underline_mm: f32,
+    /// The same in the table: longer than a stroke of its 五号 print (an em of 3.7 mm),
+    /// shorter than the underline of a one-digit blank with its spaces.
+    pub table_underline_mm: f32,
 }
 
 impl Default for ScanParams {
@@ -51,6 +54,7 @@ impl Default for ScanParams {
             cell_inset_mm: 0.6,
             work_dpi: 200.0,
             underline_mm: 8.0,
+            table_underline_mm: 4.5,
         }
     }
 }
@@ -187,18 +191,29 @@ struct Prepared {
 fn prepare(upright: &GrayImage, dpi: f32, params: &ScanParams) -> Prepared {
     let lines = preprocess::binarize_lines(upright);
     let grid = grid::detect(&lines, dpi, &params.grid);
-    let clean = if grid.cells.len() >= params.min_table_cells {
-        grid::erase_lines(upright, &grid)
-    } else {
-        // A page without a table (the cover) has writing lines and underlined values: a
-        // line touching the glyphs' feet turns 周涛 into 有周涛, so every horizontal line
-        // longer than any stroke of its print is erased before reading. Unbroken only: with
-        // gaps bridged, the top strokes of neighbouring characters (内蒙古农牧业) join into a
-        // "line" and the characters lose them.
-        let short = GridParams { min_hline_mm: params.underline_mm, max_gap_px: 0, ..params.grid.clone() };
-        let under = grid::detect(&lines, dpi, &short);
-        grid::erase_lines(upright, &Grid { hlines: under.hlines, ..Grid::default() })
+    // Underlines touching the glyphs' feet are read as strokes: 周涛 becomes 有周涛 on the
+    // cover, an underlined 一 in the row-12 sentence 二 and 76 becomes 276. Every unbroken
+    // thin horizontal line longer than any stroke of the print is erased: on the cover longer
+    // than a stroke of its 三号 type, in the table than one of its 五号 type. Unbroken only:
+    // with gaps bridged, the top strokes of neighbouring characters (内蒙古农牧业) join into
+    // a "line" and lose them.
+    let table = grid.cells.len() >= params.min_table_cells;
+    let min_mm = if table { params.table_underline_mm } else { params.underline_mm };
+    let short = GridParams { min_hline_mm: min_mm, max_gap_px: 0, ..params.grid.clone() };
+    // In the table only thin ones (a run of print strokes there is thicker than a rule), and
+    // not a dash in mid-line (2003.07——2008.07): the text on both its sides reaches below it,
+    // while an underline is below the text beside it.
+    let thin = if table { mm_px(dpi, 0.7).max(2) } else { u32::MAX };
+    let em = mm_px(dpi, 3.7);
+    let inked = |x0: u32, x1: u32, y0: u32, y1: u32| (y0..y1.min(lines.height())).any(|y| (x0..x1.min(lines.width())).any(|x| lines.get_pixel(x, y)[0] > 127));
+    let mid_line = |l: &grid::HLine| {
+        let (below0, below1) = (l.y1 + 2, l.y1 + 2 + em / 2);
+        inked(l.x0.saturating_sub(em), l.x0.saturating_sub(1), below0, below1) && inked(l.x1 + 1, l.x1 + em, below0, below1)
     };
+    let under: Vec<grid::HLine> =
+        grid::detect(&lines, dpi, &short).hlines.into_iter().filter(|l| l.y1 - l.y0 <= thin && !(table && mid_line(l))).collect();
+    let clean = if table { grid::erase_lines(upright, &grid) } else { upright.clone() };
+    let clean = grid::erase_lines(&clean, &Grid { hlines: under, ..Grid::default() });
     let ink = preprocess::binarize(&clean);
     Prepared { grid, clean, ink }
 }
@@ -290,8 +305,6 @@ pub(crate) enum Portion {
     Whole,
     /// The first lines only: where a box's printed title is.
     TopStrip,
-    /// The upper share of a box: where the row-12 sentence is.
-    TopShare(f32),
 }
 
 /// Reads cells of one prepared page: skips cells without dark ink (an empty cell, or the
@@ -316,7 +329,6 @@ impl<'a> CellReader<'a> {
         match portion {
             Portion::Whole => {}
             Portion::TopStrip => rect[3] = rect[3].min(self.strip_px),
-            Portion::TopShare(s) => rect[3] = ((rect[3] as f32 * s) as u32).max(1),
         }
         if !has_dark_ink(&self.p.clean, rect) {
             self.boxes.push((rect, String::new()));
@@ -406,13 +418,8 @@ fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn 
             };
             known.push((field.id.clone(), c.clone(), boxed.clone()));
             if let Some(sentence) = field.approval.as_ref().and_then(|a| a.sentence.as_ref()) {
-                // Read freely: restricted to the sentence's characters and numerals, OCR
-                // makes a handwritten 1 or 7 a 二 (votes 92 % against 95 % on the tuning set).
-                let t = reader.read(ocr, boxed, Portion::TopShare(0.45))?;
-                for (blank, value) in split_blanks(sentence, &t.text) {
-                    if let Some(v) = value {
-                        out.values.push((blank.to_string(), RawValue { text: ocr_text::clean(Kind::Vote, &v), confidence: t.confidence, page: None, bbox: bbox(boxed) }));
-                    }
+                for (blank, text, confidence) in read_sentence(&mut reader, ocr, boxed, sentence)? {
+                    out.values.push((blank.to_string(), RawValue { text, confidence, page: None, bbox: bbox(boxed) }));
                 }
             }
             continue;
@@ -518,7 +525,9 @@ fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi: f32, spec:
             }
             approval::refine_signer(&mut layout, &again, &text.signer);
         }
-        if let Some(band) = layout.date_band {
+        // The date line is read again only when the box's read did not give a whole date.
+        let whole = layout.date_parts.as_ref().and_then(approval::date_text).is_some_and(|d| d.ends_with('日'));
+        if let Some(band) = layout.date_band.filter(|_| !whole) {
             ocr.restrict(Some(DATE_CHARS));
             let line = ocr.read_words(band, Region::Block);
             ocr.restrict(None);
@@ -530,6 +539,64 @@ fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi: f32, spec:
         out.boxes.push(layout);
     }
     Ok(())
+}
+
+/// Digits and the numerals people write counts and terms with.
+const NUMERALS: &str = "0123456789零〇一二三四五六七八九十百两";
+
+/// The row-12 sentence read with its words' boxes and split into its blanks by the printed
+/// words. A blank whose reading is not a number is read again on its own, only digits and
+/// numerals allowed (a handwritten 九 read as 丸, 4 as 和). The whole sentence is read freely:
+/// restricted, OCR made a handwritten 1 or 7 a 二 (votes 92 % against 95 % on a tuning set).
+fn read_sentence<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, boxed: &Cell, sentence: &'t str) -> Result<Vec<(&'t str, String, f32)>, OcrError> {
+    let mut rect = inset(boxed, reader.pad);
+    rect[3] = ((rect[3] as f32 * 0.45) as u32).max(1);
+    if !has_dark_ink(&reader.p.clean, rect) {
+        return Ok(Vec::new());
+    }
+    let words = ocr.read_words(rect, Region::Block)?;
+    let confidence = words.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
+    let gs = approval::glyphs(&words);
+    let text: String = gs.iter().map(|g| g.ch).collect();
+    reader.boxes.push((rect, text.clone()));
+    let mut out = Vec::new();
+    for (blank, span) in blank_spans(sentence, &text) {
+        let Some((a, b)) = span else { continue };
+        let mut value = ocr_text::clean(Kind::Vote, &gs[a..b].iter().map(|g| g.ch).collect::<String>());
+        let mut conf = confidence;
+        if crate::fields::normalize::parse_count(&value).is_none() {
+            if let Some(r) = blank_rect(&gs, a, b, rect) {
+                ocr.restrict(Some(NUMERALS));
+                let again = ocr.read(r, Region::Line);
+                ocr.restrict(None);
+                let again = again?;
+                let cleaned = ocr_text::clean(Kind::Vote, &again.text);
+                reader.boxes.push((r, format!("blank again: {cleaned}")));
+                if crate::fields::normalize::parse_count(&cleaned).is_some() {
+                    value = cleaned;
+                    conf = again.confidence;
+                }
+            }
+        }
+        out.push((blank, value, conf));
+    }
+    Ok(out)
+}
+
+/// The blank between the printed words before and after a span of glyphs, when both stand on
+/// one line: from the end of the one to the start of the other.
+fn blank_rect(gs: &[approval::Glyph], a: usize, b: usize, within: [u32; 4]) -> Option<[u32; 4]> {
+    let (left, right) = (gs.get(a.checked_sub(1)?)?, gs.get(b)?);
+    let h = left.rect[3].max(right.rect[3]);
+    let same_line = (left.rect[1] as i64 - right.rect[1] as i64).unsigned_abs() < h as u64 / 2 + 1;
+    let x0 = left.rect[0] + left.rect[2];
+    if !same_line || right.rect[0] <= x0 + 2 {
+        return None;
+    }
+    // A handwritten number stands taller than the print: half a line more above and below.
+    let y0 = left.rect[1].min(right.rect[1]).saturating_sub(h / 2).max(within[1]);
+    let y1 = (left.rect[1].max(right.rect[1]) + h + h / 2).min(within[1] + within[3]);
+    (y1 > y0).then(|| [x0, y0, right.rect[0] - x0, y1 - y0])
 }
 
 /// What a written date may hold: digits and the printed 年 月 日 (block mode: line mode stops

@@ -7,8 +7,25 @@ use crate::spec::{sentence_parts, SentencePart};
 /// The text found in each blank of `template` (ids in order), None where the printed words
 /// around a blank could not be found.
 pub fn split_blanks<'t>(template: &'t str, text: &str) -> Vec<(&'t str, Option<String>)> {
-    let parts = sentence_parts(template);
     let text = squeeze(text);
+    blank_spans(template, &text)
+        .into_iter()
+        .map(|(id, span)| {
+            let chars: Vec<char> = text.chars().collect();
+            (id, span.map(|(a, b)| chars[a..b].iter().collect()))
+        })
+        .collect()
+}
+
+/// Where each blank of `template` is in `text` (which has no whitespace), as a range of
+/// characters; None where the printed words around it could not be found.
+pub fn blank_spans<'t>(template: &'t str, text: &str) -> Vec<(&'t str, Option<(usize, usize)>)> {
+    let at = |byte: usize| text[..byte].chars().count();
+    byte_spans(template, text).into_iter().map(|(id, span)| (id, span.map(|(a, b)| (at(a), at(b))))).collect()
+}
+
+fn byte_spans<'t>(template: &'t str, text: &str) -> Vec<(&'t str, Option<(usize, usize)>)> {
+    let parts = sentence_parts(template);
     let mut out = Vec::new();
     let mut pos = 0usize;
     for (i, part) in parts.iter().enumerate() {
@@ -41,7 +58,7 @@ pub fn split_blanks<'t>(template: &'t str, text: &str) -> Vec<(&'t str, Option<S
             },
             None => text.len(),
         };
-        out.push((*id, Some(text[start..end].to_string())));
+        out.push((*id, Some((start, end))));
         pos = end;
     }
     out
@@ -93,6 +110,13 @@ mod tests {
     fn typed_numbers_fall_into_their_blanks() {
         let v = values("经 七 届 三 次职代会\n通过并公示。出席会议 126 人，其中同意 120 人，\n反对 2 人。");
         assert_eq!(v, [Some("七".into()), Some("三".into()), Some("126".into()), Some("120".into()), Some("2".into())]);
+    }
+
+    #[test]
+    fn spans_count_characters_not_bytes() {
+        let text = "经七届3次职代会通过并公示。出席会议126人，其中同意120人，反对2人。";
+        let spans: Vec<Option<(usize, usize)>> = blank_spans(T, text).into_iter().map(|(_, s)| s).collect();
+        assert_eq!(spans, [Some((1, 2)), Some((3, 4)), Some((18, 21)), Some((27, 30)), Some((34, 35))]);
     }
 
     #[test]

@@ -51,22 +51,6 @@ fn scaled(r: [u32; 4], f: f32) -> [u32; 4] {
     r.map(|v| (v as f32 * f).round() as u32)
 }
 
-/// A written date from the three blanks' digits: a year of four digits from 20xx, a month
-/// 1–12, a day 1–31. What does not read as such ends the date there (a prefix, or none).
-pub fn date_text(parts: &[String; 3]) -> Option<String> {
-    let digits = |s: &str| s.chars().filter(|c| c.is_ascii_digit()).collect::<String>();
-    let year = digits(&parts[0]);
-    let year = year.find("20").map(|i| &year[i..]).filter(|y| y.len() >= 4).map(|y| &y[..4])?;
-    let mut out = format!("{year}年");
-    let month: Option<u32> = digits(&parts[1]).parse().ok().filter(|m| (1..=12).contains(m));
-    let Some(month) = month else { return Some(out) };
-    out.push_str(&format!("{month}月"));
-    if let Some(day) = digits(&parts[2]).parse::<u32>().ok().filter(|d| (1..=31).contains(d)) {
-        out.push_str(&format!("{day}日"));
-    }
-    Some(out)
-}
-
 /// Judges every box of a page. `seen` is the grey page the layout read (red ink light,
 /// ruling lines erased) at `dpi`; `colour` the same page upright at `params.colour_dpi`, or
 /// None for a grey copy, whose seals cannot be verified.
@@ -120,7 +104,7 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                     let found = find_handwriting(seen, blanks[0], &b.printed, dpi, &params.ink);
                     ev.date = found.bbox.or(Some(zone));
                     ev.date_ink = Some(found.mark);
-                    let text = if found.mark == Mark::Absent { None } else { b.date_parts.as_ref().and_then(date_text) };
+                    let text = if found.mark == Mark::Absent { None } else { b.date_parts.as_ref().and_then(crate::layout::approval::date_text) };
                     (text, b.date_confidence)
                 }
                 _ => {
@@ -131,23 +115,4 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
             BoxMarks { id: b.id.clone(), signature, seal, date, date_confidence, evidence: ev }
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parts(y: &str, m: &str, d: &str) -> [String; 3] {
-        [y.to_string(), m.to_string(), d.to_string()]
-    }
-
-    #[test]
-    fn dates_keep_what_reads_as_a_date_and_stop_there() {
-        assert_eq!(date_text(&parts("2023", "4", "21")).as_deref(), Some("2023年4月21日"));
-        assert_eq!(date_text(&parts("20234", "4", "21")).as_deref(), Some("2023年4月21日"));
-        assert_eq!(date_text(&parts("2023", "", "21")).as_deref(), Some("2023年"));
-        assert_eq!(date_text(&parts("2023", "5", "286")).as_deref(), Some("2023年5月"));
-        assert_eq!(date_text(&parts("023", "4", "21")), None);
-        assert_eq!(date_text(&parts("2023", "13", "1")).as_deref(), Some("2023年"));
-    }
 }
