@@ -324,6 +324,21 @@ impl<'a> CellReader<'a> {
         CellReader { p, dpi, pad: mm_px(dpi, params.cell_inset_mm), strip_px: mm_px(dpi, 11.0), line_px: mm_px(dpi, params.line_cell_mm), boxes: Vec::new() }
     }
 
+    /// Reads a cell as one line, cut to the rows that carry its ink.
+    fn read_one_line(&mut self, ocr: &mut dyn OcrEngine, c: &Cell) -> Result<OcrText, OcrError> {
+        let [x, y, w, h] = inset(c, self.pad);
+        let ink = &self.p.ink;
+        let inked = |yy: u32| (x..(x + w).min(ink.width())).any(|xx| ink.get_pixel(xx, yy)[0] > 127);
+        let rows: Vec<u32> = (y..(y + h).min(ink.height())).filter(|&yy| inked(yy)).collect();
+        let (Some(&a), Some(&b)) = (rows.first(), rows.last()) else { return Ok(OcrText::default()) };
+        let margin = 2 * self.pad;
+        let top = a.saturating_sub(margin).max(y);
+        let rect = [x, top, w, (b + 1 + margin).min(y + h) - top];
+        let t = read_with_retry(ocr, rect, Region::Line)?;
+        self.boxes.push((rect, format!("as a line: {}", t.text.trim())));
+        Ok(t)
+    }
+
     fn read(&mut self, ocr: &mut dyn OcrEngine, c: &Cell, portion: Portion) -> Result<OcrText, OcrError> {
         let mut rect = inset(c, self.pad);
         match portion {
@@ -442,8 +457,17 @@ fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn 
         } else {
             None
         };
-        if let Some((text, confidence, cell)) = value {
-            let text = if is_hint(&text, field.hint.as_deref()) { String::new() } else { clean_value(spec, field, &text) };
+        if let Some((text, mut confidence, cell)) = value {
+            let mut text = if is_hint(&text, field.hint.as_deref()) { String::new() } else { clean_value(spec, field, &text) };
+            // A listed value that did not read as one: read again as one line cut to its ink
+            // (block mode on 党员 centred in a tall cell gives garbage).
+            if field.kind == Kind::Enum && !text.is_empty() && !is_listed(field, &text) {
+                let again = reader.read_one_line(ocr, cell)?;
+                let cleaned = clean_value(spec, field, &again.text);
+                if is_listed(field, &cleaned) {
+                    (text, confidence) = (cleaned, again.confidence);
+                }
+            }
             out.values.push((field.id.clone(), RawValue { text, confidence, page: None, bbox: bbox(cell) }));
         }
     }
@@ -602,6 +626,11 @@ fn blank_rect(gs: &[approval::Glyph], a: usize, b: usize, within: [u32; 4]) -> O
 /// What a written date may hold: digits and the printed 年 月 日 (block mode: line mode stops
 /// at the first wide gap between the parts).
 const DATE_CHARS: &str = "0123456789年月日";
+
+/// Whether an enum field's text is one of its values or aliases.
+fn is_listed(field: &crate::spec::Field, text: &str) -> bool {
+    field.values.iter().any(|v| v == text) || field.aliases.contains_key(text)
+}
 
 /// What OCR read in a value's place, cleaned for its kind: an enum's value snapped to the
 /// nearest allowed one, free text mended against the spec's lexicon.
