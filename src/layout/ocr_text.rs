@@ -175,6 +175,9 @@ pub fn clean(kind: Kind, text: &str) -> String {
         Kind::Name => name_dots(&trim_junk(&join_wrapped(text))),
         Kind::Vote => count_digits(&trim_junk(&join_wrapped(text))),
         Kind::Phone => phone_dashes(&trim_junk(&join_wrapped(text))),
+        // A month or a date holds digits (or numerals) and their separators only: anything
+        // else between them is a speck read as a character (1970年9上月).
+        Kind::Month | Kind::Date => join_wrapped(text).chars().filter(|c| c.is_ascii_digit() || "年月日号.．-/〇零一二三四五六七八九十".contains(*c)).collect(),
         _ => trim_junk(&join_wrapped(text)),
     }
 }
@@ -182,6 +185,13 @@ pub fn clean(kind: Kind, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_and_dates_keep_only_digits_numerals_and_separators() {
+        assert_eq!(clean(Kind::Month, "1970 年9上月"), "1970年9月");
+        assert_eq!(clean(Kind::Date, "二〇二三年四月十日"), "二〇二三年四月十日");
+        assert_eq!(clean(Kind::Month, "1983.03 。"), "1983.03");
+    }
 
     #[test]
     fn one_slip_in_a_lexicon_phrase_is_mended_and_nothing_else() {
