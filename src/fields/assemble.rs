@@ -4,23 +4,43 @@
 use indexmap::IndexMap;
 
 use crate::reading::Reading;
-use crate::record::{Approval, FieldValue, Issue, Record, Severity, Source, Status, Votes, SCHEMA};
-use crate::spec::{Kind, Spec};
+use crate::record::{Approval, FieldValue, Issue, Record, Severity, Source, SourceKind, Status, Votes, SCHEMA};
+use crate::spec::{Kind, Part, Spec};
 
 use super::normalize::{normalize, normalize_date, parse_count};
+
+/// Which part of the form a field is read from (the sentence's blanks are in the table).
+fn part_of(f: &crate::spec::Field) -> Part {
+    match f.part() {
+        Part::Sentence => Part::Table,
+        p => p,
+    }
+}
 
 pub fn to_record(spec: &Spec, reading: &Reading, source: Source) -> Record {
     let mut fields = IndexMap::new();
     let mut votes = Votes::default();
     let mut issues = Vec::new();
+    // On a scan, what OCR could not find or read is for a person to check, not a reason to
+    // send the form back: the unit wrote something, the machine missed it. A field whose whole
+    // part (cover, table) was found nowhere is missing, though: a page was not sent.
+    let scan = matches!(source.kind, SourceKind::Pdf | SourceKind::Image);
+    let found_parts: Vec<Part> = spec.value_fields().filter(|f| reading.values.contains_key(&f.id)).map(part_of).collect();
     for f in spec.value_fields() {
         let raw = reading.values.get(&f.id);
+        if scan && raw.is_none() && f.required && found_parts.contains(&part_of(f)) {
+            issues.push(Issue::new("unlocated_field", Some(&f.id), Severity::Review, format!("{}未能在扫描件上找到，请对照原件核对", f.label)));
+        }
         if f.kind == Kind::Vote {
             let key = f.vote_key().unwrap_or_default();
             let text = raw.map(|r| r.text.trim()).unwrap_or("");
             let count = parse_count(text);
             if count.is_none() && !text.is_empty() {
-                issues.push(Issue::new("invalid_vote", Some(&f.id), Severity::Return, format!("{}“{text}”不是人数或届次", f.label)));
+                issues.push(if scan {
+                    Issue::new("unreadable_vote", Some(&f.id), Severity::Review, format!("{}识别为“{text}”，无法确定数字，请对照原件核对", f.label))
+                } else {
+                    Issue::new("invalid_vote", Some(&f.id), Severity::Return, format!("{}“{text}”不是人数或届次", f.label))
+                });
             }
             votes.set(key, count);
             continue;
@@ -53,4 +73,31 @@ pub fn unreadable_record(spec: &Spec, source: Source, chinese: String, english: 
     issue.detail = Some(english);
     record.issues = vec![issue];
     record
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reading::RawValue;
+
+    fn source(kind: SourceKind) -> Source {
+        Source { path: "x".into(), sha256: String::new(), kind, pages: 3 }
+    }
+
+    #[test]
+    fn on_scans_what_ocr_missed_goes_to_review_and_a_missing_page_to_the_unit() {
+        let spec = Spec::builtin();
+        let mut reading = Reading::default();
+        reading.values.insert("name".into(), RawValue::typed("张三"));
+        reading.values.insert("votes.attended".into(), RawValue::typed("丸"));
+        let scan = to_record(&spec, &reading, source(SourceKind::Image));
+        let code = |r: &Record, id: &str| r.issues.iter().find(|i| i.field.as_deref() == Some(id)).map(|i| (i.code.clone(), i.severity));
+        assert_eq!(code(&scan, "phone"), Some(("unlocated_field".into(), Severity::Review)));
+        assert_eq!(code(&scan, "votes.attended"), Some(("unreadable_vote".into(), Severity::Review)));
+        // Nothing of the cover was found: its page is missing, its fields are the rules' to report.
+        assert_eq!(code(&scan, "cover_name"), None);
+        let word = to_record(&spec, &reading, source(SourceKind::Docx));
+        assert_eq!(code(&word, "phone"), None);
+        assert_eq!(code(&word, "votes.attended"), Some(("invalid_vote".into(), Severity::Return)));
+    }
 }

@@ -103,9 +103,12 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                     // other blanks lie between printed words OCR may not have placed exactly.
                     let found = find_handwriting(seen, blanks[0], &b.printed, dpi, &params.ink);
                     ev.date = found.bbox.or(Some(zone));
-                    ev.date_ink = Some(found.mark);
-                    let text = if found.mark == Mark::Absent { None } else { b.date_parts.as_ref().and_then(crate::layout::approval::date_text) };
-                    (text, b.date_confidence)
+                    let read = b.date_parts.as_ref().and_then(crate::layout::approval::date_text);
+                    // A year OCR read in the blanks is written there, however faint the ink
+                    // looked; without one, the ink decides.
+                    let mark = if read.is_some() { Mark::Present } else { found.mark };
+                    ev.date_ink = Some(mark);
+                    (read.filter(|_| mark != Mark::Absent), b.date_confidence)
                 }
                 _ => {
                     ev.date_ink = Some(Mark::Uncertain);
