@@ -311,8 +311,7 @@ fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<(Read
                 }
             }
             if job.report_dir.is_some() {
-                let f = |v: u32| (v as f32 * pr.scale).round() as u32;
-                let cells = pr.grid.cells.iter().map(|c| [f(c.x0), f(c.y0), f(c.width()), f(c.height())]).collect();
+                let cells = pr.grid.cells.iter().map(|c| crate::marks::judge::scaled([c.x0, c.y0, c.width(), c.height()], pr.scale)).collect();
                 kept.push(KeptPage { page: page_no, seen: std::mem::take(&mut pr.seen), scale: pr.scale, cells });
             }
             for (id, mut v) in pr.values {
@@ -349,7 +348,7 @@ fn scale_evidence(e: &mut ApprovalEvidence, scale: f32) {
     if scale == 1.0 {
         return;
     }
-    let f = |r: [u32; 4]| r.map(|v| (v as f32 * scale).round() as u32);
+    let f = |r: [u32; 4]| crate::marks::judge::scaled(r, scale);
     e.bbox = f(e.bbox);
     e.seal = e.seal.map(f);
     e.signature = e.signature.map(f);

@@ -47,7 +47,8 @@ fn overlap_share(a: [u32; 4], b: [u32; 4]) -> f32 {
     (w as f32 * h as f32) / (a[2] as f32 * a[3] as f32).max(1.0)
 }
 
-fn scaled(r: [u32; 4], f: f32) -> [u32; 4] {
+/// A box scaled by `f` (from one page's pixels to another's).
+pub(crate) fn scaled(r: [u32; 4], f: f32) -> [u32; 4] {
     r.map(|v| (v as f32 * f).round() as u32)
 }
 

@@ -51,6 +51,20 @@ pub trait OcrEngine {
     fn restrict(&mut self, chars: Option<&str>) {
         let _ = chars;
     }
+    /// Reads a rectangle allowing only `chars`, then lifts the restriction.
+    fn read_only(&mut self, rect: [u32; 4], region: Region, chars: &str) -> Result<OcrText, OcrError> {
+        self.restrict(Some(chars));
+        let read = self.read(rect, region);
+        self.restrict(None);
+        read
+    }
+    /// Reads words allowing only `chars`, then lifts the restriction.
+    fn read_words_only(&mut self, rect: [u32; 4], region: Region, chars: &str) -> Result<Vec<OcrWord>, OcrError> {
+        self.restrict(Some(chars));
+        let read = self.read_words(rect, region);
+        self.restrict(None);
+        read
+    }
     /// Reads a rectangle into words with their boxes. An engine without word boxes returns
     /// its text as one word covering the rectangle.
     fn read_words(&mut self, rect: [u32; 4], region: Region) -> Result<Vec<OcrWord>, OcrError> {

@@ -97,13 +97,13 @@ pub fn rotate(gray: &GrayImage, deg: f32) -> GrayImage {
     rotate_about_center(gray, deg.to_radians(), Interpolation::Bilinear, Border::Constant(Luma([255])))
 }
 
-/// A quarter turn of the page (0, 90, 180 or 270 degrees clockwise).
-pub fn turn(gray: &GrayImage, quarter_turns: u32) -> GrayImage {
+/// A quarter turn of the page (0, 90, 180 or 270 degrees clockwise), grey or colour.
+pub fn turn<P: image::Pixel + 'static>(page: &image::ImageBuffer<P, Vec<P::Subpixel>>, quarter_turns: u32) -> image::ImageBuffer<P, Vec<P::Subpixel>> {
     match quarter_turns % 4 {
-        1 => image::imageops::rotate90(gray),
-        2 => image::imageops::rotate180(gray),
-        3 => image::imageops::rotate270(gray),
-        _ => gray.clone(),
+        1 => image::imageops::rotate90(page),
+        2 => image::imageops::rotate180(page),
+        3 => image::imageops::rotate270(page),
+        _ => page.clone(),
     }
 }
 
@@ -113,12 +113,11 @@ pub fn turn(gray: &GrayImage, quarter_turns: u32) -> GrayImage {
 pub fn upright_colour(page: &RgbImage, dpi: f32, to_dpi: f32, quarter_turns: u32, skew_deg: f32) -> RgbImage {
     let f = (to_dpi / dpi.max(1.0)).min(1.0);
     let (w, h) = page.dimensions();
-    let small = image::imageops::thumbnail(page, ((w as f32 * f).round() as u32).max(1), ((h as f32 * f).round() as u32).max(1));
-    let turned = match quarter_turns % 4 {
-        1 => image::imageops::rotate90(&small),
-        2 => image::imageops::rotate180(&small),
-        3 => image::imageops::rotate270(&small),
-        _ => small,
+    let turned = if f < 0.99 {
+        let small = image::imageops::thumbnail(page, ((w as f32 * f).round() as u32).max(1), ((h as f32 * f).round() as u32).max(1));
+        turn(&small, quarter_turns)
+    } else {
+        turn(page, quarter_turns)
     };
     if skew_deg.abs() < 0.05 {
         return turned;

@@ -1,0 +1,195 @@
+//! The cover page: no table, so its text lines are found by their ink, each run of ink read
+//! on its own at the size Tesseract reads best, and a line's label names its value.
+
+use image::GrayImage;
+
+use crate::error::OcrError;
+use crate::layout::labels::{edit_distance, squeeze, LabelMatcher};
+use crate::ocr::{OcrEngine, OcrText, Region};
+use crate::reading::RawValue;
+use crate::spec::{Kind, Part, Spec};
+
+use super::{clean_value, mm_px, read_with_retry, PageKind, PageReading};
+
+/// The boxes of the text lines of a page without a table, top to bottom: runs of rows with
+/// ink, each cut to its ink's width with a small margin.
+pub(super) fn text_line_boxes(ink: &GrayImage, dpi: f32) -> Vec<[u32; 4]> {
+    let (w, h) = ink.dimensions();
+    let row_ink: Vec<u32> = (0..h).map(|y| (0..w).step_by(2).filter(|&x| ink.get_pixel(x, y)[0] > 127).count() as u32).collect();
+    let min_h = mm_px(dpi, 1.5);
+    let gap = mm_px(dpi, 1.0);
+    let pad = mm_px(dpi, 1.0);
+    let mut out = Vec::new();
+    let mut y = 0u32;
+    while y < h {
+        if row_ink[y as usize] < 2 {
+            y += 1;
+            continue;
+        }
+        let y0 = y;
+        let mut last = y;
+        while y < h && (row_ink[y as usize] >= 2 || y - last <= gap) {
+            if row_ink[y as usize] >= 2 {
+                last = y;
+            }
+            y += 1;
+        }
+        let y1 = last + 1;
+        if y1 - y0 < min_h {
+            continue;
+        }
+        let xs: Vec<u32> = (0..w).filter(|&x| (y0..y1).step_by(2).any(|yy| ink.get_pixel(x, yy)[0] > 127)).collect();
+        let (Some(&x0), Some(&x1)) = (xs.first(), xs.last()) else { continue };
+        let (left, top) = (x0.saturating_sub(pad), y0.saturating_sub(pad));
+        out.push([left, top, (x1 + 1 + pad).min(w) - left, (y1 + pad).min(h) - top]);
+    }
+    out
+}
+
+/// Reads one line of large print (the cover's 三号 and 二号 type) on its own, shrunk so that
+/// its characters are about 30 px high: Tesseract's models are trained on text that size and
+/// often return nothing for characters twice as tall.
+pub(super) fn read_line_scaled(ocr: &mut dyn OcrEngine, clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> Result<OcrText, OcrError> {
+    let w = w.min(clean.width().saturating_sub(x)).max(1);
+    let h = h.min(clean.height().saturating_sub(y)).max(1);
+    let crop = image::imageops::crop_imm(clean, x, y, w, h).to_image();
+    let scale = (34.0 / h as f32).clamp(0.35, 1.0);
+    let small = if scale < 0.95 {
+        image::imageops::resize(&crop, ((w as f32 * scale).round() as u32).max(1), ((h as f32 * scale).round() as u32).max(1), image::imageops::FilterType::Triangle)
+    } else {
+        crop
+    };
+    // A white margin round the line, as Tesseract expects of a page.
+    let m = 8u32;
+    let mut page = GrayImage::from_pixel(small.width() + 2 * m, small.height() + 2 * m, image::Luma([255]));
+    image::imageops::overlay(&mut page, &small, m as i64, m as i64);
+    ocr.set_page(&page, (dpi * scale).round() as u32)?;
+    read_with_retry(ocr, [0, 0, page.width(), page.height()], Region::Line)
+}
+
+/// A line's box cut where the ink leaves a gap wider than `gap` pixels.
+fn split_at_gaps(ink: &GrayImage, [x, y, w, h]: [u32; 4], gap: u32) -> Vec<[u32; 4]> {
+    let cols: Vec<bool> = (x..x + w).map(|xx| (y..y + h).any(|yy| ink.get_pixel(xx.min(ink.width() - 1), yy.min(ink.height() - 1))[0] > 127)).collect();
+    let mut out = Vec::new();
+    let mut start: Option<u32> = None;
+    let mut last = 0u32;
+    for (i, &on) in cols.iter().enumerate() {
+        let i = i as u32;
+        if on {
+            match start {
+                Some(s) if i - last > gap => {
+                    out.push((s, last + 1));
+                    start = Some(i);
+                }
+                None => start = Some(i),
+                _ => {}
+            }
+            last = i;
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, last + 1));
+    }
+    let pad = (gap / 4).max(2);
+    out.into_iter()
+        .map(|(a, b)| {
+            let left = (x + a).saturating_sub(pad).max(x);
+            [left, y, (x + b + pad).min(x + w) - left, h]
+        })
+        .collect()
+}
+
+/// A letter-spaced label (`姓    名`) stands in pieces of its own before the value: with one
+/// of its characters misread (姓 as 好) it is still the label when the others read right and
+/// no other cover label is as close.
+fn spaced_label<'s>(spec: &'s Spec, pieces: &[String]) -> Option<(&'s str, String)> {
+    let (value, label) = pieces.split_last()?;
+    if label.is_empty() || value.is_empty() {
+        return None;
+    }
+    let label: Vec<char> = squeeze(&label.concat()).chars().collect();
+    let mut hits = spec.cover_fields().into_iter().filter(|f| {
+        let l: Vec<char> = squeeze(&f.label).chars().collect();
+        l.len() == label.len() && l.len() >= 2 && edit_distance(&l, &label) == 1
+    });
+    let f = hits.next()?;
+    hits.next().is_none().then(|| (f.id.as_str(), value.clone()))
+}
+
+/// The cover's lines, each read as one line; a line starting with a cover label gives its
+/// value.
+pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, out: &mut PageReading) -> Result<(), OcrError> {
+    let labels = LabelMatcher::new(spec, |f| f.part() == Part::Cover);
+    let mut found_title = false;
+    let gap = mm_px(dpi, 6.0);
+    // The value of the line before (its index in `out.values` and the line's bottom), which a
+    // long unit name continues on the next line.
+    let mut open: Option<(usize, u32)> = None;
+    for rect in text_line_boxes(ink, dpi) {
+        // A label and its value stand far apart on the line; line mode drops a word after a
+        // wide gap, so each run of ink is read on its own and the pieces joined.
+        let mut pieces = Vec::new();
+        let mut conf = 1.0f32;
+        for seg in split_at_gaps(ink, rect, gap) {
+            let t = read_line_scaled(ocr, clean, seg, dpi)?;
+            conf = conf.min(if t.text.trim().is_empty() { 1.0 } else { t.confidence });
+            out.ocr_boxes.push((seg, t.text.trim().to_string()));
+            pieces.push(t.text.trim().to_string());
+        }
+        let t = OcrText { text: pieces.join(" "), confidence: conf };
+        let sq = squeeze(&t.text);
+        if sq.contains("申报表") || sq.contains("最美职工") {
+            found_title = true;
+        }
+        // On the cover the value follows its label on the same line, often with no space in
+        // what OCR returns: a label at the line's start is enough.
+        let glued = spec.cover_fields().into_iter().find_map(|f| {
+            f.all_labels().map(squeeze).filter(|l| l.chars().count() >= 2).find_map(|l| sq.strip_prefix(l.as_str()).map(|rest| (f.id.as_str(), rest.to_string())))
+        });
+        let matched = glued.or_else(|| labels.match_fuzzy(&t.text)).or_else(|| spaced_label(spec, &pieces));
+        let continued = open.filter(|&(_, bottom)| matched.is_none() && rect[1] < bottom + rect[3] / 2);
+        open = None;
+        if let Some((i, _)) = continued {
+            // No label of its own and right below the value above (closer than the lines of
+            // the cover stand apart): the rest of that value, wrapped to the margin.
+            let (id, v) = &mut out.values[i];
+            if let Some(field) = spec.field(id) {
+                v.text = clean_value(spec, field, &format!("{}{}", v.text, t.text));
+                v.confidence = v.confidence.min(t.confidence);
+                if let Some(b) = &mut v.bbox {
+                    *b = [b[0], b[1], b[2].max(rect[0] + rect[2] - b[0]), rect[1] + rect[3] - b[1]];
+                }
+            }
+            open = Some((i, rect[1] + rect[3]));
+        } else if let Some((id, rest)) = matched {
+            out.labels_found += 1;
+            let Some(field) = spec.field(id) else { continue };
+            let text = clean_value(spec, field, &rest);
+            if field.kind == Kind::Text {
+                open = Some((out.values.len(), rect[1] + rect[3]));
+            }
+            out.values.push((id.to_string(), RawValue { text, confidence: t.confidence, page: None, bbox: Some(rect) }));
+        }
+    }
+    if found_title || out.labels_found > 0 {
+        out.kind = PageKind::Cover;
+        out.labels_found += usize::from(found_title);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spaced_label_with_one_slip_still_names_its_field() {
+        let spec = Spec::builtin();
+        let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(spaced_label(&spec, &p(&["好", "名", "孙海燕"])), Some(("cover_name", "孙海燕".to_string())));
+        assert_eq!(spaced_label(&spec, &p(&["工作单拉", "满洲里市公共交通有限公司"])).map(|x| x.0), Some("cover_employer"));
+        // Two slips, or nothing but a value, name nothing.
+        assert_eq!(spaced_label(&spec, &p(&["好", "各", "孙海燕"])), None);
+        assert_eq!(spaced_label(&spec, &p(&["孙海燕"])), None);
+    }
+}
