@@ -230,33 +230,50 @@ fn read_submission(blobs: &[Vec<u8>], detected: Detected, sub: &Submission, job:
     if blobs[0].is_empty() {
         return Err(Unreadable::Empty);
     }
-    let pages = match detected {
+    // Each page is reduced as soon as it is decoded to the grey image that is read (red ink
+    // dropped), a third of its colour size, and, when it has colour, a small colour copy on
+    // which the approval boxes' seals are judged once the page's layout is known. No more
+    // than one page of a file is ever held at full colour.
+    let marks_dpi = job.marks.colour_dpi;
+    let mut pages: Vec<ScanPage> = Vec::new();
+    let mut reduce = |p: PageImage| -> Result<(), Unreadable> {
+        let dpi = scan_form::page_dpi(&p);
+        let colour = (!crate::preprocess::is_grayscale(&p.image)).then(|| crate::preprocess::upright_colour(&p.image, dpi, marks_dpi, 0, 0.0));
+        pages.push(ScanPage { gray: scan_form::GrayPage { dpi, gray: crate::preprocess::to_gray(&p.image) }, colour });
+        Ok(())
+    };
+    match detected {
         Detected::Zip => {
             let model = docx::read_docx(&blobs[0], &job.limits)?;
             return Ok((docx_form::read_form(&model, job.spec)?, false, Vec::new()));
         }
         Detected::EncryptedOoxml => return Err(Unreadable::Encrypted),
         Detected::LegacyWord => return Err(Unreadable::LegacyWord),
-        Detected::Pdf => crate::ingest::pdf::pdf_pages(&blobs[0], &job.image_limits)?,
+        Detected::Pdf => crate::ingest::pdf::for_each_pdf_page(&blobs[0], &job.image_limits, &mut reduce)?,
         Detected::Jpeg | Detected::Png | Detected::Tiff => {
-            let mut pages = Vec::new();
             for b in blobs {
                 let kind = detect(b);
                 if !matches!(kind, Detected::Jpeg | Detected::Png | Detected::Tiff) {
                     return Err(Unreadable::BadImage("a page of the scan is not an image".into()));
                 }
-                pages.extend(crate::ingest::image::decode_image(b, kind, &job.image_limits)?);
+                crate::ingest::image::for_each_image_page(b, kind, &job.image_limits, &mut reduce)?;
             }
-            pages
         }
         Detected::OtherOle => return Err(Unreadable::UnsupportedFormat("Office 97–2003 文件，非Word")),
         Detected::Unknown => return Err(Unreadable::UnknownFormat),
-    };
+    }
     if pages.is_empty() {
         return Err(Unreadable::NoPages);
     }
     let (reading, kept) = read_scan(pages, sub, job)?;
     Ok((reading, true, kept))
+}
+
+/// A decoded page as it is kept until read: grey at the scan's resolution, and a small
+/// colour copy unless the page has no colour.
+struct ScanPage {
+    gray: scan_form::GrayPage,
+    colour: Option<image::RgbImage>,
 }
 
 thread_local! {
@@ -267,22 +284,12 @@ thread_local! {
 
 /// Reads every page of a scan and merges what they hold: pages are recognised by their
 /// content, so their order does not matter; a value found twice keeps the first non-empty.
-fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<(Reading, Vec<KeptPage>), Unreadable> {
+fn read_scan(pages: Vec<ScanPage>, sub: &Submission, job: &Job) -> Result<(Reading, Vec<KeptPage>), Unreadable> {
     let mut kept = Vec::new();
     let mut reading = Reading { pages: pages.len() as u32, ..Reading::default() };
-    let grey = pages.iter().all(|p| crate::preprocess::is_grayscale(&p.image));
+    // A photocopy: no page has colour, so no seal can be told from other ink.
+    let grey = pages.iter().all(|p| p.colour.is_none());
     let marks_dpi = job.marks.colour_dpi;
-    // Each page is reduced to the grey image that is read (red ink dropped) as soon as it is
-    // decoded, a third of its colour size; a colour page also keeps a small colour copy, on
-    // which the approval boxes' seals are found once the page's layout is known.
-    let pages: Vec<(scan_form::GrayPage, Option<image::RgbImage>)> = pages
-        .into_iter()
-        .map(|p| {
-            let dpi = scan_form::page_dpi(&p);
-            let colour = (!grey).then(|| crate::preprocess::upright_colour(&p.image, dpi, marks_dpi, 0, 0.0));
-            (scan_form::GrayPage { dpi, gray: crate::preprocess::to_gray(&p.image) }, colour)
-        })
-        .collect();
     let mut labels_found = 0usize;
     ENGINE.with(|cell| -> Result<(), Unreadable> {
         let mut slot = cell.borrow_mut();
@@ -291,7 +298,7 @@ fn read_scan(pages: Vec<PageImage>, sub: &Submission, job: &Job) -> Result<(Read
         }
         let engine = slot.as_mut().expect("engine just set");
         // Pages are consumed one by one, each freed once read.
-        for (n, (page, colour)) in pages.into_iter().enumerate() {
+        for (n, ScanPage { gray: page, colour }) in pages.into_iter().enumerate() {
             let page_no = n as u32 + 1;
             let dpi = page.dpi;
             let mut pr = scan_form::read_gray_page(page, job.spec, engine, &job.scan).map_err(|e| Unreadable::Io(format!("page {page_no}: {e}")))?;

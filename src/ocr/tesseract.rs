@@ -3,7 +3,10 @@
 use std::ffi::CStr;
 use std::path::{Path, PathBuf};
 
-use leptess::{LepTess, Variable};
+use std::ffi::CString;
+
+use leptess::tesseract::TessApi;
+use leptess::Variable;
 
 use crate::error::OcrError;
 
@@ -90,13 +93,13 @@ impl super::OcrEngine for Tesseract {
     }
 
     fn restrict(&mut self, chars: Option<&str>) {
-        let _ = self.api.set_variable(Variable::TesseditCharWhitelist, chars.unwrap_or(""));
+        self.set(Variable::TesseditCharWhitelist, chars.unwrap_or(""));
     }
 
     fn read_words(&mut self, rect: [u32; 4], region: super::Region) -> Result<Vec<super::OcrWord>, OcrError> {
         let [x, y, w, h] = rect;
         self.api.set_rectangle(x as i32, y as i32, w as i32, h as i32);
-        let _ = self.api.set_variable(Variable::TesseditPagesegMode, Self::psm(region).as_str());
+        self.set(Variable::TesseditPagesegMode, Self::psm(region).as_str());
         let tsv = self.api.get_tsv_text(0).map_err(|_| OcrError::Text)?;
         Ok(super::parse_tsv_words(&tsv))
     }
@@ -104,7 +107,7 @@ impl super::OcrEngine for Tesseract {
 
 /// One Tesseract instance. `Send`, not `Sync`: keep one per thread.
 pub struct Tesseract {
-    api: LepTess,
+    api: TessApi,
 }
 
 impl Tesseract {
@@ -116,31 +119,41 @@ impl Tesseract {
         };
         let dir = search.found.as_deref().ok_or_else(init_err)?;
         let dir = dir.to_str().ok_or_else(init_err)?;
-        let mut api = LepTess::new(Some(dir), lang).map_err(|_| init_err())?;
+        let api = TessApi::new(Some(dir), lang).map_err(|_| init_err())?;
+        let mut t = Tesseract { api };
         // Keep Tesseract's own diagnostics off the terminal; formscan reports its own.
-        let _ = api.set_variable(Variable::DebugFile, "/dev/null");
+        t.set(Variable::DebugFile, "/dev/null");
         // Keeps the spaces Tesseract puts between CJK characters predictable for the
         // normaliser, which then removes them.
-        let _ = api.set_variable(Variable::PreserveInterwordSpaces, "1");
+        t.set(Variable::PreserveInterwordSpaces, "1");
         // Forms are dark print on light paper: Tesseract 5 otherwise re-reads every line it is
         // unsure of as inverted text, which doubles the time of a hard cell for nothing.
-        let _ = api.set_variable(Variable::TesseditDoInvert, "0");
-        Ok(Tesseract { api })
+        t.set(Variable::TesseditDoInvert, "0");
+        Ok(t)
+    }
+
+    /// Sets one of Tesseract's variables; the values formscan sets are all valid, and a
+    /// refused one would only leave Tesseract's default in place.
+    fn set(&mut self, name: Variable, value: &str) {
+        if let Ok(v) = CString::new(value) {
+            let _ = self.api.raw.set_variable(name.as_cstr(), &v);
+        }
     }
 
     /// Reads a whole image file (any format Leptonica decodes).
     pub fn read_file(&mut self, path: &Path, psm: Psm, dpi: Option<i32>) -> Result<(String, f32), OcrError> {
-        self.api.set_image(path).map_err(|e| OcrError::Image(format!("{}: {e}", path.display())))?;
+        let pix = leptess::leptonica::pix_read(path).map_err(|e| OcrError::Image(format!("{}: {e}", path.display())))?;
+        self.api.set_image(&pix);
         self.recognise(psm, dpi)
     }
 
-    /// Sets a page from pixels: passed to Leptonica as an in-memory PGM, which it decodes
-    /// without compression work.
+    /// Sets a page from pixels, handed to Tesseract as they are. (Passing them as an
+    /// in-memory PGM made Leptonica parse it a byte per `fread`: a tenth of a scan's time.)
     pub fn set_gray(&mut self, page: &image::GrayImage, dpi: u32) -> Result<(), OcrError> {
         let (w, h) = page.dimensions();
-        let mut pgm = format!("P5\n{w} {h}\n255\n").into_bytes();
-        pgm.extend_from_slice(page.as_raw());
-        self.api.set_image_from_mem(&pgm).map_err(|e| OcrError::Image(e.to_string()))?;
+        let (wi, hi) = (i32::try_from(w), i32::try_from(h));
+        let (Ok(wi), Ok(hi)) = (wi, hi) else { return Err(OcrError::Image(format!("a page of {w}×{h} pixels is too large"))) };
+        self.api.raw.set_image(page.as_raw(), wi, hi, 1, wi).map_err(|e| OcrError::Image(e.to_string()))?;
         self.api.set_source_resolution(dpi as i32);
         Ok(())
     }
@@ -161,7 +174,7 @@ impl Tesseract {
     }
 
     fn recognise(&mut self, psm: Psm, dpi: Option<i32>) -> Result<(String, f32), OcrError> {
-        let _ = self.api.set_variable(Variable::TesseditPagesegMode, psm.as_str());
+        self.set(Variable::TesseditPagesegMode, psm.as_str());
         if let Some(dpi) = dpi {
             self.api.set_source_resolution(dpi);
         }

@@ -58,7 +58,8 @@ pub fn binarize_lines(gray: &GrayImage) -> GrayImage {
 pub fn estimate_skew(ink: &GrayImage, params: &PreprocessParams) -> f32 {
     let (w, h) = ink.dimensions();
     let scale = (params.skew_work_width as f32 / w as f32).min(1.0);
-    let small = image::imageops::resize(ink, ((w as f32 * scale) as u32).max(1), ((h as f32 * scale) as u32).max(1), image::imageops::FilterType::Triangle);
+    // Area averaging: as good as a filtered resize for a profile, and several times faster.
+    let small = image::imageops::thumbnail(ink, ((w as f32 * scale) as u32).max(1), ((h as f32 * scale) as u32).max(1));
     let (sw, sh) = small.dimensions();
     let points: Vec<(f32, f32)> = small
         .enumerate_pixels()
@@ -89,7 +90,9 @@ pub fn estimate_skew(ink: &GrayImage, params: &PreprocessParams) -> f32 {
 }
 
 /// Rotates a page by `deg` (counter-clockwise positive, as the skew estimate's correction),
-/// filling the uncovered corners with white paper.
+/// filling the uncovered corners with white paper. Bilinear: with nearest-neighbour (half the
+/// cost) a thin rule turns into steps one pixel apart, and the grid loses a third of the
+/// cells of a 300 dpi table.
 pub fn rotate(gray: &GrayImage, deg: f32) -> GrayImage {
     if deg.abs() < 0.05 {
         return gray.clone();

@@ -26,21 +26,32 @@ use super::{Detected, ImageLimits, PageImage, Unreadable};
 /// `RgbImage`; transparency is flattened onto white, as on paper. The EXIF/TIFF orientation is
 /// applied, as every viewer does: a phone photo of a form is otherwise on its side.
 pub fn decode_image(bytes: &[u8], detected: Detected, limits: &ImageLimits) -> Result<Vec<PageImage>, Unreadable> {
+    let mut out = Vec::new();
+    for_each_image_page(bytes, detected, limits, &mut |p| {
+        out.push(p);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// As [`decode_image`], handing each page to `each` as soon as it is decoded, so that a
+/// multi-page TIFF is never held whole at full colour.
+pub fn for_each_image_page(bytes: &[u8], detected: Detected, limits: &ImageLimits, each: &mut dyn FnMut(PageImage) -> Result<(), Unreadable>) -> Result<(), Unreadable> {
     if bytes.is_empty() {
         return Err(Unreadable::Empty);
     }
     // The decoders are meant not to panic, but they parse hostile input: a panic becomes a
     // typed error rather than the end of a batch.
-    let run = || match detected {
-        Detected::Jpeg => decode_single(bytes, ImageFormat::Jpeg, limits),
-        Detected::Png => decode_single(bytes, ImageFormat::Png, limits),
-        Detected::Tiff => decode_tiff(bytes, limits),
+    let mut run = || match detected {
+        Detected::Jpeg => each(decode_single(bytes, ImageFormat::Jpeg, limits)?),
+        Detected::Png => each(decode_single(bytes, ImageFormat::Png, limits)?),
+        Detected::Tiff => decode_tiff(bytes, limits, each),
         other => Err(Unreadable::BadImage(format!("not a JPEG, PNG or TIFF file ({other:?})"))),
     };
-    catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| Err(Unreadable::BadImage("the image decoder failed on this file".into())))
+    catch_unwind(AssertUnwindSafe(&mut run)).unwrap_or_else(|_| Err(Unreadable::BadImage("the image decoder failed on this file".into())))
 }
 
-fn decode_single(bytes: &[u8], format: ImageFormat, limits: &ImageLimits) -> Result<Vec<PageImage>, Unreadable> {
+fn decode_single(bytes: &[u8], format: ImageFormat, limits: &ImageLimits) -> Result<PageImage, Unreadable> {
     let (dpi_x, dpi_y) = match format {
         ImageFormat::Jpeg => jfif_density(bytes),
         ImageFormat::Png => png_density(bytes),
@@ -49,7 +60,7 @@ fn decode_single(bytes: &[u8], format: ImageFormat, limits: &ImageLimits) -> Res
     let (image, orientation) = decode_raster(bytes, format, limits, true)?;
     // A quarter turn swaps which density belongs to the horizontal axis.
     let dpi = if swaps_axes(orientation) { dpi_y.or(dpi_x) } else { dpi_x.or(dpi_y) };
-    Ok(vec![PageImage { index: 0, image, dpi }])
+    Ok(PageImage { index: 0, image, dpi })
 }
 
 /// Checks declared dimensions against the limits. Shared with the PDF reader.
@@ -235,19 +246,20 @@ fn tiff_limits(limits: &ImageLimits) -> TiffLimits {
     l
 }
 
-fn decode_tiff(bytes: &[u8], limits: &ImageLimits) -> Result<Vec<PageImage>, Unreadable> {
+fn decode_tiff(bytes: &[u8], limits: &ImageLimits, each: &mut dyn FnMut(PageImage) -> Result<(), Unreadable>) -> Result<(), Unreadable> {
     let mut decoder = TiffDecoder::new(Cursor::new(bytes)).map_err(tiff_error)?.with_limits(tiff_limits(limits));
-    let mut pages = Vec::new();
+    let mut pages = 0u32;
     let mut ifd_index = 0usize;
     loop {
         // Bit 0 of NewSubfileType marks a reduced-resolution copy (a scanner's thumbnail), not a page.
         let subfile: u32 = decoder.find_tag_unsigned(Tag::NewSubfileType).ok().flatten().unwrap_or(0);
         if subfile & 1 == 0 {
-            if pages.len() >= limits.max_pages as usize {
+            if pages >= limits.max_pages {
                 break;
             }
             let (image, dpi) = decode_tiff_page(&mut decoder, bytes, ifd_index, limits)?;
-            pages.push(PageImage { index: pages.len() as u32, image, dpi });
+            each(PageImage { index: pages, image, dpi })?;
+            pages += 1;
         }
         if !decoder.more_images() {
             break;
@@ -255,10 +267,10 @@ fn decode_tiff(bytes: &[u8], limits: &ImageLimits) -> Result<Vec<PageImage>, Unr
         decoder.next_image().map_err(tiff_error)?;
         ifd_index += 1;
     }
-    if pages.is_empty() {
+    if pages == 0 {
         return Err(Unreadable::NoPages);
     }
-    Ok(pages)
+    Ok(())
 }
 
 fn tiff_number(v: tiff::decoder::ifd::Value) -> Option<f32> {

@@ -43,12 +43,24 @@ const RENDER_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The pages of a PDF as images, in page order, at most `limits.max_pages`.
 pub fn pdf_pages(bytes: &[u8], limits: &ImageLimits) -> Result<Vec<PageImage>, Unreadable> {
+    let mut out = Vec::new();
+    for_each_pdf_page(bytes, limits, &mut |p| {
+        out.push(p);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Hands each page of a PDF to `each` as soon as it is decoded, in page order, so that a
+/// caller who reduces a page (to grey, to a small copy) never holds more than one page at
+/// full colour: 26 MB at 300 dpi.
+pub fn for_each_pdf_page(bytes: &[u8], limits: &ImageLimits, each: &mut dyn FnMut(PageImage) -> Result<(), Unreadable>) -> Result<(), Unreadable> {
     if bytes.is_empty() {
         return Err(Unreadable::Empty);
     }
     // lopdf ≥ 0.45 fixed the crashes known to us (pitfalls.md); a panic that remains becomes a
     // typed error here instead of ending the batch. A stack overflow is not catchable.
-    catch_unwind(AssertUnwindSafe(|| read_pages(bytes, limits)))
+    catch_unwind(AssertUnwindSafe(|| read_pages(bytes, limits, each)))
         .unwrap_or_else(|_| Err(Unreadable::BadPdf("the PDF parser failed on this file".into())))
 }
 
@@ -93,22 +105,18 @@ fn declares_encryption(bytes: &[u8]) -> bool {
     bytes.windows(8).any(|w| w == b"/Encrypt")
 }
 
-fn read_pages(bytes: &[u8], limits: &ImageLimits) -> Result<Vec<PageImage>, Unreadable> {
+fn read_pages(bytes: &[u8], limits: &ImageLimits, each: &mut dyn FnMut(PageImage) -> Result<(), Unreadable>) -> Result<(), Unreadable> {
     let doc = load(bytes, limits)?;
     let pages = doc.get_pages();
     if pages.is_empty() {
         return Err(Unreadable::NoPages);
     }
     let mut renderer = Renderer { bytes, dir: None };
-    let mut out = Vec::new();
     for (index, (&number, &id)) in pages.iter().take(limits.max_pages as usize).enumerate() {
         let (image, dpi) = read_page(&doc, id, number, limits, &mut renderer)?;
-        out.push(PageImage { index: index as u32, image, dpi: Some(dpi) });
+        each(PageImage { index: index as u32, image, dpi: Some(dpi) })?;
     }
-    if out.is_empty() {
-        return Err(Unreadable::NoPages);
-    }
-    Ok(out)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
