@@ -48,9 +48,12 @@ fn byte_spans<'t>(template: &'t str, text: &str) -> Vec<(&'t str, Option<(usize,
             },
             None => pos,
         };
+        let last = !parts[i + 1..].iter().any(|p| matches!(p, SentencePart::Blank(_)));
         let end = match &right {
             Some(r) => match find_anchor(&text, start, r, Side::Right) {
                 Some(s) => s,
+                // The sentence's tail (人。) misread: the last blank runs to the end.
+                None if last => text.len(),
                 None => {
                     out.push((*id, None));
                     continue;

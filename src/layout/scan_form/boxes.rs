@@ -109,9 +109,77 @@ pub(super) fn read_sentence<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine
     if !has_dark_ink(&reader.p.clean, rect) {
         return Ok(Vec::new());
     }
+    // The sentence is read from a copy with its blanks' underlines erased, then the page is
+    // set back for the cells that follow.
+    let mut page = reader.p.clean.clone();
+    erase_blank_underlines(&mut page, rect, mm_px(reader.dpi, 3.7));
+    let dpi = reader.dpi.round() as u32;
+    ocr.set_page(&page, dpi)?;
+    let read = read_sentence_on(reader, ocr, &page, rect, sentence);
+    ocr.set_page(&reader.p.clean, dpi)?;
+    read
+}
+
+/// Erases the short underlines of the sentence's blanks. Too short to be told from a stroke
+/// of print anywhere on the page (so `prepare` leaves them), they join a handwritten digit
+/// standing on them: 1 reads 工 or 士, 一 reads 二. Here they are known by where they lie:
+/// below the line's print, whose baseline most columns of ink reach. A run of ink at least
+/// half an em long, two pixels or more below that baseline, is an underline.
+fn erase_blank_underlines(page: &mut GrayImage, [x, y, w, h]: [u32; 4], em: u32) {
+    let (x1, y1) = ((x + w).min(page.width()), (y + h).min(page.height()));
+    let dark = |p: &GrayImage, xx: u32, yy: u32| p.get_pixel(xx, yy)[0] < 140;
+    let rows: Vec<bool> = (y..y1).map(|yy| (x..x1).filter(|&xx| dark(page, xx, yy)).count() >= 2).collect();
+    let mut yy = 0usize;
+    while yy < rows.len() {
+        if !rows[yy] {
+            yy += 1;
+            continue;
+        }
+        // A band of ink rows; an underline a few pixels below the print belongs to its line.
+        let start = yy;
+        let gap = (em / 3).max(1) as usize;
+        let mut last = yy;
+        while yy < rows.len() && (rows[yy] || yy - last <= gap) {
+            if rows[yy] {
+                last = yy;
+            }
+            yy += 1;
+        }
+        yy = last + 1;
+        let (b0, b1) = (y + start as u32, y + yy as u32);
+        // The lowest ink of each column of the band; the baseline is reached by most columns
+        // of print, while underlines are a small share of the line's columns.
+        let mut bottoms: Vec<u32> = (x..x1).filter_map(|xx| (b0..b1).rev().find(|&r| dark(page, xx, r))).collect();
+        if bottoms.len() < 8 {
+            continue;
+        }
+        bottoms.sort_unstable();
+        let baseline = bottoms[bottoms.len() * 3 / 4];
+        for r in (baseline + 2)..b1 {
+            let mut run_start: Option<u32> = None;
+            for xx in x..=x1 {
+                let on = xx < x1 && dark(page, xx, r);
+                match (on, run_start) {
+                    (true, None) => run_start = Some(xx),
+                    (false, Some(s0)) => {
+                        if xx - s0 >= em / 2 {
+                            for e in s0..xx {
+                                page.put_pixel(e, r, image::Luma([255]));
+                            }
+                        }
+                        run_start = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &GrayImage, rect: [u32; 4], sentence: &'t str) -> Result<Vec<(&'t str, String, f32)>, OcrError> {
     let words = ocr.read_words(rect, Region::Block)?;
     let confidence = words.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
-    let gs = approval::glyphs(&words);
+    let gs = approval::glyphs(&in_reading_order(words));
     let text: String = gs.iter().map(|g| g.ch).collect();
     reader.boxes.push((rect, text.clone()));
     let mut out = Vec::new();
@@ -120,14 +188,9 @@ pub(super) fn read_sentence<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine
         let mut value = ocr_text::clean(Kind::Vote, &gs[a..b].iter().map(|g| g.ch).collect::<String>());
         let mut conf = confidence;
         if crate::fields::normalize::parse_count(&value).is_none() {
-            if let Some(r) = blank_rect(&gs, a, b, rect) {
-                let again = ocr.read_only(r, Region::Line, NUMERALS)?;
-                let cleaned = ocr_text::clean(Kind::Vote, &again.text);
-                reader.boxes.push((r, format!("blank again: {cleaned}")));
-                if crate::fields::normalize::parse_count(&cleaned).is_some() {
-                    value = cleaned;
-                    conf = again.confidence;
-                }
+            if let Some((again, c)) = read_blank_again(reader, ocr, page, &gs, a, b, rect)? {
+                value = again;
+                conf = c;
             }
         }
         out.push((blank, value, conf));
@@ -135,22 +198,136 @@ pub(super) fn read_sentence<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine
     Ok(out)
 }
 
-/// The blank between the printed words before and after a span of glyphs, when both stand on
-/// one line: from the end of the one to the start of the other.
-fn blank_rect(gs: &[approval::Glyph], a: usize, b: usize, within: [u32; 4]) -> Option<[u32; 4]> {
-    let (left, right) = (gs.get(a.checked_sub(1)?)?, gs.get(b)?);
+/// Block mode sometimes gives a line's words out of order (a wrapped tail first): words are
+/// put back into lines, a word joining the line it overlaps by half its height, and each line
+/// read left to right. Words, not glyphs: a glyph's box is only a share of its word's.
+fn in_reading_order(words: Vec<crate::ocr::OcrWord>) -> Vec<crate::ocr::OcrWord> {
+    let mut lines: Vec<([u32; 2], Vec<crate::ocr::OcrWord>)> = Vec::new();
+    for w in words {
+        let (y0, y1) = (w.bbox[1], w.bbox[1] + w.bbox[3]);
+        let overlaps = |[a, b]: [u32; 2]| y1.min(b).saturating_sub(y0.max(a)) * 2 >= (y1 - y0).min(b - a).max(1);
+        match lines.iter_mut().find(|(span, _)| overlaps(*span)) {
+            Some((span, line)) => {
+                *span = [span[0].min(y0), span[1].max(y1)];
+                line.push(w);
+            }
+            None => lines.push(([y0, y1], vec![w])),
+        }
+    }
+    lines.sort_by_key(|(span, _)| span[0]);
+    lines
+        .into_iter()
+        .flat_map(|(_, mut line)| {
+            line.sort_by_key(|w| w.bbox[0]);
+            line
+        })
+        .collect()
+}
+
+/// A vote blank that did not read as a number, read again on its own with only numerals
+/// allowed, together with the printed words on either side of it (also allowed): the glyph
+/// boxes are shares of Tesseract's word boxes, so when a handwritten digit was dropped the
+/// word after it claims its place, and the gap between the two words is too narrow to hold
+/// it. What stands between the two printed words is the value.
+fn read_blank_again(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &GrayImage, gs: &[approval::Glyph], a: usize, b: usize, within: [u32; 4]) -> Result<Option<(String, f32)>, OcrError> {
+    let Some(left) = a.checked_sub(1).and_then(|i| gs.get(i)) else { return Ok(None) };
+    // The last blank's word after it (人) is often misread or wrapped to the next line: then
+    // the blank is read from the word before it to four ems on, and ends at 人 if one is read.
+    let (r, right_ch) = match gs.get(b).and_then(|right| anchored_rect(left, right, within).map(|r| (r, right.ch))) {
+        Some(found) => found,
+        None => match trailing_rect(left, within) {
+            Some(r) => (r, '人'),
+            None => return Ok(None),
+        },
+    };
+    let right = &approval::Glyph { ch: right_ch, rect: [0; 4], confidence: 0.0 };
+    let allowed: String = NUMERALS.chars().chain(['无', left.ch, right.ch]).collect();
+    let again = read_framed(ocr, page, reader.dpi, r, &allowed)?;
+    let text: String = again.text.chars().filter(|c| !c.is_whitespace()).collect();
+    // Between the last left anchor and the first right anchor after it.
+    let start = text.rfind(left.ch).map_or(0, |i| i + left.ch.len_utf8());
+    let end = text[start..].find(right.ch).map_or(text.len(), |i| start + i);
+    let cleaned = ocr_text::clean(Kind::Vote, &text[start..end]);
+    reader.boxes.push((r, format!("blank again: {cleaned}")));
+    Ok(crate::fields::normalize::parse_count(&cleaned).is_some().then_some((cleaned, again.confidence)))
+}
+
+/// Reads a piece of the page as a line on its own, framed in white paper: read in place, a
+/// line whose print touches the rectangle's edge (the sentence's first line sits against the
+/// cell's top rule) often comes back empty. The page is set back afterwards.
+fn read_framed(ocr: &mut dyn OcrEngine, page: &GrayImage, dpi: f32, [x, y, w, h]: [u32; 4], chars: &str) -> Result<crate::ocr::OcrText, OcrError> {
+    let (w, h) = (w.min(page.width().saturating_sub(x)).max(1), h.min(page.height().saturating_sub(y)).max(1));
+    let m = h / 2 + 4;
+    let mut framed = GrayImage::from_pixel(w + 2 * m, h + 2 * m, image::Luma([255]));
+    image::imageops::overlay(&mut framed, &*image::imageops::crop_imm(page, x, y, w, h), m as i64, m as i64);
+    let dpi = dpi.round() as u32;
+    ocr.set_page(&framed, dpi)?;
+    let read = ocr.read_only([0, 0, framed.width(), framed.height()], Region::Line, chars);
+    ocr.set_page(page, dpi)?;
+    read
+}
+
+/// From the start of the printed word before a blank to four ems after its end, on its line.
+fn trailing_rect(left: &approval::Glyph, within: [u32; 4]) -> Option<[u32; 4]> {
+    let h = left.rect[3];
+    let x0 = left.rect[0].saturating_sub(h).max(within[0]);
+    let x1 = (left.rect[0] + left.rect[2] + 4 * h).min(within[0] + within[2]);
+    let y0 = left.rect[1].saturating_sub(h / 2).max(within[1]);
+    let y1 = (left.rect[1] + h + h / 2).min(within[1] + within[3]);
+    (x1 > x0 && y1 > y0).then(|| [x0, y0, x1 - x0, y1 - y0])
+}
+
+/// From the start of the printed word before a blank to the end of the one after it, when
+/// both stand on one line; a handwritten number stands taller than the print, so half a line
+/// more above and below.
+fn anchored_rect(left: &approval::Glyph, right: &approval::Glyph, within: [u32; 4]) -> Option<[u32; 4]> {
     let h = left.rect[3].max(right.rect[3]);
     let same_line = (left.rect[1] as i64 - right.rect[1] as i64).unsigned_abs() < h as u64 / 2 + 1;
-    let x0 = left.rect[0] + left.rect[2];
-    if !same_line || right.rect[0] <= x0 + 2 {
+    // An em more on each side: the glyph boxes are estimates, and Tesseract's line mode
+    // reads poorly when the print touches the rectangle's edge.
+    let (x0, x1) = (left.rect[0].saturating_sub(h).max(within[0]), (right.rect[0] + right.rect[2] + h).min(within[0] + within[2]));
+    if !same_line || x1 <= x0 {
         return None;
     }
-    // A handwritten number stands taller than the print: half a line more above and below.
     let y0 = left.rect[1].min(right.rect[1]).saturating_sub(h / 2).max(within[1]);
     let y1 = (left.rect[1].max(right.rect[1]) + h + h / 2).min(within[1] + within[3]);
-    (y1 > y0).then(|| [x0, y0, right.rect[0] - x0, y1 - y0])
+    (y1 > y0).then(|| [x0, y0, x1 - x0, y1 - y0])
 }
 
 /// What a written date may hold: digits and the printed 年 月 日 (block mode: line mode stops
 /// at the first wide gap between the parts).
 const DATE_CHARS: &str = "0123456789年月日";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocr::OcrWord;
+    use imageproc::drawing::draw_filled_rect_mut;
+    use imageproc::rect::Rect;
+
+    #[test]
+    fn underlines_below_the_print_are_erased_strokes_on_it_kept() {
+        let mut page = GrayImage::from_pixel(400, 60, image::Luma([255]));
+        // Ten "characters" of print standing on the baseline y = 39, one with a long bottom
+        // stroke on the baseline itself (出).
+        for i in 0..10 {
+            draw_filled_rect_mut(&mut page, Rect::at(10 + i * 36, 15).of_size(4, 25), image::Luma([0]));
+            draw_filled_rect_mut(&mut page, Rect::at(24 + i * 36, 15).of_size(4, 25), image::Luma([0]));
+        }
+        draw_filled_rect_mut(&mut page, Rect::at(10, 38).of_size(30, 2), image::Luma([0]));
+        // An underline three pixels below the baseline, under a blank.
+        draw_filled_rect_mut(&mut page, Rect::at(150, 43).of_size(24, 2), image::Luma([0]));
+        erase_blank_underlines(&mut page, [0, 0, 400, 60], 28);
+        assert!((150..174).all(|x| page.get_pixel(x, 43)[0] == 255 && page.get_pixel(x, 44)[0] == 255), "the underline is erased");
+        assert!((10..40).all(|x| page.get_pixel(x, 38)[0] == 0), "the stroke on the baseline is kept");
+        assert_eq!(page.get_pixel(12, 30)[0], 0, "the print is kept");
+    }
+
+    #[test]
+    fn words_are_put_back_in_lines_left_to_right() {
+        let w = |text: &str, x: u32, y: u32| OcrWord { text: text.into(), bbox: [x, y, 30, 20], confidence: 0.9 };
+        let words = vec![w("人。", 0, 50), w("反对", 200, 0), w("经", 0, 2), w("1", 240, 4)];
+        let order: Vec<String> = in_reading_order(words).into_iter().map(|w| w.text).collect();
+        assert_eq!(order, ["经", "反对", "1", "人。"]);
+    }
+}
