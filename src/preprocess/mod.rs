@@ -1,6 +1,8 @@
 //! Preprocess: from a decoded page to an upright, deskewed greyscale page and its binary ink
 //! mask. Free functions over image buffers; each stage is independent of the next.
 
+mod leptonica;
+
 use image::{GrayImage, Luma, RgbImage};
 use imageproc::contrast::{otsu_level, threshold, ThresholdType};
 use imageproc::geometric_transformations::{rotate_about_center, Border, Interpolation};
@@ -97,6 +99,9 @@ pub fn rotate(gray: &GrayImage, deg: f32) -> GrayImage {
     if deg.abs() < 0.05 {
         return gray.clone();
     }
+    if let Some(r) = leptonica::rotate_gray(gray, deg) {
+        return r;
+    }
     rotate_about_center(gray, deg.to_radians(), Interpolation::Bilinear, Border::Constant(Luma([255])))
 }
 
@@ -166,6 +171,19 @@ mod tests {
             let est = estimate_skew(&binarize(&skewed), &PreprocessParams::default());
             assert!((est + deg).abs() <= 0.15, "rotated {deg}, estimated {est}");
         }
+    }
+
+    #[test]
+    fn leptonica_turns_the_way_imageproc_does() {
+        let mut page = lined_page();
+        draw_filled_rect_mut(&mut page, Rect::at(700, 200).of_size(40, 900), Luma([0]));
+        let a = leptonica::rotate_gray(&page, 2.5).expect("leptonica rotates");
+        let b = rotate_about_center(&page, 2.5f32.to_radians(), Interpolation::Bilinear, Border::Constant(Luma([255])));
+        assert_eq!(a.dimensions(), b.dimensions());
+        let differ = a.pixels().zip(b.pixels()).filter(|(p, q)| (p[0] as i32 - q[0] as i32).abs() > 96).count();
+        assert!(differ < 2_000, "{differ} pixels differ");
+        let unturned = a.pixels().zip(page.pixels()).filter(|(p, q)| (p[0] as i32 - q[0] as i32).abs() > 96).count();
+        assert!(unturned > 10_000, "the page was turned ({unturned} pixels changed)");
     }
 
     #[test]

@@ -118,7 +118,8 @@ fn spaced_label<'s>(spec: &'s Spec, pieces: &[String]) -> Option<(&'s str, Strin
 
 /// The cover's lines, each read as one line; a line starting with a cover label gives its
 /// value.
-pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, out: &mut PageReading) -> Result<(), OcrError> {
+/// `known` are lines the orientation probe has read already (the title), not read twice.
+pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, mut known: Vec<([u32; 4], OcrText)>, out: &mut PageReading) -> Result<(), OcrError> {
     let labels = LabelMatcher::new(spec, |f| f.part() == Part::Cover);
     let mut found_title = false;
     let gap = mm_px(dpi, 6.0);
@@ -131,7 +132,10 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
         let mut pieces = Vec::new();
         let mut conf = 1.0f32;
         for seg in split_at_gaps(ink, rect, gap) {
-            let t = read_line_scaled(ocr, clean, seg, dpi)?;
+            let t = match known.iter().position(|(r, _)| *r == seg) {
+                Some(i) => known.swap_remove(i).1,
+                None => read_line_scaled(ocr, clean, seg, dpi)?,
+            };
             conf = conf.min(if t.text.trim().is_empty() { 1.0 } else { t.confidence });
             out.ocr_boxes.push((seg, t.text.trim().to_string()));
             pieces.push(t.text.trim().to_string());

@@ -186,6 +186,8 @@ pub fn read_gray_page(page: GrayPage, spec: &Spec, ocr: &mut dyn OcrEngine, para
 struct Probe {
     found: usize,
     cells: Vec<(usize, OcrText, Portion)>,
+    /// On the cover: the lines read, by their boxes.
+    lines: Vec<([u32; 4], OcrText)>,
 }
 
 /// A page made ready for reading: its grid, the page with the lines erased, and its ink.
@@ -255,6 +257,7 @@ fn probe(p: &Prepared, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &
             if sq.contains("申报表") || sq.contains("最美职工") || sq.contains("年度") || cover.match_fuzzy(&t.text).is_some() {
                 out.found += 1;
             }
+            out.lines.push((*rect, t));
         }
         Ok(out)
     }
@@ -293,7 +296,7 @@ fn read_prepared(p: Prepared, probed: Probe, turns: u32, skew: f32, dpi: f32, sp
     if p.grid.cells.len() >= params.min_table_cells {
         read_table(&p, probed, dpi, spec, ocr, params, &mut reading)?;
     } else {
-        read_cover(&p.clean, &p.ink, dpi, spec, ocr, &mut reading)?;
+        read_cover(&p.clean, &p.ink, dpi, spec, ocr, probed.lines, &mut reading)?;
     }
     reading.seen = p.clean;
     reading.grid = p.grid;

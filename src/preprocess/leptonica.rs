@@ -1,0 +1,81 @@
+//! Deskewing through Leptonica, the image library Tesseract itself is built on (linked
+//! already). Its area-mapping rotation keeps a thin rule as sharp as a bilinear one and takes
+//! a fraction of the time of imageproc's general projective warp, which was a tenth of a
+//! scan's time at 300 dpi.
+
+use image::GrayImage;
+use leptess::capi;
+
+/// An 8-bit Leptonica image, freed when dropped.
+struct Pix(*mut capi::PIX);
+
+impl Drop for Pix {
+    fn drop(&mut self) {
+        if !self.0.is_null() {
+            // SAFETY: the pointer came from pixCreate/pixRotate*, is owned here alone, and
+            // pixDestroy nulls it.
+            unsafe { capi::pixDestroy(&mut self.0) };
+        }
+    }
+}
+
+impl Pix {
+    fn from_gray(gray: &GrayImage) -> Option<Pix> {
+        let (w, h) = gray.dimensions();
+        let (wi, hi) = (i32::try_from(w).ok()?, i32::try_from(h).ok()?);
+        // SAFETY: pixCreate returns a zeroed w×h 8 bpp image or null.
+        let pix = Pix(unsafe { capi::pixCreate(wi, hi, 8) });
+        if pix.0.is_null() {
+            return None;
+        }
+        let (data, wpl) = pix.words()?;
+        for (y, row) in gray.as_raw().chunks_exact(w as usize).enumerate() {
+            // SAFETY: row y of the image is `wpl` words from `data + y * wpl`, inside the
+            // buffer pixCreate allocated for h rows.
+            let line = unsafe { std::slice::from_raw_parts_mut(data.add(y * wpl), wpl) };
+            // Leptonica packs four 8-bit pixels in a native word, the first in its high byte.
+            for (word, px) in line.iter_mut().zip(row.chunks(4)) {
+                let mut b = [0u8; 4];
+                b[..px.len()].copy_from_slice(px);
+                *word = u32::from_be_bytes(b);
+            }
+        }
+        Some(pix)
+    }
+
+    fn words(&self) -> Option<(*mut u32, usize)> {
+        // SAFETY: self.0 is a live PIX.
+        let (data, wpl) = unsafe { (capi::pixGetData(self.0), capi::pixGetWpl(self.0)) };
+        (!data.is_null() && wpl > 0).then_some((data, wpl as usize))
+    }
+
+    fn to_gray(&self) -> Option<GrayImage> {
+        // SAFETY: self.0 is a live PIX; its size and depth are read, not changed.
+        let (w, h, d) = unsafe { (capi::pixGetWidth(self.0), capi::pixGetHeight(self.0), capi::pixGetDepth(self.0)) };
+        if d != 8 || w <= 0 || h <= 0 {
+            return None;
+        }
+        let (data, wpl) = self.words()?;
+        let mut out = Vec::with_capacity(w as usize * h as usize);
+        for y in 0..h as usize {
+            // SAFETY: as in `from_gray`, row y lies inside the image's buffer.
+            let line = unsafe { std::slice::from_raw_parts(data.add(y * wpl), wpl) };
+            let bytes = line.iter().flat_map(|word| word.to_be_bytes());
+            out.extend(bytes.take(w as usize));
+        }
+        GrayImage::from_raw(w as u32, h as u32, out)
+    }
+}
+
+/// The page rotated by `deg` degrees about its centre (the sense of `preprocess::rotate`), the same size, the
+/// corners filled with white paper. None if Leptonica could not allocate it.
+pub fn rotate_gray(gray: &GrayImage, deg: f32) -> Option<GrayImage> {
+    let src = Pix::from_gray(gray)?;
+    // Leptonica turns clockwise for a positive angle, as imageproc does.
+    // SAFETY: src is a live 8 bpp PIX; the result is a new PIX or null.
+    let rotated = Pix(unsafe { capi::pixRotateAMGray(src.0, deg.to_radians(), 255) });
+    if rotated.0.is_null() {
+        return None;
+    }
+    rotated.to_gray()
+}
