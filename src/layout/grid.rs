@@ -96,6 +96,14 @@ impl Grid {
         self.cells.iter().find(|o| o.band == c.band + c.bands && o.x0 <= c.x0 + slack && o.x1 > c.x0 + slack)
     }
 
+    /// The space right of `c` up to the table's right edge, when no cell was closed there: a
+    /// faint or broken rule on the table's edge (a pale scan) leaves a label without its value
+    /// cell. None when no cell reaches further right than `c`.
+    pub fn open_right_of(&self, c: &Cell) -> Option<Cell> {
+        let x1 = self.cells.iter().map(|o| o.x1).max()?;
+        (x1 > c.x1 + c.width() / 2).then(|| Cell { x0: c.x1, x1, ..c.clone() })
+    }
+
     /// The cell directly right of `c` that shares its top band.
     pub fn right_of(&self, c: &Cell) -> Option<&Cell> {
         self.cells
@@ -207,6 +215,17 @@ pub fn detect(ink: &GrayImage, dpi: f32, params: &GridParams) -> Grid {
                 }
             }
             x += 1;
+        }
+        // The table's frame: where a band's top and bottom rules both end, its side is drawn,
+        // even when a pale scan lost that stretch of it (the rules ending there say so). Without
+        // this a faint frame loses a whole column of labels.
+        if top.x0.abs_diff(bottom.x0) <= min_band && vx.first().is_none_or(|v| v.0 > top.x0.max(bottom.x0) + min_band) {
+            let edge = top.x0.min(bottom.x0);
+            vx.insert(0, (edge, edge + 1));
+        }
+        if top.x1.abs_diff(bottom.x1) <= min_band && vx.last().is_none_or(|v| v.1 + min_band < top.x1.min(bottom.x1)) {
+            let edge = top.x1.max(bottom.x1);
+            vx.push((edge.saturating_sub(1), edge));
         }
         vlines.extend(vx.iter().map(|&(a, b)| [a, ya, b, yb]));
         for pair in vx.windows(2) {

@@ -422,7 +422,19 @@ fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn 
                 texts[i] = Some((reader.read(ocr, c, portion)?, portion));
             }
         }
+        // A cell starting a row holds a label. One that read as none may be a letter-spaced
+        // label in a tall cell (个  人  简  历), which block mode breaks up: read again as one
+        // line cut to its ink.
+        if let Some((t, Portion::Whole)) = &texts[i] {
+            if !grid.has_left(c) && !t.text.trim().is_empty() && labels.match_fuzzy(&t.text).is_none() {
+                let again = reader.read_one_line(ocr, c)?;
+                if labels.match_fuzzy(&again.text).is_some() {
+                    texts[i] = Some((again, Portion::Whole));
+                }
+            }
+        }
     }
+    let grid = &split_unruled_labels(grid, &mut texts, &labels, &mut reader, ocr)?;
     out.kind = PageKind::Table;
     let index_of = |cell: &Cell| grid.cells.iter().position(|x| x == cell);
     // Approval boxes found by their label: (id, label cell, box cell).
@@ -451,7 +463,7 @@ fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn 
         }
         let label_conf = label_text.confidence;
         let value = if !rest.trim().is_empty() {
-            Some((rest, label_conf, c))
+            Some((rest, label_conf, c.clone()))
         } else if let Some(r) = grid.right_of(c) {
             let j = index_of(r).expect("a cell of the grid");
             let whole = match &texts[j] {
@@ -462,8 +474,11 @@ fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn 
             if labels.is_label(&whole.text) {
                 None
             } else {
-                Some((whole.text, whole.confidence, r))
+                Some((whole.text, whole.confidence, r.clone()))
             }
+        } else if let Some(open) = grid.open_right_of(c) {
+            let t = reader.read(ocr, &open, Portion::Whole)?;
+            Some((t.text, t.confidence, open))
         } else {
             None
         };
@@ -472,19 +487,56 @@ fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn 
             // A listed value that did not read as one: read again as one line cut to its ink
             // (block mode on 党员 centred in a tall cell gives garbage).
             if field.kind == Kind::Enum && !text.is_empty() && !is_listed(field, &text) {
-                let again = reader.read_one_line(ocr, cell)?;
+                let again = reader.read_one_line(ocr, &cell)?;
                 let cleaned = clean_value(spec, field, &again.text);
                 if is_listed(field, &cleaned) {
                     (text, confidence) = (cleaned, again.confidence);
                 }
             }
-            out.values.push((field.id.clone(), RawValue { text, confidence, page: None, bbox: bbox(cell) }));
+            out.values.push((field.id.clone(), RawValue { text, confidence, page: None, bbox: bbox(&cell) }));
         }
     }
     out.ocr_boxes.append(&mut reader.boxes);
     infer_boxes(grid, spec, &mut known);
     read_boxes(&p.clean, &known, dpi, spec, ocr, params, out)?;
     Ok(())
+}
+
+/// A row whose rule between label and value is too faint to be found (a pale scan) is one
+/// wide cell with the label on its left and the value beside it; its top strip then reads as
+/// the value's first line, not as a label. Such a cell is cut where the label column ends in
+/// the other rows, and kept cut when its left part reads as a label.
+fn split_unruled_labels(grid: &Grid, texts: &mut Vec<Option<(OcrText, Portion)>>, labels: &LabelMatcher, reader: &mut CellReader, ocr: &mut dyn OcrEngine) -> Result<Grid, OcrError> {
+    let mut out = grid.clone();
+    // The label column: the right edge of the cells that start rows and hold a label.
+    let mut edges: Vec<u32> = grid
+        .cells
+        .iter()
+        .zip(texts.iter())
+        .filter(|(c, t)| !grid.has_left(c) && t.as_ref().is_some_and(|(t, p)| *p == Portion::Whole && labels.match_fuzzy(&t.text).is_some()))
+        .map(|(c, _)| c.x1)
+        .collect();
+    if edges.len() < 3 {
+        return Ok(out);
+    }
+    edges.sort_unstable();
+    let edge = edges[edges.len() / 2];
+    for (i, c) in grid.cells.iter().enumerate() {
+        let Some((t, Portion::TopStrip)) = &texts[i] else { continue };
+        if labels.match_fuzzy(&t.text).is_some() || edge <= c.x0 || (edge - c.x0) * 3 > c.width() {
+            continue;
+        }
+        let label = Cell { x1: edge, ..c.clone() };
+        let read = reader.read(ocr, &label, Portion::Whole)?;
+        if labels.match_fuzzy(&read.text).is_none() {
+            continue;
+        }
+        out.cells[i] = label;
+        out.cells.push(Cell { x0: edge, ..c.clone() });
+        texts[i] = Some((read, Portion::Whole));
+        texts.push(None);
+    }
+    Ok(out)
 }
 
 /// Whether an enum field's text is one of its values or aliases.
