@@ -19,23 +19,42 @@ impl Normalized {
     }
 }
 
-/// Brackets next to Chinese text are the full-width ones (`包头钢铁(集团)有限责任公司` typed with
-/// half-width brackets is `包头钢铁（集团）有限责任公司`); brackets round Latin text stay.
-pub fn cjk_parentheses(s: &str) -> String {
+/// Punctuation next to Chinese text is the full-width one, as Chinese is typeset
+/// (`包头钢铁(集团)有限责任公司` typed with half-width brackets is `包头钢铁（集团）有限责任公司`,
+/// `妻子: 李美玲` is `妻子：李美玲`); beside Latin text or between digits (`10:30`, `1,000`) it
+/// stays. A tilde between numbers is the full-width range mark (`2014.9~2018.7`, OCR's `~~`).
+pub fn cjk_punctuation(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let cjk = |c: Option<&char>| c.is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(c));
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| {
-            let near = cjk(i.checked_sub(1).and_then(|j| chars.get(j))) || cjk(chars.get(i + 1));
-            match c {
-                '(' if near => '（',
-                ')' if near => '）',
-                c => c,
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).and_then(|j| chars[..=j].iter().rev().find(|c| !c.is_whitespace()));
+        let after = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+        let near = cjk(before) || cjk(after);
+        let full = match c {
+            '(' if near => '（',
+            ')' if near => '）',
+            ',' if near => '，',
+            ':' if near => '：',
+            ';' if near => '；',
+            '?' if near => '？',
+            '!' if near => '！',
+            '~' | '～' => {
+                // A run of tildes is one mark.
+                if out.ends_with('～') {
+                    continue;
+                }
+                if before.is_some_and(|b| b.is_ascii_digit()) && chars[i + 1..].iter().find(|c| **c != '~' && !c.is_whitespace()).is_some_and(|a| a.is_ascii_digit()) {
+                    '～'
+                } else {
+                    c
+                }
             }
-        })
-        .collect()
+            c => c,
+        };
+        out.push(full);
+    }
+    out
 }
 
 /// Dispatches on `field.kind`. A blank value is not an issue here: `missing_field` is the
@@ -53,8 +72,8 @@ pub fn normalize(field: &Field, raw: &str) -> Normalized {
     match field.kind {
         // Cleaned again: a space beside a bracket that has just become full-width is an
         // artefact too (`包头钢铁 (集团) 有限责任公司`).
-        Kind::Text | Kind::Approval => Normalized::ok(Some(clean_text(&cjk_parentheses(&cleaned)))),
-        Kind::Multiline => Normalized::ok(Some(clean_multiline(raw)).filter(|s| !s.is_empty())),
+        Kind::Text | Kind::Approval => Normalized::ok(Some(clean_text(&cjk_punctuation(&cleaned)))),
+        Kind::Multiline => Normalized::ok(Some(clean_multiline(&cjk_punctuation(raw))).filter(|s| !s.is_empty())),
         Kind::Name => Normalized::ok(Some(normalize_name(&cleaned)).filter(|s| !s.is_empty())),
         Kind::IdNumber => Normalized::ok(Some(normalize_id_number(&cleaned))),
         // The printed "年  月  日" of an untouched blank is not a date someone got wrong.
@@ -533,8 +552,12 @@ mod tests {
 
     #[test]
     fn brackets_in_chinese_names_are_full_width() {
-        assert_eq!(cjk_parentheses("包头钢铁(集团)有限责任公司"), "包头钢铁（集团）有限责任公司");
-        assert_eq!(cjk_parentheses("ABC (Inner Mongolia) Ltd"), "ABC (Inner Mongolia) Ltd");
+        assert_eq!(cjk_punctuation("包头钢铁(集团)有限责任公司"), "包头钢铁（集团）有限责任公司");
+        assert_eq!(cjk_punctuation("ABC (Inner Mongolia) Ltd"), "ABC (Inner Mongolia) Ltd");
+        assert_eq!(cjk_punctuation("妻子: 李美玲, 护士"), "妻子： 李美玲， 护士");
+        assert_eq!(cjk_punctuation("10:30, 1,000 yuan"), "10:30, 1,000 yuan");
+        assert_eq!(cjk_punctuation("2014.9~~2018.7 学习"), "2014.9～2018.7 学习");
+        assert_eq!(cjk_punctuation("~ok~"), "~ok~");
         let employer = Spec::builtin().field("employer").cloned().unwrap();
         assert_eq!(normalize(&employer, "包头钢铁 （集团) 有限责任公司").value.as_deref(), Some("包头钢铁（集团）有限责任公司"));
     }

@@ -224,7 +224,7 @@ mod tests {
     fn kinds_get_their_corrections() {
         assert_eq!(clean(Kind::Name, "额尔敦:宝音"), "额尔敦·宝音");
         assert_eq!(clean(Kind::Name, "额尔敦:.宝音"), "额尔敦·宝音");
-        assert_eq!(crate::fields::normalize::cjk_parentheses(&clean(Kind::Text, "”包头钢铁〈集团)有限责任公司|")), "包头钢铁（集团）有限责任公司");
+        assert_eq!(crate::fields::normalize::cjk_punctuation(&clean(Kind::Text, "”包头钢铁〈集团)有限责任公司|")), "包头钢铁（集团）有限责任公司");
         assert_eq!(clean(Kind::Vote, "O"), "0");
         assert_eq!(clean(Kind::Vote, "1l6"), "116");
         assert_eq!(clean(Kind::Vote, "了"), "7");
