@@ -3,7 +3,7 @@
 //! `年 月 日` with the blanks before each word. Positions come from the words' boxes and the
 //! print's own size, never from fixed offsets, so a form drawn by another program still splits.
 
-use crate::layout::labels::squeeze;
+use crate::layout::labels::{edit_distance, squeeze};
 use crate::ocr::OcrWord;
 
 /// Where an approval box's marks are to be looked for, in the pixels of the page as read.
@@ -100,32 +100,40 @@ fn em(words: &[OcrWord], fallback: u32) -> u32 {
 }
 
 /// The signer label: the best place in the glyph stream where `负责人签` reads with at most one
-/// slip, and the `名`/`字` and colon after it.
+/// slip (a character misread, dropped or added), or two when two neighbours still read right,
+/// and the `名`/`字` and colon after it.
 fn find_signer(gs: &[Glyph], label: &str) -> Option<(usize, usize)> {
     let want: Vec<char> = squeeze(label).chars().filter(|c| !matches!(c, ':' | '：')).collect();
     if want.len() < 3 {
         return None;
     }
     let core = &want[..want.len().min(4)];
-    let mut best: Option<(usize, usize)> = None;
+    let pairs: Vec<[char; 2]> = core.windows(2).map(|p| [p[0], p[1]]).collect();
+    // (start, end, slips)
+    let mut best: Option<(usize, usize, usize)> = None;
     for start in 0..gs.len() {
-        let window: Vec<char> = gs[start..].iter().take(core.len()).map(|g| g.ch).collect();
-        if window.len() < core.len() - 1 {
-            break;
-        }
-        let hits: Vec<bool> = core.iter().zip(&window).map(|(a, b)| a == b).collect();
-        let misses = hits.iter().filter(|h| !**h).count() + (core.len() - window.len());
-        // Two slips are forgiven when two neighbours still read right (负责, 签名): a seal's
-        // ring or a signature's first stroke often spoils the rest.
-        let pair = hits.windows(2).any(|p| p[0] && p[1]);
-        // All glyphs of the label stand on one line.
-        let same_line = gs[start..start + window.len()].windows(2).all(|p| (cy(p[0].rect) - cy(p[1].rect)).abs() < p[0].rect[3] as i64);
-        if (misses <= 1 || (misses == 2 && pair)) && same_line && best.is_none_or(|(_, m)| misses < m) {
-            best = Some((start, misses));
+        for len in [core.len(), core.len() - 1, core.len() + 1] {
+            if start + len > gs.len() {
+                continue;
+            }
+            let window: Vec<char> = gs[start..start + len].iter().map(|g| g.ch).collect();
+            // A window must begin and end on label characters, or a slip at its edge would be
+            // counted twice over (a stray glyph taken in, a real one left out).
+            if !core.contains(&window[0]) && !core.contains(&window[len - 1]) {
+                continue;
+            }
+            let slips = edit_distance(core, &window);
+            // Two slips are forgiven when two neighbours still read right (负责, 签名): a seal's
+            // ring or a signature's first stroke often spoils the rest.
+            let pair = window.windows(2).any(|p| pairs.contains(&[p[0], p[1]]));
+            // All glyphs of the label stand on one line.
+            let same_line = gs[start..start + len].windows(2).all(|p| (cy(p[0].rect) - cy(p[1].rect)).abs() < p[0].rect[3] as i64);
+            if (slips <= 1 || (slips == 2 && pair)) && same_line && best.is_none_or(|(_, _, m)| slips < m) {
+                best = Some((start, start + len, slips));
+            }
         }
     }
-    let (start, _) = best?;
-    let mut end = (start + core.len()).min(gs.len());
+    let (start, mut end, _) = best?;
     // The rest of the label (名/字) and its colon, when OCR read them on the same line.
     while end < gs.len() && end < start + want.len() + 1 {
         let g = gs[end];
@@ -284,6 +292,9 @@ fn place_signer(out: &mut BoxLayout, gs: &[Glyph], label: &str) {
         // comes from the print's size.
         let chars = squeeze(label).chars().count() as i64;
         lab[2] = lab[2].max((chars * em * 9 / 10 - em / 3).max(0) as u32);
+        // Nor wider than its characters and colon: a signature read as the colon (a restricted
+        // read forces handwriting into the allowed characters) is not part of it.
+        lab[2] = lab[2].min(((chars + 1) * em) as u32);
         out.signer_label = Some(lab);
         out.printed.push(lab);
         // A signature is written larger than the print and wanders above and below its line;

@@ -77,11 +77,26 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
             // Read again allowing only the label's characters (and digits, so that the date
             // written against it does not turn into label characters).
             let allowed: String = text.signer.chars().chain("：:0123456789".chars()).collect();
-            let again = ocr.read_words_only(region, Region::Block, &allowed)?;
+            let again = read_words_without_remnants(ocr, clean, region, dpi, &allowed)?;
             for w in &again {
                 out.ocr_boxes.push((w.bbox, format!("signer again: {}", w.text)));
             }
             approval::refine_signer(&mut layout, &again, &text.signer);
+        }
+        if layout.signer_zone.is_none() {
+            // Block mode sometimes returns a printed word as a lone mark (负责人签名： as 。) when
+            // seal remnants crowd the box: a word far wider than what it read is read again
+            // on its own as a line.
+            let allowed: String = text.signer.chars().chain("：:".chars()).collect();
+            let mut lone = Vec::new();
+            for w in words.iter().filter(|w| w.bbox[3] > 0 && w.bbox[2] > w.bbox[3] * 2 * (w.text.trim().chars().count() as u32 + 1)) {
+                let t = ocr.read_only(w.bbox, Region::Line, &allowed)?;
+                out.ocr_boxes.push((w.bbox, format!("word again: {}", t.text.trim())));
+                lone.push(crate::ocr::OcrWord { text: t.text.trim().to_string(), bbox: w.bbox, confidence: t.confidence });
+            }
+            if !lone.is_empty() {
+                approval::refine_signer(&mut layout, &lone, &text.signer);
+            }
         }
         // The date line is read again only when the box's read did not give a whole date.
         let whole = layout.date_parts.as_ref().and_then(approval::date_text).is_some_and(|d| d.ends_with('日'));
@@ -94,6 +109,30 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         out.boxes.push(layout);
     }
     Ok(())
+}
+
+/// Reads a region's words, only `chars` allowed, with everything paler than print made
+/// paper first: the grey left of a red seal (its ring and lettering once red is dropped)
+/// crowds Tesseract's layout analysis, which then drops the printed label beside it. The
+/// page is set back afterwards.
+fn read_words_without_remnants(ocr: &mut dyn OcrEngine, clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32, chars: &str) -> Result<Vec<crate::ocr::OcrWord>, OcrError> {
+    // Print (and any dark handwriting) is well below this; a seal's red, turned grey, is
+    // above it.
+    const PALER_THAN_PRINT: u8 = 165;
+    let mut page = clean.clone();
+    for yy in y..(y + h).min(page.height()) {
+        for xx in x..(x + w).min(page.width()) {
+            let p = page.get_pixel_mut(xx, yy);
+            if p[0] > PALER_THAN_PRINT {
+                p[0] = 255;
+            }
+        }
+    }
+    let dpi = dpi.round() as u32;
+    ocr.set_page(&page, dpi)?;
+    let read = ocr.read_words_only([x, y, w, h], Region::Block, chars);
+    ocr.set_page(clean, dpi)?;
+    read
 }
 
 /// Digits and the numerals people write counts and terms with.
