@@ -55,7 +55,7 @@ enum Command {
     Template(template::Args),
     /// Check that Tesseract, its chi_sim data, LibreOffice and poppler are usable.
     Doctor,
-    /// Read submissions (Word files now; scans later) into checked records and return lists.
+    /// Read submissions (Word files, scanned PDFs and images) into checked records, return notices and a review report.
     Process(process::Args),
     /// Generate realistic scanned sample forms with ground truth (truth.jsonl).
     #[command(after_help = samples::EXAMPLES)]

@@ -374,6 +374,25 @@ mod tests {
         assert_eq!((nothing.date_zone, nothing.signer_zone), (None, None));
     }
 
+    #[test]
+    fn a_dropped_label_character_still_places_the_signer_and_a_colon_read_from_the_signature_does_not_widen_it() {
+        let rect = [50, 50, 900, 250];
+        // 负 lost: 责人签字 and the colon read as separate words.
+        let words = vec![w("责", 128, 100, 28, 28), w("人", 156, 100, 28, 28), w("签字", 184, 100, 56, 28), w(":", 240, 100, 10, 28)];
+        let b = locate("county_union", rect, &words, "负责人签字：", 200.0);
+        let zone = b.signer_zone.expect("a zone after 责人签字");
+        assert!(zone[0] >= 250 && zone[0] < 280, "{zone:?}");
+        // A signature forced into the label's characters reads as a colon 300 px wide: the
+        // label stops where six characters end.
+        let words = vec![w("负责人签字", 100, 100, 140, 28), w(":", 240, 90, 300, 50)];
+        let b = locate("county_union", rect, &words, "负责人签字：", 200.0);
+        let zone = b.signer_zone.expect("a zone");
+        assert!(zone[0] < 400, "the zone starts where the label ends, not after the wide colon: {zone:?}");
+        // Two characters wrong and no two neighbours right is not the label.
+        let words = vec![w("贝", 100, 100, 28, 28), w("人", 128, 100, 28, 28), w("答", 156, 100, 28, 28), w("字", 184, 100, 28, 28)];
+        assert_eq!(locate("county_union", rect, &words, "负责人签字：", 200.0).signer_zone, None);
+    }
+
     fn parts(y: &str, m: &str, d: &str) -> [String; 3] {
         [y.to_string(), m.to_string(), d.to_string()]
     }

@@ -309,6 +309,25 @@ mod tests {
     }
 
     #[test]
+    fn a_faint_frame_is_drawn_where_the_rules_end_and_an_open_row_reaches_the_edge() {
+        let mut g = table();
+        // The left frame lost along the middle row, the inner rule at x = 500 lost there too.
+        draw_filled_rect_mut(&mut g, Rect::at(100, 210).of_size(3, 85), Luma([0]));
+        draw_filled_rect_mut(&mut g, Rect::at(500, 210).of_size(3, 85), Luma([0]));
+        let grid = detect(&g, 100.0, &GridParams::default());
+        let label = grid.cells.iter().find(|c| c.band == 1 && c.x0 < 110).expect("the row's first cell, closed by the frame");
+        assert_eq!(label.x1, 300);
+        let open = grid.cells.iter().find(|c| c.band == 1 && c.x0 == 303).expect("the middle cell");
+        // No rule at 500 in this band: the cell right of it reaches the merged cell's rule.
+        assert_eq!(open.x1, 697);
+        // A label whose row has nothing closed right of it gets the space to the table's edge.
+        let lone = Cell { x0: 103, y0: 203, x1: 300, y1: 300, band: 1, bands: 1 };
+        let grid_without_right = Grid { cells: vec![lone.clone(), Cell { x0: 303, y0: 103, x1: 697, y1: 200, band: 0, bands: 1 }], ..Grid::default() };
+        let space = grid_without_right.open_right_of(&lone).expect("space to the edge");
+        assert_eq!((space.x0, space.x1, space.y0, space.y1), (300, 697, 203, 300));
+    }
+
+    #[test]
     fn text_is_not_a_line() {
         let mut g = GrayImage::new(400, 200);
         for i in 0..20 {
