@@ -349,6 +349,65 @@ impl<'a> CellReader<'a> {
         Ok(t)
     }
 
+    /// Reads each line of ink of a cell on its own and joins them: a short value wrapped in
+    /// a narrow cell (共产党 / 员), which block mode reads as three lines of garbage.
+    fn read_lines_apart(&mut self, ocr: &mut dyn OcrEngine, c: &Cell) -> Result<OcrText, OcrError> {
+        let [x, y, w, h] = inset(c, self.pad);
+        let ink = &self.p.ink;
+        let inked = |yy: u32| (x..(x + w).min(ink.width())).filter(|&xx| ink.get_pixel(xx, yy)[0] > 127).count() >= 2;
+        // Bands of inked rows, a gap of a few rows closing one (the gap between two lines of
+        // print is about a third of an em).
+        let min_gap = mm_px(self.dpi, 0.6).max(2);
+        let mut bands: Vec<(u32, u32)> = Vec::new();
+        let mut run: Option<(u32, u32)> = None;
+        for yy in y..(y + h).min(ink.height()) {
+            if inked(yy) {
+                run = Some(run.map_or((yy, yy + 1), |(a, _)| (a, yy + 1)));
+            } else if let Some((a, b)) = run {
+                if yy - b >= min_gap {
+                    bands.push((a, b));
+                    run = None;
+                }
+            }
+        }
+        bands.extend(run);
+        let min_h = mm_px(self.dpi, 1.2).max(3);
+        let margin = self.pad;
+        let mut text = String::new();
+        let mut confidence = 1.0f32;
+        for (a, b) in bands.into_iter().filter(|(a, b)| b - a >= min_h) {
+            let top = a.saturating_sub(margin).max(y);
+            let rect = [x, top, w, (b + margin).min(y + h) - top];
+            let t = read_with_retry(ocr, rect, Region::Line)?;
+            self.boxes.push((rect, format!("line apart: {}", t.text.trim())));
+            text.push_str(t.text.trim());
+            confidence = confidence.min(t.confidence);
+        }
+        Ok(OcrText { text, confidence })
+    }
+
+    /// A cell whose ink is one mark: a single thin horizontal stroke is the dash written for
+    /// "none" (read by line mode as ww or 0); a single character (无, 女) is read in
+    /// Tesseract's single-character mode, which line mode often misreads (无 as 大 or 卫).
+    fn read_lone_mark(&mut self, ocr: &mut dyn OcrEngine, rect: [u32; 4]) -> Result<Option<OcrText>, OcrError> {
+        let Some([x, y, w, h]) = ink_bounds(&self.p.ink, rect) else { return Ok(None) };
+        let em = mm_px(self.dpi, 3.7).max(4);
+        if h * 10 <= em * 3 && w * 2 >= em && w <= em * 3 {
+            self.boxes.push(([x, y, w, h], "a dash".into()));
+            return Ok(Some(OcrText { text: "—".into(), confidence: 0.9 }));
+        }
+        if h * 2 >= em && h * 10 <= em * 16 && w * 2 <= h * 3 && w * 10 >= h * 4 {
+            let m = self.pad;
+            let r = [x.saturating_sub(m).max(rect[0]), y.saturating_sub(m).max(rect[1]), w + 2 * m, h + 2 * m];
+            let t = ocr.read(r, Region::Char)?;
+            if !t.text.trim().is_empty() {
+                self.boxes.push((r, format!("one character: {}", t.text.trim())));
+                return Ok(Some(t));
+            }
+        }
+        Ok(None)
+    }
+
     fn read(&mut self, ocr: &mut dyn OcrEngine, c: &Cell, portion: Portion) -> Result<OcrText, OcrError> {
         let mut rect = inset(c, self.pad);
         match portion {
@@ -358,6 +417,11 @@ impl<'a> CellReader<'a> {
         if !has_dark_ink(&self.p.clean, rect) {
             self.boxes.push((rect, String::new()));
             return Ok(OcrText { text: String::new(), confidence: 1.0 });
+        }
+        if portion == Portion::Whole {
+            if let Some(t) = self.read_lone_mark(ocr, rect)? {
+                return Ok(t);
+            }
         }
         let lines = text_lines(&self.p.ink, rect, self.dpi);
         // In a narrow cell (a label or a short value) one line of ink is read as a line
@@ -491,6 +555,12 @@ fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn 
                 let cleaned = clean_value(spec, field, &again.text);
                 if is_listed(field, &cleaned) {
                     (text, confidence) = (cleaned, again.confidence);
+                } else if text_lines(&p.ink, inset(&cell, reader.pad), dpi) >= 2 {
+                    let apart = reader.read_lines_apart(ocr, &cell)?;
+                    let cleaned = clean_value(spec, field, &apart.text);
+                    if is_listed(field, &cleaned) {
+                        (text, confidence) = (cleaned, apart.confidence);
+                    }
                 }
             }
             out.values.push((field.id.clone(), RawValue { text, confidence, page: None, bbox: bbox(&cell) }));
@@ -555,6 +625,18 @@ fn clean_value(spec: &Spec, field: &crate::spec::Field, text: &str) -> String {
     }
 }
 
+/// The bounding box of the ink in a rectangle of the ink mask, specks of a few pixels aside.
+fn ink_bounds(ink: &GrayImage, [x, y, w, h]: [u32; 4]) -> Option<[u32; 4]> {
+    let (x1, y1) = ((x + w).min(ink.width()), (y + h).min(ink.height()));
+    let on = |xx: u32, yy: u32| ink.get_pixel(xx, yy)[0] > 127;
+    // A row or column counts when it holds at least two pixels of ink.
+    let rows: Vec<u32> = (y..y1).filter(|&yy| (x..x1).filter(|&xx| on(xx, yy)).count() >= 2).collect();
+    let cols: Vec<u32> = (x..x1).filter(|&xx| (y..y1).filter(|&yy| on(xx, yy)).count() >= 2).collect();
+    let (a, b) = (*rows.first()?, *rows.last()?);
+    let (c, d) = (*cols.first()?, *cols.last()?);
+    Some([c, a, d + 1 - c, b + 1 - a])
+}
+
 /// Lines of text in a rectangle of the ink mask: runs of rows with ink, separated by a gap.
 fn text_lines(ink: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> usize {
     let min_line = mm_px(dpi, 1.2).max(2);
@@ -579,4 +661,45 @@ fn is_hint(text: &str, hint: Option<&str>) -> bool {
     let Some(hint) = hint else { return false };
     let (t, h): (Vec<char>, Vec<char>) = (squeeze(text).chars().collect(), squeeze(hint).chars().collect());
     !t.is_empty() && edit_distance(&t, &h) <= (h.len() / 4).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imageproc::drawing::draw_filled_rect_mut;
+    use imageproc::rect::Rect;
+
+    /// An engine that must not be asked: a dash is known from its ink alone.
+    struct Unasked;
+    impl OcrEngine for Unasked {
+        fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
+            Ok(())
+        }
+        fn read(&mut self, _: [u32; 4], _: Region) -> Result<OcrText, OcrError> {
+            panic!("the engine was asked")
+        }
+    }
+
+    fn prepared(ink: GrayImage) -> Prepared {
+        Prepared { grid: Grid::default(), clean: GrayImage::new(ink.width(), ink.height()), ink }
+    }
+
+    #[test]
+    fn a_lone_thin_stroke_is_a_dash_and_specks_do_not_widen_the_ink() {
+        let mut ink = GrayImage::new(300, 100);
+        draw_filled_rect_mut(&mut ink, Rect::at(120, 50).of_size(40, 3), image::Luma([255]));
+        // A one-pixel speck is no ink.
+        ink.put_pixel(20, 10, image::Luma([255]));
+        assert_eq!(ink_bounds(&ink, [0, 0, 300, 100]), Some([120, 50, 40, 3]));
+        let p = prepared(ink);
+        let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
+        let t = reader.read_lone_mark(&mut Unasked, [0, 0, 300, 100]).unwrap().expect("a dash");
+        assert_eq!(t.text, "—");
+        // Two lines' worth of ink is not one mark.
+        let mut ink = GrayImage::new(300, 100);
+        draw_filled_rect_mut(&mut ink, Rect::at(20, 20).of_size(200, 25), image::Luma([255]));
+        let p = prepared(ink);
+        let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
+        assert!(reader.read_lone_mark(&mut Unasked, [0, 0, 300, 100]).unwrap().is_none());
+    }
 }
