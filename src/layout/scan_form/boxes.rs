@@ -105,6 +105,15 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
             let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
             out.ocr_boxes.push((band, format!("date line: {}", text.join(" "))));
             approval::refine_date(&mut layout, &line);
+            if layout.date_zone.is_none() {
+                // Still no 年 月 日: the line again with seal remnants made paper. Pale digits
+                // may go with them; the printed words that place the blanks stay, and whether
+                // the blanks hold ink is judged on the page itself.
+                let line = read_words_without_remnants(ocr, clean, band, dpi, DATE_CHARS)?;
+                let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
+                out.ocr_boxes.push((band, format!("date line, remnants gone: {}", text.join(" "))));
+                approval::refine_date(&mut layout, &line);
+            }
         }
         out.boxes.push(layout);
     }
@@ -119,20 +128,30 @@ fn read_words_without_remnants(ocr: &mut dyn OcrEngine, clean: &GrayImage, [x, y
     // Print (and any dark handwriting) is well below this; a seal's red, turned grey, is
     // above it.
     const PALER_THAN_PRINT: u8 = 165;
-    let mut page = clean.clone();
-    for yy in y..(y + h).min(page.height()) {
-        for xx in x..(x + w).min(page.width()) {
-            let p = page.get_pixel_mut(xx, yy);
-            if p[0] > PALER_THAN_PRINT {
-                p[0] = 255;
-            }
+    let (w, h) = (w.min(clean.width().saturating_sub(x)).max(1), h.min(clean.height().saturating_sub(y)).max(1));
+    // Only the region, framed in paper: handing Tesseract the whole page again costs more
+    // than the read.
+    let m = 8u32;
+    let mut piece = GrayImage::from_pixel(w + 2 * m, h + 2 * m, image::Luma([255]));
+    use image::GenericImageView;
+    for (px, py, p) in image::imageops::crop_imm(clean, x, y, w, h).pixels() {
+        if p[0] <= PALER_THAN_PRINT {
+            piece.put_pixel(px + m, py + m, p);
         }
     }
     let dpi = dpi.round() as u32;
-    ocr.set_page(&page, dpi)?;
-    let read = ocr.read_words_only([x, y, w, h], Region::Block, chars);
+    ocr.set_page(&piece, dpi)?;
+    let read = ocr.read_words_only([0, 0, piece.width(), piece.height()], Region::Block, chars);
     ocr.set_page(clean, dpi)?;
-    read
+    // Back to the page's pixels.
+    Ok(read?
+        .into_iter()
+        .map(|mut word| {
+            let [bx, by, bw, bh] = word.bbox;
+            word.bbox = [(bx + x).saturating_sub(m), (by + y).saturating_sub(m), bw, bh];
+            word
+        })
+        .collect())
 }
 
 /// Digits and the numerals people write counts and terms with.
