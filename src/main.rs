@@ -4,20 +4,35 @@
 mod cli;
 
 fn main() -> std::process::ExitCode {
+    quiet_broken_pipe();
     restart_single_threaded();
     return_large_blocks();
     cli::main()
 }
 
-/// Page images are allocated and freed by the tens of megabytes on every worker thread;
-/// glibc keeps such blocks in per-thread heaps once its adaptive threshold has grown, and the
-/// process's memory then creeps towards the sum of all workers' worst pages. Blocks of 1 MB
-/// and more are mapped and unmapped instead, so memory goes back when a page is done.
+/// A summary piped into `head` ends the program quietly, as with other Unix tools, instead of
+/// a panic on the next line printed. The outputs are written before the summary.
+fn quiet_broken_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restores the default disposition of one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// Page images are allocated and freed by the megabyte on every worker thread. glibc would
+/// keep them all in per-thread heaps once its adaptive threshold has grown, and the process's
+/// memory creeps towards the sum of all workers' worst pages; mapping and unmapping every block
+/// of 1 MB and more instead cost a fifth of the time with two workers (page faults, and the
+/// two threads queueing on the kernel's map lock). Blocks of 8 MB and more (a page at the
+/// scan's resolution) are mapped, so the largest go back when a page is done, and the working
+/// copies at 200 dpi (4 MB) are reused from the heap. Measured on 30 forms, two workers:
+/// 1 MB 34.7 s and 261 MB; 8 MB 29.7 s and 314 MB; glibc's default 27.3 s and 350 MB.
 fn return_large_blocks() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes allocator tuning; called before any thread starts.
     unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 8 << 20);
     }
 }
 

@@ -52,6 +52,46 @@ pub(crate) fn scaled(r: [u32; 4], f: f32) -> [u32; 4] {
     r.map(|v| (v as f32 * f).round() as u32)
 }
 
+/// Pen ink that is not red stays ink however pale: in the grey page (each pixel's brightest
+/// channel, so that red drops out) a light blue or faded pen is as pale as seal paste and a
+/// signature in it read as absent. Within the boxes, the grey page is darkened wherever the
+/// colour copy shows ink that is not red: its darkest channel well below the paper's.
+fn with_coloured_ink(seen: &GrayImage, colour: &RgbImage, boxes: &[BoxLayout]) -> GrayImage {
+    // Below this the darkest channel is ink; a faded blue pen's is 120–160, paper's above 220,
+    // a pale grey scan's background above 190.
+    const INK_MIN_CHANNEL: u8 = 165;
+    let mut out = seen.clone();
+    let f = seen.width() as f32 / colour.width().max(1) as f32;
+    if f <= 0.0 {
+        return out;
+    }
+    for b in boxes {
+        let [x, y, w, h] = b.rect;
+        let (cx0, cy0) = ((x as f32 / f) as u32, (y as f32 / f) as u32);
+        let (cx1, cy1) = ((((x + w) as f32 / f).ceil() as u32).min(colour.width()), (((y + h) as f32 / f).ceil() as u32).min(colour.height()));
+        for cy in cy0..cy1 {
+            for cx in cx0..cx1 {
+                let [r, g, bl] = colour.get_pixel(cx, cy).0;
+                let low = r.min(g).min(bl);
+                // Red (seal paste, a red pen's stamp-like marks) is left to the seal test.
+                let red = r as i32 > g as i32 + 50 && r as i32 > bl as i32 + 50;
+                if low >= INK_MIN_CHANNEL || red {
+                    continue;
+                }
+                let (px0, py0) = ((cx as f32 * f) as u32, (cy as f32 * f) as u32);
+                let (px1, py1) = ((((cx + 1) as f32 * f) as u32).min(out.width()), (((cy + 1) as f32 * f) as u32).min(out.height()));
+                for py in py0..py1 {
+                    for px in px0..px1 {
+                        let p = out.get_pixel_mut(px, py);
+                        p[0] = p[0].min(low);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Judges every box of a page. `seen` is the grey page the layout read (red ink light,
 /// ruling lines erased) at `dpi`; `colour` the same page upright at `params.colour_dpi`, or
 /// None for a grey copy, whose seals cannot be verified.
@@ -65,6 +105,8 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
             .map(|s| SealCandidate { bbox: scaled(s.bbox, f), center: [s.center[0] * f, s.center[1] * f], ..s })
             .collect()
     });
+    let writing = colour.map(|c| with_coloured_ink(seen, c, boxes));
+    let seen = writing.as_ref().unwrap_or(seen);
     boxes
         .iter()
         .map(|b| {
@@ -90,7 +132,11 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
             };
             let signature = match b.signer_zone {
                 Some(zone) => {
-                    let found = find_handwriting(seen, zone, &b.printed, dpi, &params.ink);
+                    // The written date is the date's, not a signature: a day's digits reaching
+                    // up into the signer's zone are no signature.
+                    let mut exclude = b.printed.clone();
+                    exclude.extend(b.date_zone);
+                    let found = find_handwriting(seen, zone, &exclude, dpi, &params.ink);
                     ev.signature = found.bbox;
                     ev.signature_score = found.score;
                     found.mark
