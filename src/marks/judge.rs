@@ -166,3 +166,28 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{Luma, Rgb};
+    use imageproc::drawing::draw_filled_rect_mut;
+    use imageproc::rect::Rect;
+
+    #[test]
+    fn pale_blue_pen_is_ink_red_paste_is_not_and_only_inside_the_boxes() {
+        // The grey page as read: both strokes pale (brightest channel).
+        let seen = GrayImage::from_pixel(400, 200, Luma([240]));
+        // Its colour copy at half the resolution: a faded blue stroke in the box, a red one in
+        // the box, a blue one outside it.
+        let mut colour = RgbImage::from_pixel(200, 100, Rgb([245, 245, 242]));
+        draw_filled_rect_mut(&mut colour, Rect::at(20, 20).of_size(30, 2), Rgb([130, 150, 210]));
+        draw_filled_rect_mut(&mut colour, Rect::at(60, 20).of_size(30, 2), Rgb([215, 50, 60]));
+        draw_filled_rect_mut(&mut colour, Rect::at(150, 80).of_size(30, 2), Rgb([130, 150, 210]));
+        let boxes = [BoxLayout { rect: [0, 0, 200, 100], ..BoxLayout::default() }];
+        let out = with_coloured_ink(&seen, &colour, &boxes);
+        assert_eq!(out.get_pixel(50, 41)[0], 130, "the blue stroke is ink, at the grey page's scale");
+        assert_eq!(out.get_pixel(130, 41)[0], 240, "red paste is left to the seal test");
+        assert_eq!(out.get_pixel(330, 161)[0], 240, "outside the boxes nothing changes");
+    }
+}
