@@ -205,7 +205,11 @@ fn place_date(out: &mut BoxLayout, gs: &[Glyph]) {
     out.date_zone = clip(x0, top, (gd[0] + gd[2]) as i64, bottom, rect);
     out.date_band = clip(rect[0] as i64, top, (rect[0] + rect[2]) as i64, bottom, rect);
     let blank = |a: i64, b: i64| clip(a, top, b, bottom, rect).unwrap_or([a.max(0) as u32, top.max(0) as u32, 1, 1]);
-    out.date_blanks = Some([blank(x0, gy[0] as i64), blank((gy[0] + gy[2]) as i64, gm[0] as i64), blank((gm[0] + gm[2]) as i64, gd[0] as i64)]);
+    // When 年 itself was not read, its place is only supposed from the others' spacing (and
+    // a glyph's box is only a share of its word's): the year's blank then runs on to 月, so
+    // that a year written where 年 was supposed to be is still seen.
+    let year_end = if iy.is_some() { gy[0] as i64 } else { (gm[0] as i64).max(gy[0] as i64) };
+    out.date_blanks = Some([blank(x0, year_end), blank((gy[0] + gy[2]) as i64, gm[0] as i64), blank((gm[0] + gm[2]) as i64, gd[0] as i64)]);
     // What was read in the blanks, when the three words were read.
     if let (Some(y), Some(m), Some(d)) = (iy, im, id_) {
         let text = |from: usize, to: usize| -> String { gs[from..to].iter().map(|g| g.ch).collect() };
@@ -365,6 +369,10 @@ mod tests {
         let two = locate("county_union", rect, &[w("年", 400, 200, 28, 28), w("月", 460, 200, 28, 28)], "负责人签字：", 200.0);
         assert_eq!(two.date_words.map(|d| d[2][0]), Some(520));
         assert_eq!(two.date_parts, None);
+        // 年 lost: its place is supposed from 月 and 日, and the year's blank runs on to 月.
+        let no_year = locate("county_union", rect, &[w("月", 460, 200, 28, 28), w("日", 520, 200, 28, 28)], "负责人签字：", 200.0);
+        let blank = no_year.date_blanks.expect("blanks from 月 and 日")[0];
+        assert_eq!(blank[0] + blank[2], 460);
         assert_eq!(none.signer_zone, None);
         // 年 alone still gives the year's blank, left of it, where a written date starts.
         let year = none.date_blanks.expect("blanks from 年 alone")[0];
