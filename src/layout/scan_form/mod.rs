@@ -398,7 +398,9 @@ impl<'a> CellReader<'a> {
         }
         if h * 2 >= em && h * 10 <= em * 16 && w * 2 <= h * 3 && w * 10 >= h * 4 {
             let m = self.pad;
-            let r = [x.saturating_sub(m).max(rect[0]), y.saturating_sub(m).max(rect[1]), w + 2 * m, h + 2 * m];
+            let (x0, y0) = (x.saturating_sub(m).max(rect[0]), y.saturating_sub(m).max(rect[1]));
+            let (x1, y1) = ((x + w + m).min(rect[0] + rect[2]), (y + h + m).min(rect[1] + rect[3]));
+            let r = [x0, y0, x1.saturating_sub(x0).max(1), y1.saturating_sub(y0).max(1)];
             let t = ocr.read(r, Region::Char)?;
             if !t.text.trim().is_empty() {
                 self.boxes.push((r, format!("one character: {}", t.text.trim())));
