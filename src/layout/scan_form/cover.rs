@@ -126,7 +126,14 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
     // The value of the line before (its index in `out.values` and the line's bottom), which a
     // long unit name continues on the next line.
     let mut open: Option<(usize, u32)> = None;
+    let wanted = spec.cover_fields().len();
     for rect in text_line_boxes(ink, dpi) {
+        // Once every cover field has its value, the lines below (the issuers' names at the
+        // foot of the page) are not read, unless one may continue the last value.
+        let found = spec.cover_fields().iter().filter(|f| out.values.iter().any(|(id, _)| id == &f.id)).count();
+        if found == wanted && found_title && open.is_none_or(|(_, bottom)| rect[1] >= bottom + rect[3] / 2) {
+            break;
+        }
         // A label and its value stand far apart on the line; line mode drops a word after a
         // wide gap, so each run of ink is read on its own and the pieces joined.
         let mut pieces = Vec::new();
