@@ -12,7 +12,8 @@ use crate::layout::sentence::blank_spans;
 use crate::ocr::{OcrEngine, Region};
 use crate::spec::{Kind, LabelAt, Place, Spec};
 
-use super::{has_dark_ink, inset, mm_px, CellReader, PageReading, ScanParams};
+use super::cells::{has_dark_ink, inset, CellReader};
+use super::{mm_px, PageReading, ScanParams};
 
 /// Approval boxes whose title OCR missed (a seal stamped over it) are where the spec puts them
 /// relative to boxes that were found: right of one in the same row, or below one.

@@ -9,7 +9,9 @@ use crate::ocr::{OcrEngine, OcrText, Region};
 use crate::reading::RawValue;
 use crate::spec::{Kind, Part, Spec};
 
-use super::{clean_value, mm_px, read_with_retry, PageKind, PageReading};
+use super::cells::read_with_retry;
+use super::table::clean_value;
+use super::{mm_px, PageKind, PageReading};
 
 /// The boxes of the text lines of a page without a table, top to bottom: runs of rows with
 /// ink, each cut to its ink's width with a small margin.

@@ -1,0 +1,176 @@
+//! A table page: its label cells read and matched to the spec, each field's value taken from
+//! the cell right of its label, the row-12 sentence and the approval boxes handed on.
+
+use crate::error::OcrError;
+use crate::layout::grid::{Cell, Grid};
+use crate::layout::labels::{edit_distance, squeeze, LabelMatcher};
+use crate::layout::ocr_text;
+use crate::ocr::{OcrEngine, OcrText};
+use crate::reading::RawValue;
+use crate::spec::{Kind, LabelAt, Part, Place, Spec};
+
+use super::boxes::{infer_boxes, read_boxes, read_sentence};
+use super::cells::{inset, text_lines, CellReader, Portion};
+use super::{first_pass_portion, PageKind, PageReading, Prepared, Probe, ScanParams};
+
+pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams, out: &mut PageReading) -> Result<(), OcrError> {
+    let grid = &p.grid;
+    let labels = LabelMatcher::new(spec, |f| f.part() == Part::Table);
+    let mut reader = CellReader::new(p, dpi, params);
+    // Pass 1: the cells that may hold a label (see `first_pass_portion`), less those the
+    // orientation probe has read already.
+    let mut texts: Vec<Option<(OcrText, Portion)>> = vec![None; grid.cells.len()];
+    for (i, t, portion) in probed.cells {
+        texts[i] = Some((t, portion));
+    }
+    for (i, c) in grid.cells.iter().enumerate() {
+        if texts[i].is_none() {
+            if let Some(portion) = first_pass_portion(grid, c) {
+                texts[i] = Some((reader.read(ocr, c, portion)?, portion));
+            }
+        }
+        // A cell starting a row holds a label. One that read as none may be a letter-spaced
+        // label in a tall cell (个  人  简  历), which block mode breaks up: read again as one
+        // line cut to its ink.
+        if let Some((t, Portion::Whole)) = &texts[i] {
+            if !grid.has_left(c) && !t.text.trim().is_empty() && labels.match_fuzzy(&t.text).is_none() {
+                let again = reader.read_one_line(ocr, c)?;
+                if labels.match_fuzzy(&again.text).is_some() {
+                    texts[i] = Some((again, Portion::Whole));
+                }
+            }
+        }
+    }
+    let grid = &split_unruled_labels(grid, &mut texts, &labels, &mut reader, ocr)?;
+    out.kind = PageKind::Table;
+    let index_of = |cell: &Cell| grid.cells.iter().position(|x| x == cell);
+    // Approval boxes found by their label: (id, label cell, box cell).
+    let mut known: Vec<(String, Cell, Cell)> = Vec::new();
+    for (i, c) in grid.cells.iter().enumerate() {
+        let Some((label_text, _)) = &texts[i] else { continue };
+        let Some((id, rest)) = labels.match_fuzzy(&label_text.text) else { continue };
+        let Some(field) = spec.field(id) else { continue };
+        out.labels_found += 1;
+        let bbox = |c: &Cell| Some([c.x0, c.y0, c.width(), c.height()]);
+        if field.kind == Kind::Approval {
+            let inside = matches!(field.place, Place::Table { label_at: LabelAt::Inside, .. });
+            let boxed = if inside { c } else {
+                match grid.right_of(c) {
+                    Some(r) => r,
+                    None => continue,
+                }
+            };
+            known.push((field.id.clone(), c.clone(), boxed.clone()));
+            if let Some(sentence) = field.approval.as_ref().and_then(|a| a.sentence.as_ref()) {
+                for (blank, text, confidence) in read_sentence(&mut reader, ocr, boxed, sentence)? {
+                    out.values.push((blank.to_string(), RawValue { text, confidence, page: None, bbox: bbox(boxed) }));
+                }
+            }
+            continue;
+        }
+        let label_conf = label_text.confidence;
+        let value = if !rest.trim().is_empty() {
+            Some((rest, label_conf, c.clone()))
+        } else if let Some(r) = grid.right_of(c) {
+            let j = index_of(r).expect("a cell of the grid");
+            let whole = match &texts[j] {
+                Some((t, Portion::Whole)) => t.clone(),
+                _ => reader.read(ocr, r, Portion::Whole)?,
+            };
+            // The neighbour is another label: this field's value cell was not found.
+            if labels.is_label(&whole.text) {
+                None
+            } else {
+                Some((whole.text, whole.confidence, r.clone()))
+            }
+        } else if let Some(open) = grid.open_right_of(c) {
+            let t = reader.read(ocr, &open, Portion::Whole)?;
+            Some((t.text, t.confidence, open))
+        } else {
+            None
+        };
+        if let Some((text, mut confidence, cell)) = value {
+            let mut text = if is_hint(&text, field.hint.as_deref()) { String::new() } else { clean_value(spec, field, &text) };
+            // A listed value that did not read as one: read again as one line cut to its ink
+            // (block mode on 党员 centred in a tall cell gives garbage).
+            if field.kind == Kind::Enum && !text.is_empty() && !is_listed(field, &text) {
+                let again = reader.read_one_line(ocr, &cell)?;
+                let cleaned = clean_value(spec, field, &again.text);
+                if is_listed(field, &cleaned) {
+                    (text, confidence) = (cleaned, again.confidence);
+                } else if text_lines(&p.ink, inset(&cell, reader.pad), dpi) >= 2 {
+                    let apart = reader.read_lines_apart(ocr, &cell)?;
+                    let cleaned = clean_value(spec, field, &apart.text);
+                    if is_listed(field, &cleaned) {
+                        (text, confidence) = (cleaned, apart.confidence);
+                    }
+                }
+            }
+            out.values.push((field.id.clone(), RawValue { text, confidence, page: None, bbox: bbox(&cell) }));
+        }
+    }
+    out.ocr_boxes.append(&mut reader.boxes);
+    infer_boxes(grid, spec, &mut known);
+    read_boxes(&p.clean, &known, dpi, spec, ocr, params, out)?;
+    Ok(())
+}
+
+/// A row whose rule between label and value is too faint to be found (a pale scan) is one
+/// wide cell with the label on its left and the value beside it; its top strip then reads as
+/// the value's first line, not as a label. Such a cell is cut where the label column ends in
+/// the other rows, and kept cut when its left part reads as a label.
+fn split_unruled_labels(grid: &Grid, texts: &mut Vec<Option<(OcrText, Portion)>>, labels: &LabelMatcher, reader: &mut CellReader, ocr: &mut dyn OcrEngine) -> Result<Grid, OcrError> {
+    let mut out = grid.clone();
+    // The label column: the right edge of the cells that start rows and hold a label.
+    let mut edges: Vec<u32> = grid
+        .cells
+        .iter()
+        .zip(texts.iter())
+        .filter(|(c, t)| !grid.has_left(c) && t.as_ref().is_some_and(|(t, p)| *p == Portion::Whole && labels.match_fuzzy(&t.text).is_some()))
+        .map(|(c, _)| c.x1)
+        .collect();
+    if edges.len() < 3 {
+        return Ok(out);
+    }
+    edges.sort_unstable();
+    let edge = edges[edges.len() / 2];
+    for (i, c) in grid.cells.iter().enumerate() {
+        let Some((t, Portion::TopStrip)) = &texts[i] else { continue };
+        if labels.match_fuzzy(&t.text).is_some() || edge <= c.x0 || (edge - c.x0) * 3 > c.width() {
+            continue;
+        }
+        let label = Cell { x1: edge, ..c.clone() };
+        let read = reader.read(ocr, &label, Portion::Whole)?;
+        if labels.match_fuzzy(&read.text).is_none() {
+            continue;
+        }
+        out.cells[i] = label;
+        out.cells.push(Cell { x0: edge, ..c.clone() });
+        texts[i] = Some((read, Portion::Whole));
+        texts.push(None);
+    }
+    Ok(out)
+}
+
+/// Whether an enum field's text is one of its values or aliases.
+fn is_listed(field: &crate::spec::Field, text: &str) -> bool {
+    field.values.iter().any(|v| v == text) || field.aliases.contains_key(text)
+}
+
+/// What OCR read in a value's place, cleaned for its kind: an enum's value snapped to the
+/// nearest allowed one, free text mended against the spec's lexicon.
+pub(super) fn clean_value(spec: &Spec, field: &crate::spec::Field, text: &str) -> String {
+    let text = ocr_text::clean(field.kind, text);
+    match field.kind {
+        Kind::Enum => ocr_text::snap_to_values(&text, &field.values, &field.aliases),
+        Kind::Text => ocr_text::lexicon_fix(&text, &spec.lexicon),
+        _ => text,
+    }
+}
+
+/// The grey placeholder printed in an empty cell of formscan's own template, as OCR reads it.
+fn is_hint(text: &str, hint: Option<&str>) -> bool {
+    let Some(hint) = hint else { return false };
+    let (t, h): (Vec<char>, Vec<char>) = (squeeze(text).chars().collect(), squeeze(hint).chars().collect());
+    !t.is_empty() && edit_distance(&t, &h) <= (h.len() / 4).max(1)
+}
