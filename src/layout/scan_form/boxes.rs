@@ -129,17 +129,10 @@ fn read_words_without_remnants(ocr: &mut dyn OcrEngine, clean: &GrayImage, [x, y
     // Print (and any dark handwriting) is well below this; a seal's red, turned grey, is
     // above it.
     const PALER_THAN_PRINT: u8 = 165;
-    let (w, h) = (w.min(clean.width().saturating_sub(x)).max(1), h.min(clean.height().saturating_sub(y)).max(1));
     // Only the region, framed in paper: handing Tesseract the whole page again costs more
     // than the read.
     let m = 8u32;
-    let mut piece = GrayImage::from_pixel(w + 2 * m, h + 2 * m, image::Luma([255]));
-    use image::GenericImageView;
-    for (px, py, p) in image::imageops::crop_imm(clean, x, y, w, h).pixels() {
-        if p[0] <= PALER_THAN_PRINT {
-            piece.put_pixel(px + m, py + m, p);
-        }
-    }
+    let piece = framed_piece(clean, [x, y, w, h], m, Some(PALER_THAN_PRINT));
     let dpi = dpi.round() as u32;
     ocr.set_page(&piece, dpi)?;
     let read = ocr.read_words_only([0, 0, piece.width(), piece.height()], Region::Block, chars);
@@ -153,6 +146,20 @@ fn read_words_without_remnants(ocr: &mut dyn OcrEngine, clean: &GrayImage, [x, y
             word
         })
         .collect())
+}
+
+/// A piece of the page on white paper with a margin `m` round it, as Tesseract expects of a
+/// page; pixels paler than `keep_below`, when given, are made paper too.
+fn framed_piece(page: &GrayImage, [x, y, w, h]: [u32; 4], m: u32, keep_below: Option<u8>) -> GrayImage {
+    use image::GenericImageView;
+    let (w, h) = (w.min(page.width().saturating_sub(x)).max(1), h.min(page.height().saturating_sub(y)).max(1));
+    let mut piece = GrayImage::from_pixel(w + 2 * m, h + 2 * m, image::Luma([255]));
+    for (px, py, p) in image::imageops::crop_imm(page, x, y, w, h).pixels() {
+        if keep_below.is_none_or(|limit| p[0] <= limit) {
+            piece.put_pixel(px + m, py + m, p);
+        }
+    }
+    piece
 }
 
 /// Digits and the numerals people write counts and terms with.
@@ -299,13 +306,12 @@ fn read_blank_again(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &Gra
             None => return Ok(None),
         },
     };
-    let right = &approval::Glyph { ch: right_ch, rect: [0; 4], confidence: 0.0 };
-    let allowed: String = NUMERALS.chars().chain(['无', left.ch, right.ch]).collect();
+    let allowed: String = NUMERALS.chars().chain(['无', left.ch, right_ch]).collect();
     let again = read_framed(ocr, page, reader.dpi, r, &allowed)?;
     let text: String = again.text.chars().filter(|c| !c.is_whitespace()).collect();
     // Between the last left anchor and the first right anchor after it.
     let start = text.rfind(left.ch).map_or(0, |i| i + left.ch.len_utf8());
-    let end = text[start..].find(right.ch).map_or(text.len(), |i| start + i);
+    let end = text[start..].find(right_ch).map_or(text.len(), |i| start + i);
     let cleaned = ocr_text::clean(Kind::Vote, &text[start..end]);
     reader.boxes.push((r, format!("blank again: {cleaned}")));
     Ok(crate::fields::normalize::parse_count(&cleaned).is_some().then_some((cleaned, again.confidence)))
@@ -315,10 +321,7 @@ fn read_blank_again(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &Gra
 /// line whose print touches the rectangle's edge (the sentence's first line sits against the
 /// cell's top rule) often comes back empty. The page is set back afterwards.
 fn read_framed(ocr: &mut dyn OcrEngine, page: &GrayImage, dpi: f32, [x, y, w, h]: [u32; 4], chars: &str) -> Result<crate::ocr::OcrText, OcrError> {
-    let (w, h) = (w.min(page.width().saturating_sub(x)).max(1), h.min(page.height().saturating_sub(y)).max(1));
-    let m = h / 2 + 4;
-    let mut framed = GrayImage::from_pixel(w + 2 * m, h + 2 * m, image::Luma([255]));
-    image::imageops::overlay(&mut framed, &*image::imageops::crop_imm(page, x, y, w, h), m as i64, m as i64);
+    let framed = framed_piece(page, [x, y, w, h], h.min(page.height().saturating_sub(y)).max(1) / 2 + 4, None);
     let dpi = dpi.round() as u32;
     ocr.set_page(&framed, dpi)?;
     let read = ocr.read_only([0, 0, framed.width(), framed.height()], Region::Line, chars);
