@@ -13,7 +13,7 @@ use crate::record::Mark;
 #[derive(Debug, Clone)]
 pub struct InkParams {
     /// Ink is darker than this share of the zone's paper (its 90th-percentile grey), and
-    /// darker than Otsu's level. In `to_gray`'s max-of-channels grey, blue ballpoint and
+    /// darker than Otsu's level. In `to_gray`'s red-dropout grey, blue ballpoint and
     /// black ink sit at 0.2–0.6 of the paper, red seal paste at 0.8–0.9, scanner noise and
     /// JPEG ringing within 0.1 of it; a fixed share keeps a blank zone (where Otsu splits
     /// the noise) blank.

@@ -52,9 +52,9 @@ pub(crate) fn scaled(r: [u32; 4], f: f32) -> [u32; 4] {
     r.map(|v| (v as f32 * f).round() as u32)
 }
 
-/// Pen ink that is not red stays ink however pale: in the grey page (each pixel's brightest
-/// channel, so that red drops out) a light blue or faded pen is as pale as seal paste and a
-/// signature in it read as absent. Within the boxes, the grey page is darkened wherever the
+/// Pen ink that is not red stays ink however pale: in the grey page (luminance, red dropped
+/// out) a light blue or faded pen is nearly as pale as seal paste and a signature in it read
+/// as absent. Within the boxes, the grey page is darkened wherever the
 /// colour copy shows ink that is not red: its darkest channel well below the paper's.
 fn with_coloured_ink(seen: &GrayImage, colour: &RgbImage, boxes: &[BoxLayout]) -> GrayImage {
     // Below this the darkest channel is ink; a faded blue pen's is 120–160, paper's above 220,
@@ -176,7 +176,7 @@ mod tests {
 
     #[test]
     fn pale_blue_pen_is_ink_red_paste_is_not_and_only_inside_the_boxes() {
-        // The grey page as read: both strokes pale (brightest channel).
+        // The grey page as read: both strokes pale.
         let seen = GrayImage::from_pixel(400, 200, Luma([240]));
         // Its colour copy at half the resolution: a faded blue stroke in the box, a red one in
         // the box, a blue one outside it.

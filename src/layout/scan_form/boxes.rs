@@ -12,7 +12,7 @@ use crate::layout::sentence::blank_spans;
 use crate::ocr::{OcrEngine, Region};
 use crate::spec::{Kind, LabelAt, Place, Spec};
 
-use super::cells::{has_dark_ink, inset, CellReader};
+use super::cells::{has_dark_ink, ink_bands, inset, CellReader};
 use super::{mm_px, PageReading, ScanParams};
 
 /// Approval boxes whose title OCR missed (a seal stamped over it) are where the spec puts them
@@ -64,7 +64,8 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         let skip = if text.sentence.is_some() {
             (rect[3] as f32 * 0.4) as u32
         } else if matches!(f.place, Place::Table { label_at: LabelAt::Inside, .. }) {
-            mm_px(dpi, 8.0).min(rect[3] / 3)
+            let fallback = mm_px(dpi, 8.0).min(rect[3] / 3);
+            title_height(clean, rect, dpi, f.print.chars().count()).filter(|&h| h <= rect[3] / 2).unwrap_or(fallback)
         } else {
             0
         };
@@ -119,6 +120,26 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         out.boxes.push(layout);
     }
     Ok(())
+}
+
+/// How far down a box its printed title reaches: its lines are the first bands of dark ink
+/// from the box's top, as many as the title needs at the box's width (a long one wraps: …意见(公
+/// / 章):). Its second line left in the region read for the signer crowds Tesseract's layout
+/// analysis, which then drops the signer's line. None when the top of the box does not look
+/// like printed lines (a band taller than two lines of print: a seal's edge or writing).
+fn title_height(clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32, title_chars: usize) -> Option<u32> {
+    let em = mm_px(dpi, 3.7).max(4);
+    let lines = (title_chars as u32 * em).div_ceil(w.max(1)).clamp(1, 3) as usize;
+    let dark = |yy: u32| (x..(x + w).min(clean.width())).filter(|&xx| clean.get_pixel(xx, yy)[0] < 128).count() >= 2;
+    let gap = mm_px(dpi, 0.8).max(2);
+    // Only the top of the box (the title is there, and the scan stops sooner); specks (a row
+    // or two of dust) are not lines.
+    let top = (y + h).min(clean.height()).min(y + (lines as u32 + 2) * 2 * em);
+    let bands: Vec<(u32, u32)> = ink_bands(dark, y..top, gap).into_iter().filter(|(a, b)| b - a >= em / 3).take(lines).collect();
+    if bands.len() < lines || bands[0].0 > y + 2 * em || bands.iter().any(|(a, b)| b - a > 2 * em) {
+        return None;
+    }
+    Some(bands[lines - 1].1 + gap / 2 - y)
 }
 
 /// Reads a region's words, only `chars` allowed, with everything paler than print made

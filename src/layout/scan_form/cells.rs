@@ -64,20 +64,7 @@ impl<'a> CellReader<'a> {
         let inked = |yy: u32| (x..(x + w).min(ink.width())).filter(|&xx| ink.get_pixel(xx, yy)[0] > 127).count() >= 2;
         // Bands of inked rows, a gap of a few rows closing one (the gap between two lines of
         // print is about a third of an em).
-        let min_gap = mm_px(self.dpi, 0.6).max(2);
-        let mut bands: Vec<(u32, u32)> = Vec::new();
-        let mut run: Option<(u32, u32)> = None;
-        for yy in y..(y + h).min(ink.height()) {
-            if inked(yy) {
-                run = Some(run.map_or((yy, yy + 1), |(a, _)| (a, yy + 1)));
-            } else if let Some((a, b)) = run {
-                if yy - b >= min_gap {
-                    bands.push((a, b));
-                    run = None;
-                }
-            }
-        }
-        bands.extend(run);
+        let bands = ink_bands(inked, y..(y + h).min(ink.height()), mm_px(self.dpi, 0.6).max(2));
         let min_h = mm_px(self.dpi, 1.2).max(3);
         let margin = self.pad;
         let mut text = String::new();
@@ -146,6 +133,24 @@ impl<'a> CellReader<'a> {
         self.boxes.push((rect, t.text.trim().to_string()));
         Ok(t)
     }
+}
+
+/// Bands of rows where `inked` holds, top down: a band ends at a gap of `min_gap` rows.
+pub(super) fn ink_bands(inked: impl Fn(u32) -> bool, rows: std::ops::Range<u32>, min_gap: u32) -> Vec<(u32, u32)> {
+    let mut bands: Vec<(u32, u32)> = Vec::new();
+    let mut run: Option<(u32, u32)> = None;
+    for yy in rows {
+        if inked(yy) {
+            run = Some(run.map_or((yy, yy + 1), |(a, _)| (a, yy + 1)));
+        } else if let Some((a, b)) = run {
+            if yy - b >= min_gap {
+                bands.push((a, b));
+                run = None;
+            }
+        }
+    }
+    bands.extend(run);
+    bands
 }
 
 /// Tesseract's line mode often returns nothing for a short CJK word or a lone character

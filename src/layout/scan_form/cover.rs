@@ -101,6 +101,44 @@ fn split_at_gaps(ink: &GrayImage, [x, y, w, h]: [u32; 4], gap: u32) -> Vec<[u32;
         .collect()
 }
 
+/// A cover field whose label was misread beyond matching is still where the cover's order
+/// puts it: the one unlabelled line between the lines of the fields before and after it (or,
+/// for the first or last field, the unlabelled line nearest its one neighbour). Its value is
+/// the line's last piece, which stands apart from the label.
+fn fill_by_order(spec: &Spec, unlabelled: &[([u32; 4], Vec<String>, f32)], out: &mut PageReading) {
+    let fields = spec.cover_fields();
+    let rect_of = |id: &str| out.values.iter().find(|(i, _)| i == id).and_then(|(_, v)| v.bbox);
+    let mut found = Vec::new();
+    for (k, f) in fields.iter().enumerate() {
+        if rect_of(&f.id).is_some() {
+            continue;
+        }
+        // Each neighbour: None when the spec has none, Some(None) when it was not found.
+        let prev = k.checked_sub(1).map(|j| rect_of(&fields[j].id));
+        let next = fields.get(k + 1).map(|n| rect_of(&n.id));
+        if matches!(prev, Some(None)) || matches!(next, Some(None)) || (prev.is_none() && next.is_none()) {
+            continue;
+        }
+        let lo = prev.flatten().map_or(0, |r| r[1] + r[3]);
+        let hi = next.flatten().map_or(u32::MAX, |r| r[1]);
+        let mut between: Vec<&([u32; 4], Vec<String>, f32)> = unlabelled.iter().filter(|(r, ..)| r[1] >= lo && r[1] + r[3] <= hi).collect();
+        let chosen = match (prev.is_some(), next.is_some()) {
+            (true, true) if between.len() == 1 => between.pop(),
+            // Open above (the first field): the line nearest the next; open below: nearest the one before.
+            // and only as close as the cover's lines stand (not the issuers at the foot).
+            (false, true) => between.into_iter().max_by_key(|(r, ..)| r[1]).filter(|(r, ..)| hi - (r[1] + r[3]) <= 2 * r[3]),
+            (true, false) => between.into_iter().min_by_key(|(r, ..)| r[1]).filter(|(r, ..)| r[1] - lo <= 2 * r[3]),
+            _ => None,
+        };
+        if let Some((rect, pieces, conf)) = chosen {
+            let value = pieces.last().cloned().unwrap_or_default();
+            found.push((f.id.clone(), RawValue { text: clean_value(spec, f, &value), confidence: *conf, page: None, bbox: Some(*rect) }));
+        }
+    }
+    out.labels_found += found.len();
+    out.values.extend(found);
+}
+
 /// A letter-spaced label (`姓    名`) stands in pieces of its own before the value: with one
 /// of its characters misread (姓 as 好) it is still the label when the others read right and
 /// no other cover label is as close.
@@ -129,6 +167,8 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
     // long unit name continues on the next line.
     let mut open: Option<(usize, u32)> = None;
     let wanted = spec.cover_fields().len();
+    // Lines of a label and a value whose label did not read as any (工 作 单 位 as 人作生位).
+    let mut unlabelled: Vec<([u32; 4], Vec<String>, f32)> = Vec::new();
     for rect in text_line_boxes(ink, dpi) {
         // Once every cover field has its value, the lines below (the issuers' names at the
         // foot of the page) are not read, unless one may continue the last value.
@@ -140,12 +180,14 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
         // wide gap, so each run of ink is read on its own and the pieces joined.
         let mut pieces = Vec::new();
         let mut conf = 1.0f32;
+        let mut last_conf = 1.0f32;
         for seg in split_at_gaps(ink, rect, gap) {
             let t = match known.iter().position(|(r, _)| *r == seg) {
                 Some(i) => known.swap_remove(i).1,
                 None => read_line_scaled(ocr, clean, seg, dpi)?,
             };
-            conf = conf.min(if t.text.trim().is_empty() { 1.0 } else { t.confidence });
+            last_conf = if t.text.trim().is_empty() { 1.0 } else { t.confidence };
+            conf = conf.min(last_conf);
             out.ocr_boxes.push((seg, t.text.trim().to_string()));
             pieces.push(t.text.trim().to_string());
         }
@@ -174,6 +216,8 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
                 }
             }
             open = Some((i, rect[1] + rect[3]));
+        } else if matched.is_none() && found_title && pieces.len() >= 2 {
+            unlabelled.push((rect, pieces, last_conf));
         } else if let Some((id, rest)) = matched {
             out.labels_found += 1;
             let Some(field) = spec.field(id) else { continue };
@@ -184,6 +228,7 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
             out.values.push((id.to_string(), RawValue { text, confidence: t.confidence, page: None, bbox: Some(rect) }));
         }
     }
+    fill_by_order(spec, &unlabelled, out);
     if found_title || out.labels_found > 0 {
         out.kind = PageKind::Cover;
         out.labels_found += usize::from(found_title);
@@ -204,5 +249,33 @@ mod tests {
         // Two slips, or nothing but a value, name nothing.
         assert_eq!(spaced_label(&spec, &p(&["好", "各", "孙海燕"])), None);
         assert_eq!(spaced_label(&spec, &p(&["孙海燕"])), None);
+    }
+
+    #[test]
+    fn a_line_whose_label_misread_takes_the_field_its_place_gives() {
+        let spec = Spec::builtin();
+        let mut out = PageReading {
+            kind: PageKind::Unknown,
+            values: Vec::new(),
+            boxes: Vec::new(),
+            quarter_turns: 0,
+            skew_deg: 0.0,
+            scale: 1.0,
+            seen: GrayImage::new(0, 0),
+            grid: Default::default(),
+            ocr_boxes: Vec::new(),
+            labels_found: 0,
+        };
+        let raw = |y: u32| RawValue { text: "x".into(), confidence: 0.9, page: None, bbox: Some([300, y, 800, 58]) };
+        out.values.push(("cover_name".into(), raw(800)));
+        out.values.push(("cover_region".into(), raw(1000)));
+        let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let lines = vec![([300, 900, 900, 58], p(&["人作生位", "乌海市人民医院"]), 0.8), ([300, 1480, 900, 58], p(&["内蒙古", "总工会"]), 0.9)];
+        fill_by_order(&spec, &lines, &mut out);
+        let got: Vec<(&str, &str)> = out.values.iter().map(|(id, v)| (id.as_str(), v.text.as_str())).collect();
+        assert!(got.contains(&("cover_employer", "乌海市人民医院")), "{got:?}");
+        // The last field's neighbour is found, but the only unlabelled line below is the
+        // issuers' at the foot of the page, far from it: the date is not taken from there.
+        assert!(!got.iter().any(|(id, _)| *id == "fill_date"), "{got:?}");
     }
 }

@@ -31,8 +31,13 @@ use crate::spec::{Part, Spec};
 pub struct ScanParams {
     pub preprocess: PreprocessParams,
     pub grid: GridParams,
-    /// Fewer cells than this and a page is not a table page (the cover has none).
+    /// Fewer cells than this and a page is not a table page (the cover has none). Two: the
+    /// form's last rows may run onto a page of their own (the 2×2 approval boxes, or only the
+    /// last two). A page with so few cells whose labels are not found is read as a cover.
     pub min_table_cells: usize,
+    /// A table page with fewer cells than this whose labels are not found is read as a page
+    /// of text instead: a framed notice or a photo box are not the form's table.
+    pub sure_table_cells: usize,
     /// Cells lower than this (mm) hold one line of text; taller ones are read as blocks.
     pub line_cell_mm: f32,
     /// Margin kept inside a cell's lines when reading it (mm): ink of the line's edge and
@@ -56,7 +61,8 @@ impl Default for ScanParams {
         ScanParams {
             preprocess: PreprocessParams::default(),
             grid: GridParams::default(),
-            min_table_cells: 6,
+            min_table_cells: 2,
+            sure_table_cells: 6,
             line_cell_mm: 14.0,
             cell_inset_mm: 0.6,
             work_dpi: 200.0,
@@ -295,8 +301,16 @@ fn read_prepared(p: Prepared, probed: Probe, turns: u32, skew: f32, dpi: f32, sp
         ocr_boxes: Vec::new(),
         labels_found: 0,
     };
-    if p.grid.cells.len() >= params.min_table_cells {
+    let cells = p.grid.cells.len();
+    if cells >= params.min_table_cells {
         read_table(&p, probed, dpi, spec, ocr, params, &mut reading)?;
+        if reading.labels_found == 0 && cells < params.sure_table_cells {
+            reading.values.clear();
+            reading.boxes.clear();
+            reading.ocr_boxes.clear();
+            reading.kind = PageKind::Unknown;
+            read_cover(&p.clean, &p.ink, dpi, spec, ocr, Vec::new(), &mut reading)?;
+        }
     } else {
         read_cover(&p.clean, &p.ink, dpi, spec, ocr, probed.lines, &mut reading)?;
     }

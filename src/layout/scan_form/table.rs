@@ -37,6 +37,13 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
                 let again = reader.read_one_line(ocr, c)?;
                 if labels.match_fuzzy(&again.text).is_some() {
                     texts[i] = Some((again, Portion::Whole));
+                } else if text_lines(&p.ink, inset(c, reader.pad), dpi) >= 2 {
+                    // A label wrapped over two lines (主要事迹 / (3000字)) centred in a tall
+                    // cell: block mode on the tall cell and one line over both lose it.
+                    let apart = reader.read_lines_apart(ocr, c)?;
+                    if labels.match_fuzzy(&apart.text).is_some() {
+                        texts[i] = Some((apart, Portion::Whole));
+                    }
                 }
             }
         }
