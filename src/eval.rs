@@ -218,13 +218,19 @@ pub fn report(groups: &BTreeMap<String, Tally>) -> String {
         "input", "forms", "short", "long chr", "votes", "status", "issue P", "issue R", "s/form"
     );
     let mut all = Tally::default();
-    let mut rows: Vec<(&String, &Tally)> = groups.iter().collect();
-    let total_key = "all".to_string();
-    for (_, t) in &rows {
+    // The targets differ for colour scans and greyscale copies: each kind summed apart too.
+    let (mut colour, mut grey) = (Tally::default(), Tally::default());
+    for (name, t) in groups {
         all.add(t);
+        if name.ends_with(" color") {
+            colour.add(t);
+        } else if name.ends_with(" gray") {
+            grey.add(t);
+        }
     }
-    rows.push((&total_key, &all));
-    for (name, t) in rows {
+    let mut rows: Vec<(&str, &Tally)> = groups.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    rows.extend([("all colour scans", &colour), ("all greyscale", &grey), ("all", &all)].into_iter().filter(|(_, t)| t.forms > 0));
+    for &(name, t) in &rows {
         out.push_str(&format!(
             "{:<22} {:>5} {:>9} {:>9} {:>8} {:>8} {:>10} {:>10} {:>8.2}\n",
             name,
@@ -242,7 +248,7 @@ pub fn report(groups: &BTreeMap<String, Tally>) -> String {
         "\n{:<22} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>10}\n",
         "approval marks", "seal P", "seal R", "sign P", "sign R", "uncertain", "dates", "grey seal"
     ));
-    for (name, t) in groups.iter().map(|(k, v)| (k.as_str(), v)).chain([("all", &all)]) {
+    for &(name, t) in &rows {
         let m = &t.marks;
         if m.dates == 0 {
             continue;

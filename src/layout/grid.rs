@@ -18,11 +18,18 @@ pub struct GridParams {
     pub max_gap_px: u32,
     /// Bands thinner than this (mm) are the two edges of one thick line.
     pub min_band_mm: f32,
+    /// A "line" with ink just above it (within `text_above_mm`) over more than this share of
+    /// its length is the bottom strokes of a row of print (盟市、自治区产业工会意见 in a sans
+    /// font, bridged over the gaps between characters), not a rule: a cell's text keeps
+    /// clear of its rules, and a signature or seal crosses one over a small share. None
+    /// keeps every line (the underlines of blanks have their digits right above them).
+    pub max_text_above: Option<f32>,
+    pub text_above_mm: f32,
 }
 
 impl Default for GridParams {
     fn default() -> Self {
-        GridParams { min_hline_mm: 25.0, min_vline_cover: 0.7, max_gap_px: 3, min_band_mm: 3.0 }
+        GridParams { min_hline_mm: 25.0, min_vline_cover: 0.7, max_gap_px: 3, min_band_mm: 3.0, max_text_above: Some(0.35), text_above_mm: 1.0 }
     }
 }
 
@@ -172,6 +179,19 @@ pub fn detect(ink: &GrayImage, dpi: f32, params: &GridParams) -> Grid {
         }
         let x0 = drawn.iter().position(|d| *d).unwrap_or(0) as u32;
         let x1 = drawn.iter().rposition(|d| *d).map_or(0, |p| p + 1) as u32;
+        if let Some(share) = params.max_text_above {
+            let reach = mm(dpi, params.text_above_mm).max(2);
+            let above = y0.saturating_sub(reach + 1)..y0.saturating_sub(1);
+            let cols = (x0..x1).filter(|&x| drawn[x as usize]);
+            let (mut n, mut inked) = (0u32, 0u32);
+            for x in cols {
+                n += 1;
+                inked += u32::from(above.clone().any(|yy| at(x, yy)));
+            }
+            if n > 0 && inked as f32 > share * n as f32 {
+                continue;
+            }
+        }
         hlines.push(HLine { y0, y1: y, x0, x1, drawn });
     }
     let min_band = mm(dpi, params.min_band_mm);
@@ -334,5 +354,24 @@ mod tests {
             draw_filled_rect_mut(&mut g, Rect::at(20 + i * 18, 50).of_size(12, 14), Luma([255]));
         }
         assert!(detect(&g, 100.0, &GridParams::default()).hlines.is_empty());
+    }
+
+    #[test]
+    fn the_bottom_strokes_of_a_row_of_print_are_not_a_rule() {
+        let mut g = table();
+        // A title in the middle row whose characters end in bottom strokes close enough to be
+        // bridged into one long run, with the characters' bodies right above it.
+        for i in 0..14 {
+            let x = 110 + i * 14;
+            draw_filled_rect_mut(&mut g, Rect::at(x, 236).of_size(12, 2), Luma([255]));
+            for dx in [0, 7] {
+                draw_filled_rect_mut(&mut g, Rect::at(x + dx, 222).of_size(3, 14), Luma([255]));
+            }
+        }
+        let grid = detect(&g, 100.0, &GridParams::default());
+        assert_eq!(grid.hlines.len(), 4, "{:?}", grid.hlines.iter().map(|l| l.y0).collect::<Vec<_>>());
+        // Kept when asked to keep every line (the underlines of blanks).
+        let all = detect(&g, 100.0, &GridParams { max_text_above: None, ..GridParams::default() });
+        assert_eq!(all.hlines.len(), 5);
     }
 }

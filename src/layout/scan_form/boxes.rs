@@ -103,7 +103,10 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         // The date line is read again only when the box's read did not give a whole date.
         let whole = layout.date_parts.as_ref().and_then(approval::date_text).is_some_and(|d| d.ends_with('日'));
         if let Some(band) = layout.date_band.filter(|_| !whole) {
-            let line = ocr.read_words_only(band, Region::Block, DATE_CHARS)?;
+            // The seal's printed word (公章) often stands just above the date, inside its band:
+            // allowed too, or it is forced into digits and the year with it.
+            let chars: String = DATE_CHARS.chars().chain(text.seal.as_deref().unwrap_or("").chars()).collect();
+            let line = ocr.read_words_only(band, Region::Block, &chars)?;
             let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
             out.ocr_boxes.push((band, format!("date line: {}", text.join(" "))));
             approval::refine_date(&mut layout, &line);
@@ -111,7 +114,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
                 // Still no 年 月 日: the line again with seal remnants made paper. Pale digits
                 // may go with them; the printed words that place the blanks stay, and whether
                 // the blanks hold ink is judged on the page itself.
-                let line = read_words_without_remnants(ocr, clean, band, dpi, DATE_CHARS)?;
+                let line = read_words_without_remnants(ocr, clean, band, dpi, &chars)?;
                 let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
                 out.ocr_boxes.push((band, format!("date line, remnants gone: {}", text.join(" "))));
                 approval::refine_date(&mut layout, &line);

@@ -216,7 +216,7 @@ fn prepare(upright: &GrayImage, dpi: f32, params: &ScanParams) -> Prepared {
     // a "line" and lose them.
     let table = grid.cells.len() >= params.min_table_cells;
     let min_mm = if table { params.table_underline_mm } else { params.underline_mm };
-    let short = GridParams { min_hline_mm: min_mm, max_gap_px: 0, ..params.grid.clone() };
+    let short = GridParams { min_hline_mm: min_mm, max_gap_px: 0, max_text_above: None, ..params.grid.clone() };
     // In the table only thin ones (a run of print strokes there is thicker than a rule), and
     // not a dash in mid-line (2003.07——2008.07): the text on both its sides reaches below it,
     // while an underline is below the text beside it.
