@@ -336,6 +336,7 @@ fn read_scan(pages: Vec<ScanPage>, sub: &Submission, job: &Job) -> Result<(Readi
     if labels_found == 0 {
         return Err(Unreadable::NotThisForm);
     }
+    crate::fields::twins::reconcile(job.spec, &mut reading);
     // A box that was not found on any page is for a person to look at, not for the unit to
     // answer for: its marks are uncertain (a grey copy's seals unverifiable).
     let seal = if grey { Mark::Unverifiable } else { Mark::Uncertain };

@@ -82,6 +82,9 @@ pub struct Field {
     pub aliases: BTreeMap<String, String>,
     pub open: bool,
     pub approval: Option<ApprovalText>,
+    /// Another field that holds the same value (the cover's name and the table's): where a
+    /// scan's two readings differ by a slip, the surer one is taken for both.
+    pub same_as: Option<String>,
     /// Line of the field's `id` in the spec file, for messages.
     pub line: usize,
 }
@@ -193,6 +196,8 @@ struct RawSpec {
     notes: NotesSpec,
     #[serde(default)]
     lexicon: Vec<String>,
+    #[serde(default)]
+    places: Vec<String>,
     field: Vec<RawField>,
 }
 
@@ -227,6 +232,7 @@ struct RawField {
     seal: Option<String>,
     date: Option<String>,
     sentence: Option<String>,
+    same_as: Option<String>,
 }
 
 /// The whole form, loaded and checked.
@@ -241,6 +247,10 @@ pub struct Spec {
     /// Phrases that units' names and places are made of, which OCR of a value is checked
     /// against: a run that differs from one by a single character is that phrase.
     pub lexicon: Vec<String>,
+    /// Place names of the region (four characters or more): proper names, which no word is
+    /// one character away from, so a slip at their first or last character is mended too
+    /// where nothing else can be read into it (哪尔多斯市 at the start of a value).
+    pub places: Vec<String>,
     pub fields: Vec<Field>,
 }
 
@@ -284,6 +294,7 @@ impl Spec {
             table: raw.table,
             notes: raw.notes,
             lexicon: raw.lexicon,
+            places: raw.places,
             fields,
         };
         spec.check().map_err(|(line, message)| SpecError::Invalid {
@@ -348,6 +359,14 @@ impl Spec {
             }
             if !f.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.') {
                 return Err((f.line, format!("field id `{}` is not snake_case", f.id)));
+            }
+        }
+        for f in &self.fields {
+            if let Some(twin) = &f.same_as {
+                match self.field(twin) {
+                    Some(t) if t.kind == f.kind && t.id != f.id => {}
+                    _ => return Err((f.line, format!("`same_as = \"{twin}\"` of `{}` names no other field of its kind", f.id))),
+                }
             }
         }
         let ncols = self.table.columns_mm.len() as u32;
@@ -482,6 +501,7 @@ fn convert_field(f: RawField, line: usize) -> Result<Field, String> {
         aliases: f.aliases,
         open: f.open,
         approval,
+        same_as: f.same_as,
         line,
     })
 }

@@ -6,3 +6,4 @@ pub mod normalize;
 pub mod rules;
 pub mod rules_batch;
 mod rules_marks;
+pub mod twins;

@@ -140,23 +140,47 @@ pub fn snap_to_values(text: &str, values: &[String], aliases: &std::collections:
     nearest.winner().map_or_else(|| text.to_string(), |(v, ())| v.to_string())
 }
 
-/// Runs of the text that differ from a lexicon phrase (four characters or more) by exactly one
-/// character inside it are that phrase: OCR's slips (卫牛, 目治区) are single characters, and
-/// a phrase that long is not one character away from another real word. A slip at either end
-/// is not mended: there the run may simply go on into another word (锡林郭勒 + 白音华 is not
-/// 锡林郭勒盟).
-pub fn lexicon_fix(text: &str, lexicon: &[String]) -> String {
+/// Where in a phrase a single slip is mended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slips {
+    /// Inside only: at an end the run may simply go on into another word (锡林郭勒 + 白音华 is
+    /// not 锡林郭勒盟), or a real word differ there (有限公司, 无限公司).
+    Inside,
+    /// Also at an end that is free: where the phrase stands at that end of the value
+    /// (哪尔多斯市中心医院) or against something that is not a Chinese character, and the
+    /// slip is a Chinese character. Not against another character: a dropped one would pull
+    /// the word before into the phrase (内蒙古尔多斯 is not 内蒙鄂尔多斯). For place names.
+    AlsoAtFreeEnds,
+}
+
+/// Runs of the text that differ from a phrase (four characters or more) by exactly one
+/// character are that phrase: OCR's slips (卫牛, 目治区) are single characters, and a phrase
+/// that long is not one character away from another real word, except at its ends (`Slips`).
+pub fn lexicon_fix(text: &str, lexicon: &[String], slips: Slips) -> String {
     let mut chars: Vec<char> = text.chars().collect();
     for phrase in lexicon {
         let p: Vec<char> = phrase.chars().collect();
+        // Shorter words are never mended (too many real words lie one slip from them), but
+        // still mark a free end.
         if p.len() < 4 || chars.len() < p.len() {
             continue;
         }
         let mut i = 0;
         while i + p.len() <= chars.len() {
             let window = &chars[i..i + p.len()];
-            let slips: Vec<usize> = (0..p.len()).filter(|&k| window[k] != p[k]).collect();
-            if slips.len() == 1 && slips[0] > 0 && slips[0] + 1 < p.len() {
+            let wrong: Vec<usize> = (0..p.len()).filter(|&k| window[k] != p[k]).collect();
+            // A word of the list ending right before (内蒙古 + 鄞尔多斯市) is a free end too.
+            let after_word = || lexicon.iter().any(|q| q.chars().count() <= i && chars[..i].ends_with(&q.chars().collect::<Vec<char>>()));
+            let open_before = i == 0 || !is_cjk(chars[i - 1]) || (slips == Slips::AlsoAtFreeEnds && after_word());
+            let open_after = chars.get(i + p.len()).is_none_or(|c| !is_cjk(*c));
+            // At an end, only a character misread as another (not a bracket or a digit).
+            let inside = |k: usize| k > 0 && k + 1 < p.len();
+            let at_end = |k: usize| slips == Slips::AlsoAtFreeEnds && (k > 0 || open_before) && (k + 1 < p.len() || open_after) && is_cjk(window[k]);
+            let mendable = |k: usize| inside(k) || at_end(k);
+            // Not when the run is another phrase as it stands, or one slip from another too
+            // (巴林左旗 and 巴林右旗): which one was written cannot be told.
+            let other = |q: &String| q != phrase && q.chars().count() == p.len() && q.chars().zip(window).filter(|(a, b)| a != *b).count() <= 1;
+            if wrong.len() == 1 && mendable(wrong[0]) && !lexicon.iter().any(other) {
                 chars.splice(i..i + p.len(), p.iter().copied());
                 i += p.len();
             } else {
@@ -196,18 +220,37 @@ mod tests {
     #[test]
     fn one_slip_in_a_lexicon_phrase_is_mended_and_nothing_else() {
         let lex: Vec<String> = ["内蒙古自治区", "环境卫生服务中心", "环境卫生", "有限公司"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(lexicon_fix("乌兰浩特市环境卫牛服务中心", &lex), "乌兰浩特市环境卫生服务中心");
+        assert_eq!(lexicon_fix("乌兰浩特市环境卫牛服务中心", &lex, Slips::Inside), "乌兰浩特市环境卫生服务中心");
         // At the phrase's end a slip is not mended.
-        assert_eq!(lexicon_fix("环境卫牛", &lex), "环境卫牛");
-        assert_eq!(lexicon_fix("内蒙古目治区包头市", &lex), "内蒙古自治区包头市");
+        assert_eq!(lexicon_fix("环境卫牛", &lex, Slips::Inside), "环境卫牛");
+        assert_eq!(lexicon_fix("内蒙古目治区包头市", &lex, Slips::Inside), "内蒙古自治区包头市");
         // Two slips are another text; short texts are left alone.
-        assert_eq!(lexicon_fix("内和驼古目治区", &lex), "内和驼古目治区");
-        assert_eq!(lexicon_fix("有限", &lex), "有限");
-        assert_eq!(lexicon_fix("包头钢铁有限公司", &lex), "包头钢铁有限公司");
+        assert_eq!(lexicon_fix("内和驼古目治区", &lex, Slips::Inside), "内和驼古目治区");
+        assert_eq!(lexicon_fix("有限", &lex, Slips::Inside), "有限");
+        assert_eq!(lexicon_fix("包头钢铁有限公司", &lex, Slips::Inside), "包头钢铁有限公司");
         let places: Vec<String> = ["锡林郭勒盟", "乌兰察布市"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(lexicon_fix("内蒙古锡林郭勒白音华煤电", &places), "内蒙古锡林郭勒白音华煤电");
-        assert_eq!(lexicon_fix("乌兰察布供电分公司", &places), "乌兰察布供电分公司");
-        assert_eq!(lexicon_fix("乌兰察巾市", &places), "乌兰察布市");
+        assert_eq!(lexicon_fix("内蒙古锡林郭勒白音华煤电", &places, Slips::Inside), "内蒙古锡林郭勒白音华煤电");
+        assert_eq!(lexicon_fix("乌兰察布供电分公司", &places, Slips::Inside), "乌兰察布供电分公司");
+        assert_eq!(lexicon_fix("乌兰察巾市", &places, Slips::Inside), "乌兰察布市");
+        // Place names are mended at a free end too: the value's start or end, or against a
+        // bracket; not against another character, nor a slip that is not a character.
+        let places: Vec<String> = ["鄂尔多斯市", "阿拉善左旗", "锡林郭勒盟"].iter().map(|s| s.to_string()).collect();
+        let fix = |t: &str| lexicon_fix(t, &places, Slips::AlsoAtFreeEnds);
+        assert_eq!(fix("哪尔多斯市中心医院"), "鄂尔多斯市中心医院");
+        assert_eq!(fix("阿拉善碟旗环境卫生服务中心"), "阿拉善左旗环境卫生服务中心");
+        assert_eq!(fix("（骂尔多斯市）"), "（鄂尔多斯市）");
+        assert_eq!(fix("内蒙古尔多斯市"), "内蒙古尔多斯市");
+        let with_region: Vec<String> = ["内蒙古", "鄂尔多斯市"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(lexicon_fix("内蒙古鄞尔多斯市", &with_region, Slips::AlsoAtFreeEnds), "内蒙古鄂尔多斯市");
+        assert_eq!(lexicon_fix("内蒙古尔多斯市", &with_region, Slips::AlsoAtFreeEnds), "内蒙古尔多斯市");
+        assert_eq!(fix("内蒙古锡林郭勒白音华煤电"), "内蒙古锡林郭勒白音华煤电");
+        assert_eq!(fix("锡林郭勒1"), "锡林郭勒1");
+        assert_eq!(lexicon_fix("哪尔多斯市", &places, Slips::Inside), "哪尔多斯市");
+        // A place one character from another place is left as it is, and so is a slip that
+        // could be either.
+        let banners: Vec<String> = ["巴林左旗", "巴林右旗"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(lexicon_fix("赤峰巴林右旗", &banners, Slips::AlsoAtFreeEnds), "赤峰巴林右旗");
+        assert_eq!(lexicon_fix("赤峰巴林石旗", &banners, Slips::AlsoAtFreeEnds), "赤峰巴林石旗");
     }
 
     #[test]

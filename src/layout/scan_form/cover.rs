@@ -166,6 +166,7 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
     // The value of the line before (its index in `out.values` and the line's bottom), which a
     // long unit name continues on the next line.
     let mut open: Option<(usize, u32)> = None;
+    let mut open_raw = String::new();
     let wanted = spec.cover_fields().len();
     // Lines of a label and a value whose label did not read as any (工 作 单 位 as 人作生位).
     let mut unlabelled: Vec<([u32; 4], Vec<String>, f32)> = Vec::new();
@@ -209,7 +210,10 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
             // the cover stand apart): the rest of that value, wrapped to the margin.
             let (id, v) = &mut out.values[i];
             if let Some(field) = spec.field(id) {
-                v.text = clean_value(spec, field, &format!("{}{}", v.text, t.text));
+                // Cleaned from the lines as read: a line's end is not the value's, and a place
+                // name mended there (乌兰察布供 → 乌兰察布市) may go on in the next line (供电).
+                open_raw.push_str(&t.text);
+                v.text = clean_value(spec, field, &open_raw);
                 v.confidence = v.confidence.min(t.confidence);
                 if let Some(b) = &mut v.bbox {
                     *b = [b[0], b[1], b[2].max(rect[0] + rect[2] - b[0]), rect[1] + rect[3] - b[1]];
@@ -224,6 +228,7 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
             let text = clean_value(spec, field, &rest);
             if field.kind == Kind::Text {
                 open = Some((out.values.len(), rect[1] + rect[3]));
+                open_raw = rest.clone();
             }
             out.values.push((id.to_string(), RawValue { text, confidence: t.confidence, page: None, bbox: Some(rect) }));
         }

@@ -170,7 +170,10 @@ pub(super) fn clean_value(spec: &Spec, field: &crate::spec::Field, text: &str) -
     let text = ocr_text::clean(field.kind, text);
     match field.kind {
         Kind::Enum => ocr_text::snap_to_values(&text, &field.values, &field.aliases),
-        Kind::Text => ocr_text::lexicon_fix(&text, &spec.lexicon),
+        Kind::Text => {
+            let text = ocr_text::lexicon_fix(&text, &spec.lexicon, ocr_text::Slips::Inside);
+            ocr_text::lexicon_fix(&text, &spec.places, ocr_text::Slips::AlsoAtFreeEnds)
+        }
         _ => text,
     }
 }

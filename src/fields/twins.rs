@@ -1,0 +1,105 @@
+//! Fields the form asks for twice (the cover repeats the table's name and unit, `same_as` in
+//! the spec). On a scan each is read on its own, and OCR's slips differ between the two: where
+//! the readings are one slip or so apart, the surer one is the value of both. Readings further
+//! apart are left as they are: the form may really say two things.
+
+use crate::layout::labels::{edit_distance, squeeze};
+use crate::reading::Reading;
+use crate::spec::{Kind, Spec};
+
+/// A reading no one would write in a field of this kind: Latin letters or stray marks in a
+/// name (G关 for 乌兰), letters or marks in a unit's name (矿井通风LE).
+fn implausible(kind: Kind, text: &str) -> bool {
+    match kind {
+        Kind::Name => text.chars().any(|c| !(('\u{3400}'..='\u{9fff}').contains(&c) || c == '·')),
+        _ => text.chars().any(|c| c.is_ascii_alphabetic() || "<>|`~^_=@#$%&*\\".contains(c)),
+    }
+}
+
+/// Which of two differing readings to keep: the plausible one, else the one whose only
+/// difference is a name's separator dot (a dot is easily lost, not invented), else the one
+/// OCR was surer of. None when nothing tells them apart.
+fn better(kind: Kind, a: (&str, f32), b: (&str, f32)) -> Option<bool> {
+    let (ia, ib) = (implausible(kind, a.0), implausible(kind, b.0));
+    if ia != ib {
+        return Some(!ia);
+    }
+    let undotted = |s: &str| s.replace('·', "");
+    if undotted(a.0) == undotted(b.0) {
+        return Some(a.0.contains('·'));
+    }
+    if (a.1 - b.1).abs() >= 0.05 {
+        return Some(a.1 > b.1);
+    }
+    None
+}
+
+/// Makes the two readings of each `same_as` pair one where they differ by a slip or two (at
+/// most a quarter of their characters, at least one), or where one is garbled.
+pub fn reconcile(spec: &Spec, reading: &mut Reading) {
+    for f in spec.fields.iter() {
+        let Some(twin) = &f.same_as else { continue };
+        let (Some(a), Some(b)) = (reading.values.get(&f.id), reading.values.get(twin)) else { continue };
+        let (sa, sb) = (squeeze(&a.text), squeeze(&b.text));
+        if sa.is_empty() || sb.is_empty() || sa == sb {
+            continue;
+        }
+        let (ca, cb): (Vec<char>, Vec<char>) = (sa.chars().collect(), sb.chars().collect());
+        // A garbled reading (letters in a name) may be further from its twin than a slip.
+        let garbled = implausible(f.kind, &sa) != implausible(f.kind, &sb) && ca.len().abs_diff(cb.len()) <= 1;
+        if !garbled && edit_distance(&ca, &cb) > (ca.len().max(cb.len()) / 4).max(1) {
+            continue;
+        }
+        let Some(a_wins) = better(f.kind, (&sa, a.confidence), (&sb, b.confidence)) else { continue };
+        let (from, to) = if a_wins { (f.id.clone(), twin.clone()) } else { (twin.clone(), f.id.clone()) };
+        let winner = reading.values[&from].clone();
+        if let Some(loser) = reading.values.get_mut(&to) {
+            loser.text = winner.text;
+            loser.confidence = winner.confidence;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reading::RawValue;
+
+    fn reading(pairs: &[(&str, &str, f32)]) -> Reading {
+        let mut r = Reading::default();
+        for (id, text, confidence) in pairs {
+            r.values.insert(id.to_string(), RawValue { text: text.to_string(), confidence: *confidence, page: Some(1), bbox: None });
+        }
+        r
+    }
+
+    fn value<'a>(r: &'a Reading, id: &str) -> &'a str {
+        &r.values[id].text
+    }
+
+    #[test]
+    fn the_surer_or_the_plausible_reading_wins_and_different_values_stay() {
+        let spec = Spec::builtin();
+        let mut r = reading(&[("cover_name", "更丽", 0.41), ("name", "樊丽", 0.93), ("cover_employer", "呼和浩特市赛军区环卫中心", 0.6), ("employer", "呼和浩特市赛罕区环卫中心", 0.9)]);
+        reconcile(&spec, &mut r);
+        assert_eq!(value(&r, "cover_name"), "樊丽");
+        assert_eq!(value(&r, "cover_employer"), "呼和浩特市赛罕区环卫中心");
+        // Letters in a name lose to a name, however sure; a lost separator dot is restored.
+        let mut r = reading(&[("cover_name", "乌兰", 0.5), ("name", "G关", 0.9), ("cover_employer", "巴雅尔呼和", 0.9), ("employer", "巴雅尔·呼和", 0.5)]);
+        reconcile(&spec, &mut r);
+        assert_eq!(value(&r, "name"), "乌兰");
+        // Two different names are both kept, and so are two equally sure readings.
+        let mut r = reading(&[("cover_name", "张三丰", 0.5), ("name", "李四", 0.9), ("cover_employer", "包头供电局", 0.8), ("employer", "包头供屯局", 0.8)]);
+        reconcile(&spec, &mut r);
+        assert_eq!((value(&r, "cover_name"), value(&r, "name")), ("张三丰", "李四"));
+        assert_eq!(value(&r, "employer"), "包头供屯局");
+    }
+
+    #[test]
+    fn a_lost_name_dot_is_restored() {
+        let spec = Spec::builtin();
+        let mut r = reading(&[("cover_name", "巴雅尔呼和", 0.9), ("name", "巴雅尔·呼和", 0.5)]);
+        reconcile(&spec, &mut r);
+        assert_eq!(value(&r, "cover_name"), "巴雅尔·呼和");
+    }
+}
