@@ -10,7 +10,7 @@ use crate::reading::RawValue;
 use crate::spec::{Kind, LabelAt, Part, Place, Spec};
 
 use super::boxes::{infer_boxes, read_boxes, read_sentence};
-use super::cells::{inset, text_lines, CellReader, Portion};
+use super::cells::{inset, text_lines, CellReader, Lines, Portion};
 use super::{first_pass_portion, PageKind, PageReading, Prepared, Probe, ScanParams};
 
 pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams, out: &mut PageReading) -> Result<(), OcrError> {
@@ -40,7 +40,7 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
                 } else if text_lines(&p.ink, inset(c, reader.pad), dpi) >= 2 {
                     // A label wrapped over two lines (主要事迹 / (3000字)) centred in a tall
                     // cell: block mode on the tall cell and one line over both lose it.
-                    let apart = reader.read_lines_apart(ocr, c)?;
+                    let apart = reader.read_lines_apart(ocr, c, Lines::Text)?;
                     if labels.match_fuzzy(&apart.text).is_some() {
                         texts[i] = Some((apart, Portion::Whole));
                     }
@@ -106,11 +106,21 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
                 if is_listed(field, &cleaned) {
                     (text, confidence) = (cleaned, again.confidence);
                 } else if text_lines(&p.ink, inset(&cell, reader.pad), dpi) >= 2 {
-                    let apart = reader.read_lines_apart(ocr, &cell)?;
+                    let apart = reader.read_lines_apart(ocr, &cell, Lines::Text)?;
                     let cleaned = clean_value(spec, field, &apart.text);
                     if is_listed(field, &cleaned) {
                         (text, confidence) = (cleaned, apart.confidence);
                     }
+                }
+            }
+            // A month wrapped in a narrow cell (1968.0 / 1): block mode drops or misreads the
+            // lone digit of the second line. Each line read on its own, digits only.
+            if matches!(field.kind, Kind::Month | Kind::Date) && text_lines(&p.ink, inset(&cell, reader.pad), dpi) >= 2 {
+                let apart = reader.read_lines_apart(ocr, &cell, Lines::Digits)?;
+                let cleaned = clean_value(spec, field, &apart.text);
+                let digits = |s: &str| s.chars().filter(char::is_ascii_digit).count();
+                if digits(&cleaned) > digits(&text) {
+                    (text, confidence) = (cleaned, apart.confidence);
                 }
             }
             out.values.push((field.id.clone(), RawValue { text, confidence, page: None, bbox: bbox(&cell) }));
