@@ -26,7 +26,11 @@ pub fn blank_spans<'t>(template: &'t str, text: &str) -> Vec<(&'t str, Option<(u
 
 fn byte_spans<'t>(template: &'t str, text: &str) -> Vec<(&'t str, Option<(usize, usize)>)> {
     let parts = sentence_parts(template);
-    let mut out = Vec::new();
+    let mut out: Vec<(&'t str, Option<(usize, usize)>)> = Vec::new();
+    // Where the last blank found starts: the next blank's printed words are looked for from
+    // there, not from where that blank was taken to end. Its end may have been found by one
+    // character of the words after it (人), far beyond a misread 人 (出席会议249友其中P忌意247人):
+    // the words of the next blank (意) are then inside it, and cut it there.
     let mut pos = 0usize;
     for (i, part) in parts.iter().enumerate() {
         let SentencePart::Blank(id) = part else { continue };
@@ -38,22 +42,32 @@ fn byte_spans<'t>(template: &'t str, text: &str) -> Vec<(&'t str, Option<(usize,
             Some(SentencePart::Text(t)) => Some(squeeze(t)),
             _ => None,
         };
-        let start = match &left {
+        let (start, begins) = match &left {
             Some(l) => match find_anchor(&text, pos, l, Side::Left) {
-                Some(end) => end,
+                Some((begins, end)) => (end, begins),
                 None => {
                     out.push((*id, None));
                     continue;
                 }
             },
-            None => pos,
+            None => (pos, pos),
         };
+        // The blank before ran into these printed words: it ends where they begin.
+        if let Some((_, Some((a, b)))) = out.last_mut() {
+            if *b > begins && begins >= *a {
+                *b = begins;
+            }
+        }
         let last = !parts[i + 1..].iter().any(|p| matches!(p, SentencePart::Blank(_)));
         let end = match &right {
             Some(r) => match find_anchor(&text, start, r, Side::Right) {
-                Some(s) => s,
-                // The sentence's tail (人。) misread: the last blank runs to the end.
-                None if last => text.len(),
+                Some((s, _)) => s,
+                // The sentence's tail (人。) misread: the last blank runs to the end, or
+                // to the end of the number it starts with (反对1SS: 人。 read as SS).
+                None if last => {
+                    let number = text[start..].char_indices().find(|(_, c)| !(c.is_ascii_digit() || "〇零一二三四五六七八九十百".contains(*c))).map_or(text.len(), |(i, _)| start + i);
+                    if number > start { number } else { text.len() }
+                }
                 None => {
                     out.push((*id, None));
                     continue;
@@ -62,7 +76,7 @@ fn byte_spans<'t>(template: &'t str, text: &str) -> Vec<(&'t str, Option<(usize,
             None => text.len(),
         };
         out.push((*id, Some((start, end))));
-        pos = end;
+        pos = start;
     }
     out
 }
@@ -77,7 +91,8 @@ enum Side {
 
 /// Finds the printed words next to a blank: the whole text piece first, then the part of it
 /// nearest the blank (people retype the sentence with small changes, OCR drops characters).
-fn find_anchor(text: &str, from: usize, anchor: &str, side: Side) -> Option<usize> {
+/// Returns where the piece found begins and ends.
+fn find_anchor(text: &str, from: usize, anchor: &str, side: Side) -> Option<(usize, usize)> {
     let chars: Vec<char> = anchor.chars().collect();
     let n = chars.len();
     let mut tries: Vec<String> = vec![anchor.to_string()];
@@ -93,7 +108,7 @@ fn find_anchor(text: &str, from: usize, anchor: &str, side: Side) -> Option<usiz
     let hay = text.get(from..)?;
     for t in tries {
         if let Some(at) = hay.find(&t) {
-            return Some(from + if side == Side::Left { at + t.len() } else { at });
+            return Some((from + at, from + at + t.len()));
         }
     }
     None
@@ -120,6 +135,23 @@ mod tests {
         let text = "经七届3次职代会通过并公示。出席会议126人，其中同意120人，反对2人。";
         let spans: Vec<Option<(usize, usize)>> = blank_spans(T, text).into_iter().map(|(_, s)| s).collect();
         assert_eq!(spans, [Some((1, 2)), Some((3, 4)), Some((18, 21)), Some((27, 30)), Some((34, 35))]);
+    }
+
+    #[test]
+    fn a_misread_word_after_a_blank_does_not_swallow_the_next() {
+        // 人 after 249 misread as 友, 同 as 忌: the blank stops where 意 is found.
+        let v = values("经四届十二次职代会通过并公示。出席会议249友其中P忌意247人反对0人。");
+        assert_eq!(v[3].as_deref(), Some("247"));
+        assert_eq!(v[4].as_deref(), Some("0"));
+        assert!(v[2].as_deref().is_some_and(|a| a.starts_with("249") && !a.contains("247")), "{v:?}");
+    }
+
+    #[test]
+    fn a_misread_tail_is_not_read_into_the_last_number() {
+        let v = values("经七届3次职代会通过并公示。出席会议202人，其中同意200人，反对1SS");
+        assert_eq!(v[4].as_deref(), Some("1"));
+        let v = values("经七届3次职代会通过并公示。出席会议202人，其中同意200人，反对无");
+        assert_eq!(v[4].as_deref(), Some("无"));
     }
 
     #[test]
