@@ -92,6 +92,10 @@ fn with_coloured_ink(seen: &GrayImage, colour: &RgbImage, boxes: &[BoxLayout]) -
     out
 }
 
+/// The least share of a seal over a box for the box to take it when the seal's centre is in
+/// no box: a seal stamped half off the table still shows a quarter of its ring inside.
+const ORPHAN_SEAL_SHARE: f32 = 0.15;
+
 /// Judges every box of a page. `seen` is the grey page the layout read (red ink light,
 /// ruling lines erased) at `dpi`; `colour` the same page upright at `params.colour_dpi`, or
 /// None for a grey copy, whose seals cannot be verified.
@@ -117,8 +121,14 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                     // A seal belongs to the box that holds its centre; a box without one
                     // also takes a seal that lies mostly over it (stamped across the line
                     // into the next box, whose centre is on the other side).
+                    // A seal whose centre is in no box (stamped low, off the table's foot)
+                    // belongs to the box it overlaps most, however little.
                     let centred: Vec<&SealCandidate> = all.iter().filter(|s| contains(b.rect, s.center)).collect();
-                    let pool: Vec<&SealCandidate> = if centred.is_empty() { all.iter().filter(|s| overlap_share(s.bbox, b.rect) >= 0.35).collect() } else { centred };
+                    let orphan_of_b = |s: &SealCandidate| {
+                        let share = overlap_share(s.bbox, b.rect);
+                        share >= ORPHAN_SEAL_SHARE && !boxes.iter().any(|o| contains(o.rect, s.center)) && boxes.iter().all(|o| overlap_share(s.bbox, o.rect) <= share)
+                    };
+                    let pool: Vec<&SealCandidate> = if centred.is_empty() { all.iter().filter(|s| overlap_share(s.bbox, b.rect) >= 0.35 || orphan_of_b(s)).collect() } else { centred };
                     let mine = pool.into_iter().max_by(|a, b| (a.mark == Mark::Present, a.score).partial_cmp(&(b.mark == Mark::Present, b.score)).unwrap_or(std::cmp::Ordering::Equal));
                     match mine {
                         Some(s) => {

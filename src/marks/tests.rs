@@ -323,3 +323,18 @@ fn degenerate_zones_are_absent() {
     assert!(absent(find_handwriting(&GrayImage::new(0, 0), [0, 0, 10, 10], &[], 200.0, &p)));
     let _ = find_handwriting(&g, [u32::MAX - 5, 0, u32::MAX, u32::MAX], &[[u32::MAX, u32::MAX, u32::MAX, u32::MAX]], 200.0, &p);
 }
+
+#[test]
+fn a_seal_stamped_off_the_tables_foot_belongs_to_the_box_it_overlaps() {
+    if the_fonts().is_none() {
+        return;
+    }
+    use crate::layout::approval::BoxLayout;
+    let mut page = paper(600, 420);
+    // Centred below the right box: a fifth of the seal lies over the box.
+    stamp(&mut page, SEAL_DPI, (450.0, 250.0), 10.0, false, 4);
+    let boxes = [BoxLayout { rect: [0, 0, 300, 200], ..BoxLayout::default() }, BoxLayout { rect: [300, 0, 300, 200], ..BoxLayout::default() }];
+    let judged = judge::judge_page(&boxes, &to_gray(&page), SEAL_DPI, Some(&page), &judge::MarksParams { colour_dpi: SEAL_DPI, ..judge::MarksParams::default() });
+    assert_eq!(judged[1].seal, Mark::Present);
+    assert_eq!(judged[0].seal, Mark::Absent);
+}
