@@ -63,7 +63,7 @@ pub fn join_wrapped(text: &str) -> String {
 /// The dot of a transliterated name, misread as a colon, an apostrophe or a period (or as
 /// two of them): one `·` between the two parts.
 pub fn name_dots(text: &str) -> String {
-    let is_dot = |c: char| matches!(c, ':' | '：' | '\'' | '’' | '.' | '．' | '•' | '・' | '°' | '。' | '·' | ',' | '，');
+    let is_dot = |c: char| matches!(c, ':' | '：' | '\'' | '’' | '‘' | '`' | '´' | '.' | '．' | '•' | '・' | '°' | '。' | '·' | ',' | '，');
     let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
     let mut out = String::new();
     let mut i = 0;
@@ -267,6 +267,7 @@ mod tests {
     fn kinds_get_their_corrections() {
         assert_eq!(clean(Kind::Name, "额尔敦:宝音"), "额尔敦·宝音");
         assert_eq!(clean(Kind::Name, "额尔敦:.宝音"), "额尔敦·宝音");
+        assert_eq!(clean(Kind::Name, "宝音`宝力道"), "宝音·宝力道");
         assert_eq!(crate::fields::normalize::cjk_punctuation(&clean(Kind::Text, "”包头钢铁〈集团)有限责任公司|")), "包头钢铁（集团）有限责任公司");
         assert_eq!(clean(Kind::Vote, "O"), "0");
         assert_eq!(clean(Kind::Vote, "1l6"), "116");
