@@ -158,8 +158,8 @@ pub enum Slips {
 /// that long is not one character away from another real word, except at its ends (`Slips`).
 pub fn lexicon_fix(text: &str, lexicon: &[String], slips: Slips) -> String {
     let mut chars: Vec<char> = text.chars().collect();
-    for phrase in lexicon {
-        let p: Vec<char> = phrase.chars().collect();
+    let words: Vec<Vec<char>> = lexicon.iter().map(|w| w.chars().collect()).collect();
+    for (n, p) in words.iter().enumerate() {
         // Shorter words are never mended (too many real words lie one slip from them), but
         // still mark a free end.
         if p.len() < 4 || chars.len() < p.len() {
@@ -168,19 +168,22 @@ pub fn lexicon_fix(text: &str, lexicon: &[String], slips: Slips) -> String {
         let mut i = 0;
         while i + p.len() <= chars.len() {
             let window = &chars[i..i + p.len()];
-            let wrong: Vec<usize> = (0..p.len()).filter(|&k| window[k] != p[k]).collect();
-            // A word of the list ending right before (内蒙古 + 鄞尔多斯市) is a free end too.
-            let after_word = || lexicon.iter().any(|q| q.chars().count() <= i && chars[..i].ends_with(&q.chars().collect::<Vec<char>>()));
-            let open_before = i == 0 || !is_cjk(chars[i - 1]) || (slips == Slips::AlsoAtFreeEnds && after_word());
-            let open_after = chars.get(i + p.len()).is_none_or(|c| !is_cjk(*c));
-            // At an end, only a character misread as another (not a bracket or a digit).
-            let inside = |k: usize| k > 0 && k + 1 < p.len();
-            let at_end = |k: usize| slips == Slips::AlsoAtFreeEnds && (k > 0 || open_before) && (k + 1 < p.len() || open_after) && is_cjk(window[k]);
-            let mendable = |k: usize| inside(k) || at_end(k);
-            // Not when the run is another phrase as it stands, or one slip from another too
+            let mut wrong = (0..p.len()).filter(|&k| window[k] != p[k]);
+            let (Some(k), None) = (wrong.next(), wrong.next()) else {
+                i += 1;
+                continue;
+            };
+            // At an end, only a character misread as another (not a bracket or a digit), and
+            // only an end that is free; a word of the list ending right before (内蒙古 +
+            // 鄞尔多斯市) leaves it free too.
+            let inside = k > 0 && k + 1 < p.len();
+            let free_before = || i == 0 || !is_cjk(chars[i - 1]) || words.iter().any(|q| chars[..i].ends_with(q));
+            let free_after = || chars.get(i + p.len()).is_none_or(|c| !is_cjk(*c));
+            let at_end = || slips == Slips::AlsoAtFreeEnds && is_cjk(window[k]) && (k > 0 || free_before()) && (k + 1 < p.len() || free_after());
+            // Not when the run is another word as it stands, or one slip from another too
             // (巴林左旗 and 巴林右旗): which one was written cannot be told.
-            let other = |q: &String| q != phrase && q.chars().count() == p.len() && q.chars().zip(window).filter(|(a, b)| a != *b).count() <= 1;
-            if wrong.len() == 1 && mendable(wrong[0]) && !lexicon.iter().any(other) {
+            let other = |(m, q): (usize, &Vec<char>)| m != n && q.len() == p.len() && q.iter().zip(window).filter(|(a, b)| a != b).count() <= 1;
+            if (inside || at_end()) && !words.iter().enumerate().any(other) {
                 chars.splice(i..i + p.len(), p.iter().copied());
                 i += p.len();
             } else {
@@ -190,6 +193,9 @@ pub fn lexicon_fix(text: &str, lexicon: &[String], slips: Slips) -> String {
     }
     chars.into_iter().collect()
 }
+
+/// The Chinese numerals people write in dates and counts (二〇二三年, 十二届).
+pub const CN_DIGITS: &str = "〇零一二三四五六七八九十";
 
 /// The cleaned reading of one value of the given kind.
 pub fn clean(kind: Kind, text: &str) -> String {
@@ -201,7 +207,7 @@ pub fn clean(kind: Kind, text: &str) -> String {
         Kind::Phone => phone_dashes(&trim_junk(&join_wrapped(text))),
         // A month or a date holds digits (or numerals) and their separators only: anything
         // else between them is a speck read as a character (1970年9上月).
-        Kind::Month | Kind::Date => join_wrapped(text).chars().filter(|c| c.is_ascii_digit() || "年月日号.．-/〇零一二三四五六七八九十".contains(*c)).collect(),
+        Kind::Month | Kind::Date => join_wrapped(text).chars().filter(|c| c.is_ascii_digit() || "年月日号.．-/".contains(*c) || CN_DIGITS.contains(*c)).collect(),
         _ => trim_junk(&join_wrapped(text)),
     }
 }

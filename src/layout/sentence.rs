@@ -2,6 +2,7 @@
 //! split into its blanks by the printed words around them, whatever was typed or written in.
 
 use crate::layout::labels::squeeze;
+use crate::layout::ocr_text::CN_DIGITS;
 use crate::spec::{sentence_parts, SentencePart};
 
 /// The text found in each blank of `template` (ids in order), None where the printed words
@@ -65,7 +66,7 @@ fn byte_spans<'t>(template: &'t str, text: &str) -> Vec<(&'t str, Option<(usize,
                 // The sentence's tail (人。) misread: the last blank runs to the end, or
                 // to the end of the number it starts with (反对1SS: 人。 read as SS).
                 None if last => {
-                    let number = text[start..].char_indices().find(|(_, c)| !(c.is_ascii_digit() || "〇零一二三四五六七八九十百".contains(*c))).map_or(text.len(), |(i, _)| start + i);
+                    let number = text[start..].char_indices().find(|(_, c)| !(c.is_ascii_digit() || *c == '百' || CN_DIGITS.contains(*c))).map_or(text.len(), |(i, _)| start + i);
                     if number > start { number } else { text.len() }
                 }
                 None => {

@@ -163,10 +163,9 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
     let labels = LabelMatcher::new(spec, |f| f.part() == Part::Cover);
     let mut found_title = false;
     let gap = mm_px(dpi, 6.0);
-    // The value of the line before (its index in `out.values` and the line's bottom), which a
-    // long unit name continues on the next line.
-    let mut open: Option<(usize, u32)> = None;
-    let mut open_raw = String::new();
+    // The value of the line before (its index in `out.values`, the line's bottom and its text as
+    // read), which a long unit name continues on the next line.
+    let mut open: Option<(usize, u32, String)> = None;
     let wanted = spec.cover_fields().len();
     // Lines of a label and a value whose label did not read as any (工 作 单 位 as 人作生位).
     let mut unlabelled: Vec<([u32; 4], Vec<String>, f32)> = Vec::new();
@@ -174,7 +173,7 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
         // Once every cover field has its value, the lines below (the issuers' names at the
         // foot of the page) are not read, unless one may continue the last value.
         let found = spec.cover_fields().iter().filter(|f| out.values.iter().any(|(id, _)| id == &f.id)).count();
-        if found == wanted && found_title && open.is_none_or(|(_, bottom)| rect[1] >= bottom + rect[3] / 2) {
+        if found == wanted && found_title && open.as_ref().is_none_or(|(_, bottom, _)| rect[1] >= bottom + rect[3] / 2) {
             break;
         }
         // A label and its value stand far apart on the line; line mode drops a word after a
@@ -203,23 +202,22 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
             f.all_labels().map(squeeze).filter(|l| l.chars().count() >= 2).find_map(|l| sq.strip_prefix(l.as_str()).map(|rest| (f.id.as_str(), rest.to_string())))
         });
         let matched = glued.or_else(|| labels.match_fuzzy(&t.text)).or_else(|| spaced_label(spec, &pieces));
-        let continued = open.filter(|&(_, bottom)| matched.is_none() && rect[1] < bottom + rect[3] / 2);
-        open = None;
-        if let Some((i, _)) = continued {
+        let continued = open.take().filter(|(_, bottom, _)| matched.is_none() && rect[1] < bottom + rect[3] / 2);
+        if let Some((i, _, mut raw)) = continued {
             // No label of its own and right below the value above (closer than the lines of
             // the cover stand apart): the rest of that value, wrapped to the margin.
             let (id, v) = &mut out.values[i];
             if let Some(field) = spec.field(id) {
                 // Cleaned from the lines as read: a line's end is not the value's, and a place
                 // name mended there (乌兰察布供 → 乌兰察布市) may go on in the next line (供电).
-                open_raw.push_str(&t.text);
-                v.text = clean_value(spec, field, &open_raw);
+                raw.push_str(&t.text);
+                v.text = clean_value(spec, field, &raw);
                 v.confidence = v.confidence.min(t.confidence);
                 if let Some(b) = &mut v.bbox {
                     *b = [b[0], b[1], b[2].max(rect[0] + rect[2] - b[0]), rect[1] + rect[3] - b[1]];
                 }
             }
-            open = Some((i, rect[1] + rect[3]));
+            open = Some((i, rect[1] + rect[3], raw));
         } else if matched.is_none() && found_title && pieces.len() >= 2 {
             unlabelled.push((rect, pieces, last_conf));
         } else if let Some((id, rest)) = matched {
@@ -227,8 +225,7 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
             let Some(field) = spec.field(id) else { continue };
             let text = clean_value(spec, field, &rest);
             if field.kind == Kind::Text {
-                open = Some((out.values.len(), rect[1] + rect[3]));
-                open_raw = rest.clone();
+                open = Some((out.values.len(), rect[1] + rect[3], rest.clone()));
             }
             out.values.push((id.to_string(), RawValue { text, confidence: t.confidence, page: None, bbox: Some(rect) }));
         }

@@ -33,7 +33,7 @@ pub struct ScanParams {
     pub grid: GridParams,
     /// Fewer cells than this and a page is not a table page (the cover has none). Two: the
     /// form's last rows may run onto a page of their own (the 2×2 approval boxes, or only the
-    /// last two). A page with so few cells whose labels are not found is read as a cover.
+    /// last two).
     pub min_table_cells: usize,
     /// A table page with fewer cells than this whose labels are not found is read as a page
     /// of text instead: a framed notice or a photo box are not the form's table.
