@@ -2,6 +2,9 @@
 //! mask. Free functions over image buffers; each stage is independent of the next.
 
 mod leptonica;
+mod scale;
+
+pub use scale::{resize, Shrink};
 
 use image::{GrayImage, Luma, RgbImage};
 use imageproc::contrast::{otsu_level, threshold, ThresholdType};
@@ -67,7 +70,7 @@ pub fn estimate_skew(ink: &GrayImage, params: &PreprocessParams) -> f32 {
     let (w, h) = ink.dimensions();
     let scale = (params.skew_work_width as f32 / w as f32).min(1.0);
     // Area averaging: as good as a filtered resize for a profile, and several times faster.
-    let small = image::imageops::thumbnail(ink, ((w as f32 * scale) as u32).max(1), ((h as f32 * scale) as u32).max(1));
+    let small = resize(ink, (w as f32 * scale) as u32, (h as f32 * scale) as u32, Shrink::Area);
     let (sw, sh) = small.dimensions();
     let points: Vec<(f32, f32)> = small
         .enumerate_pixels()
@@ -128,7 +131,7 @@ pub fn upright_colour(page: &RgbImage, dpi: f32, to_dpi: f32, quarter_turns: u32
     let f = (to_dpi / dpi.max(1.0)).min(1.0);
     let (w, h) = page.dimensions();
     let turned = if f < 0.99 {
-        let small = image::imageops::thumbnail(page, ((w as f32 * f).round() as u32).max(1), ((h as f32 * f).round() as u32).max(1));
+        let small = resize(page, (w as f32 * f).round() as u32, (h as f32 * f).round() as u32, Shrink::Area);
         turn(&small, quarter_turns)
     } else {
         turn(page, quarter_turns)

@@ -57,7 +57,7 @@ pub(super) fn read_line_scaled(ocr: &mut dyn OcrEngine, clean: &GrayImage, [x, y
     let crop = image::imageops::crop_imm(clean, x, y, w, h).to_image();
     let scale = (34.0 / h as f32).clamp(0.35, 1.0);
     let small = if scale < 0.95 {
-        image::imageops::resize(&crop, ((w as f32 * scale).round() as u32).max(1), ((h as f32 * scale).round() as u32).max(1), image::imageops::FilterType::Triangle)
+        crate::preprocess::resize(&crop, (w as f32 * scale).round() as u32, (h as f32 * scale).round() as u32, crate::preprocess::Shrink::Bilinear)
     } else {
         crop
     };

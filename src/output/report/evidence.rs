@@ -9,6 +9,7 @@ use image::{GrayImage, Rgb, RgbImage};
 use imageproc::drawing::{draw_filled_rect_mut, draw_hollow_rect_mut};
 use imageproc::rect::Rect;
 
+use crate::preprocess::{resize, Shrink};
 use crate::record::Record;
 
 use super::mask::PII_FIELDS;
@@ -49,8 +50,8 @@ impl PageImage<'_> {
 
     fn thumbnail(&self, w: u32, h: u32) -> RgbImage {
         match self {
-            PageImage::Rgb(i) => image::imageops::thumbnail(*i, w, h),
-            PageImage::Gray(i) => gray_to_rgb(&image::imageops::thumbnail(*i, w, h)),
+            PageImage::Rgb(i) => resize(i, w, h, Shrink::Area),
+            PageImage::Gray(i) => gray_to_rgb(&resize(i, w, h, Shrink::Area)),
         }
     }
 }
@@ -80,7 +81,7 @@ fn shrink(img: RgbImage, max: (u32, u32)) -> RgbImage {
         return img;
     }
     let (w, h) = (((img.width() as f32 * f).round() as u32).max(1), ((img.height() as f32 * f).round() as u32).max(1));
-    image::imageops::resize(&img, w, h, image::imageops::FilterType::Triangle)
+    resize(&img, w, h, Shrink::Bilinear)
 }
 
 /// Draws a box `thick` pixels wide, inside the image.
