@@ -23,6 +23,10 @@ pub struct BoxLayout {
     /// The band across the box where the date line is (found or supposed), to be read again
     /// as a date line.
     pub date_band: Option<[u32; 4]>,
+    /// A year's digits read in the date's band when its printed 年 月 日 were not (written
+    /// over them, or run into the signature): the date is there though its blanks cannot
+    /// be placed.
+    pub date_run: Option<[u32; 4]>,
     /// The print's character height in pixels.
     pub em: u32,
     /// What OCR read in the blanks before 年, 月 and 日 (digits or Chinese numerals).
@@ -242,6 +246,25 @@ pub fn refine_date(out: &mut BoxLayout, words: &[OcrWord]) {
     }
 }
 
+/// When the date's printed words were not found, a word of the band's date-line read that
+/// holds a year, four digits from 20 (202344 for 2023年4月…): the date is written, though
+/// its blanks are unknown, and its year is kept. Shorter runs and other digits are left
+/// alone: a signature forced into digits by the restricted read gives a few.
+pub fn date_from_year(out: &mut BoxLayout, words: &[OcrWord]) {
+    if out.date_zone.is_some() {
+        return;
+    }
+    for w in words {
+        let mut runs = w.text.split(|c: char| !c.is_ascii_digit());
+        if let Some(run) = runs.find(|r| r.len() >= 4 && r.starts_with("20")) {
+            out.date_run = Some(w.bbox);
+            out.date_parts = Some([run[..4].to_string(), String::new(), String::new()]);
+            out.date_confidence = w.confidence.min(0.5);
+            return;
+        }
+    }
+}
+
 /// A written date from the three blanks' digits: a year of four digits from 20xx, a month
 /// 1–12, a day 1–31. What does not read as such ends the date there (a prefix, or none).
 pub fn date_text(parts: &[String; 3]) -> Option<String> {
@@ -320,6 +343,22 @@ mod tests {
 
     fn w(text: &str, x: u32, y: u32, wd: u32, h: u32) -> OcrWord {
         OcrWord { text: text.into(), bbox: [x, y, wd, h], confidence: 0.93 }
+    }
+
+    #[test]
+    fn a_year_read_without_the_dates_words_says_a_date_is_written_and_little_else_does() {
+        let mut out = BoxLayout { rect: [0, 0, 600, 200], em: 30, ..BoxLayout::default() };
+        // A signature forced into digits, and a month and day without their words: no year.
+        date_from_year(&mut out, &[w("1422", 40, 150, 80, 30), w("4 25", 300, 150, 80, 30)]);
+        assert_eq!(out.date_run, None);
+        date_from_year(&mut out, &[w("7", 40, 150, 20, 30), w("x202344", 300, 150, 140, 30)]);
+        assert_eq!(out.date_run, Some([300, 150, 140, 30]));
+        assert_eq!(out.date_parts.as_ref().and_then(date_text).as_deref(), Some("2023年"));
+        assert!(out.date_confidence <= 0.5, "a year alone is for a person to look at");
+        // Where the words placed the date, its blanks decide and a stray year changes nothing.
+        let mut placed = BoxLayout { date_zone: Some([0, 150, 600, 40]), ..BoxLayout::default() };
+        date_from_year(&mut placed, &[w("2023", 300, 150, 80, 30)]);
+        assert_eq!(placed.date_run, None);
     }
 
     #[test]

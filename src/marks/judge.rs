@@ -167,10 +167,19 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                     ev.date_ink = Some(mark);
                     (read.filter(|_| mark != Mark::Absent), b.date_confidence)
                 }
-                _ => {
-                    ev.date_ink = Some(Mark::Uncertain);
-                    (None, 0.0)
-                }
+                _ => match b.date_run {
+                    // A year read where the date's words were lost: written, though the month
+                    // and day cannot be told (the date's confidence asks for a look).
+                    Some(run) => {
+                        ev.date = Some(run);
+                        ev.date_ink = Some(Mark::Present);
+                        (b.date_parts.as_ref().and_then(crate::layout::approval::date_text), b.date_confidence)
+                    }
+                    None => {
+                        ev.date_ink = Some(Mark::Uncertain);
+                        (None, 0.0)
+                    }
+                },
             };
             BoxMarks { id: b.id.clone(), signature, seal, date, date_confidence, evidence: ev }
         })

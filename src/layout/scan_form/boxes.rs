@@ -102,10 +102,10 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         }
         // The date line is read again only when the box's read did not give a whole date.
         let whole = layout.date_parts.as_ref().and_then(approval::date_text).is_some_and(|d| d.ends_with('日'));
+        // The seal's printed word (公章) often stands just above the date, inside its band:
+        // allowed too, or it is forced into digits and the year with it.
+        let chars: String = DATE_CHARS.chars().chain(text.seal.as_deref().unwrap_or("").chars()).collect();
         if let Some(band) = layout.date_band.filter(|_| !whole) {
-            // The seal's printed word (公章) often stands just above the date, inside its band:
-            // allowed too, or it is forced into digits and the year with it.
-            let chars: String = DATE_CHARS.chars().chain(text.seal.as_deref().unwrap_or("").chars()).collect();
             let line = ocr.read_words_only(band, Region::Block, &chars)?;
             let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
             out.ocr_boxes.push((band, format!("date line: {}", text.join(" "))));
@@ -114,15 +114,56 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
                 // Still no 年 月 日: the line again with seal remnants made paper. Pale digits
                 // may go with them; the printed words that place the blanks stay, and whether
                 // the blanks hold ink is judged on the page itself.
-                let line = read_words_without_remnants(ocr, clean, band, dpi, &chars)?;
-                let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
+                let again = read_words_without_remnants(ocr, clean, band, dpi, &chars)?;
+                let text: Vec<&str> = again.iter().map(|w| w.text.as_str()).collect();
                 out.ocr_boxes.push((band, format!("date line, remnants gone: {}", text.join(" "))));
+                approval::refine_date(&mut layout, &again);
+                approval::date_from_year(&mut layout, &again);
+                if layout.date_run.is_none() {
+                    approval::date_from_year(&mut layout, &line);
+                }
+            }
+        }
+        if layout.date_zone.is_none() && layout.date_run.is_none() {
+            // The band OCR's lowest line gave may be the signer's, the date line under it
+            // dropped from the block read, or the band may hold a signature written low,
+            // touching the date, that throws off the read: the foot of the box's lowest band
+            // of dark ink, where the date is when the box is filled in order, is read alone
+            // as a date line, one line high (handwritten digits stand up to half as tall
+            // again as the print).
+            // The print's size as measured, unless handwriting read as words inflated it.
+            let em = layout.em.clamp(1, mm_px(dpi, 4.5));
+            let foot = lowest_ink_band(clean, region, dpi).map(|[x, y, w, h]| {
+                let top = (y + h).saturating_sub(em * 2).max(y);
+                [x, top, w, y + h - top]
+            });
+            if let Some(band) = foot {
+                let line = ocr.read_words_only(band, Region::Line, &chars)?;
+                let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
+                out.ocr_boxes.push((band, format!("foot of the ink, as a date line: {}", text.join(" "))));
+                layout.date_band = Some(band);
                 approval::refine_date(&mut layout, &line);
+                approval::date_from_year(&mut layout, &line);
             }
         }
         out.boxes.push(layout);
     }
     Ok(())
+}
+
+/// The lowest band of dark ink in `rect` (a box's date line when the box is filled in order),
+/// across the rectangle with a margin. Bands thinner than print (a rule's remnant) or taller
+/// than a few lines are passed over.
+fn lowest_ink_band(clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> Option<[u32; 4]> {
+    let x1 = (x + w).min(clean.width());
+    let dark = |yy: u32| (x..x1).filter(|&xx| clean.get_pixel(xx, yy)[0] < 112).count() >= 3;
+    let bands = ink_bands(dark, y..(y + h).min(clean.height()), mm_px(dpi, 0.8).max(2));
+    // A signature written low runs into the date line: two lines of writing, about 2 cm.
+    let (lo, hi) = (mm_px(dpi, 1.5), mm_px(dpi, 24.0));
+    let (a, b) = bands.into_iter().filter(|(a, b)| (lo..=hi).contains(&(b - a))).last()?;
+    let m = mm_px(dpi, 1.0);
+    let top = a.saturating_sub(m).max(y);
+    Some([x, top, w, (b + m).min(y + h) - top])
 }
 
 /// How far down a box its printed title reaches: its lines are the first bands of dark ink
@@ -407,6 +448,23 @@ mod tests {
         assert!((150..174).all(|x| page.get_pixel(x, 43)[0] == 255 && page.get_pixel(x, 44)[0] == 255), "the underline is erased");
         assert!((10..40).all(|x| page.get_pixel(x, 38)[0] == 0), "the stroke on the baseline is kept");
         assert_eq!(page.get_pixel(12, 30)[0], 0, "the print is kept");
+    }
+
+    #[test]
+    fn the_lowest_band_of_ink_is_the_last_line_of_print_or_writing_not_a_speck_or_rule() {
+        // 200 dpi: a line of print (4 mm), a signature running into the date below it, then
+        // a rule's remnant and a speck near the foot.
+        let mut page = GrayImage::from_pixel(600, 400, image::Luma([255]));
+        draw_filled_rect_mut(&mut page, Rect::at(40, 40).of_size(300, 30), image::Luma([0]));
+        draw_filled_rect_mut(&mut page, Rect::at(200, 150).of_size(200, 60), image::Luma([30]));
+        draw_filled_rect_mut(&mut page, Rect::at(150, 212).of_size(300, 30), image::Luma([20]));
+        draw_filled_rect_mut(&mut page, Rect::at(0, 330).of_size(600, 2), image::Luma([0]));
+        draw_filled_rect_mut(&mut page, Rect::at(500, 360).of_size(3, 3), image::Luma([0]));
+        let [x, y, w, h] = lowest_ink_band(&page, [0, 0, 600, 400], 200.0).expect("a band");
+        assert_eq!((x, w), (0, 600));
+        assert!(y <= 150 && y + 8 >= 150, "the band starts at the signature: {y}");
+        assert!((242..=252).contains(&(y + h)), "and ends below the date: {}", y + h);
+        assert_eq!(lowest_ink_band(&GrayImage::from_pixel(100, 100, image::Luma([255])), [0, 0, 100, 100], 200.0), None);
     }
 
     #[test]
