@@ -14,6 +14,9 @@ pub struct BoxLayout {
     /// The printed signer label, and the zone right of it up to the box's edge.
     pub signer_label: Option<[u32; 4]>,
     pub signer_zone: Option<[u32; 4]>,
+    /// The signer label was supposed from the print's place, not read: an empty zone then
+    /// proves nothing.
+    pub signer_supposed: bool,
     /// The printed 年, 月, 日.
     pub date_words: Option<[[u32; 4]; 3]>,
     /// The date line from the year's blank to 日.
@@ -310,9 +313,7 @@ pub fn refine_signer(out: &mut BoxLayout, words: &[OcrWord], label: &str) {
 }
 
 fn place_signer(out: &mut BoxLayout, gs: &[Glyph], label: &str) {
-    let (em, rect) = (out.em.max(1) as i64, out.rect);
-    let right = (rect[0] + rect[2]) as i64;
-    let bottom = (rect[1] + rect[3]) as i64;
+    let em = out.em.max(1) as i64;
     if let Some((s, e)) = find_signer(gs, label) {
         let mut lab = gs[s..e].iter().fold(gs[s].rect, |acc, g| union(acc, g.rect));
         // The label is as wide as its characters and colon: when OCR lost its end, its width
@@ -322,18 +323,65 @@ fn place_signer(out: &mut BoxLayout, gs: &[Glyph], label: &str) {
         // Nor wider than its characters and colon: a signature read as the colon (a restricted
         // read forces handwriting into the allowed characters) is not part of it.
         lab[2] = lab[2].min(((chars + 1) * em) as u32);
-        out.signer_label = Some(lab);
-        out.printed.push(lab);
-        // A signature is written larger than the print and wanders above and below its line;
-        // it stops above the date line when the date is below.
-        let mid = cy(lab);
-        let mut y1 = mid + 2 * em;
-        if let Some(dz) = out.date_zone {
-            if (dz[1] as i64) > mid {
-                y1 = y1.min(dz[1] as i64);
-            }
+        set_signer(out, lab);
+    }
+}
+
+/// The signer zone right of the label `lab`.
+fn set_signer(out: &mut BoxLayout, lab: [u32; 4]) {
+    let (em, rect) = (out.em.max(1) as i64, out.rect);
+    let right = (rect[0] + rect[2]) as i64;
+    let bottom = (rect[1] + rect[3]) as i64;
+    out.signer_label = Some(lab);
+    out.printed.push(lab);
+    // A signature is written larger than the print and wanders above and below its line;
+    // it stops above the date line when the date is below.
+    let mid = cy(lab);
+    let mut y1 = mid + 2 * em;
+    if let Some(dz) = out.date_zone {
+        if (dz[1] as i64) > mid {
+            y1 = y1.min(dz[1] as i64);
         }
-        out.signer_zone = clip((lab[0] + lab[2]) as i64 + em / 4, mid - 2 * em, right, y1.min(bottom), rect);
+    }
+    out.signer_zone = clip((lab[0] + lab[2]) as i64 + em / 4, mid - 2 * em, right, y1.min(bottom), rect);
+}
+
+/// When no read of the box gave the signer label (small print garbled beyond matching:
+/// 负责人签名： as 和 二 As:), the label is supposed where print begins on a line above the
+/// date: the leftmost run of at least three characters of the print's height within a few
+/// lines above the date line, as wide as the label's characters and colon. A signature is
+/// written larger than the print, so it does not start the run; the seal's printed word is
+/// passed over. Needs the date's line, which places the signer's. Ink found right of it is a
+/// signature; none found is no proof of a missing one (`signer_supposed`).
+pub fn suppose_signer(out: &mut BoxLayout, words: &[OcrWord], label: &str, dpi: f32) {
+    let Some(dz) = out.date_zone.filter(|_| out.signer_zone.is_none()) else { return };
+    let chars = squeeze(label).chars().filter(|c| !matches!(c, ':' | '：')).count() as i64;
+    if chars < 3 {
+        return;
+    }
+    // Print is 2.4–5 mm high (小五 to 小四 and a scanner's blur); the size measured from the
+    // box's words would follow the handwriting when the print is what went unread.
+    let mm = |v: f32| (v / 25.4 * dpi).round() as i64;
+    let print_sized = |r: [u32; 4]| (mm(2.4)..=mm(5.0)).contains(&(r[3] as i64));
+    let above = |r: [u32; 4]| cy(r) < dz[1] as i64 && cy(r) >= dz[1] as i64 - 3 * mm(6.0);
+    let gs: Vec<Glyph> = glyphs(words)
+        .into_iter()
+        .filter(|g| print_sized(g.rect) && above(g.rect) && !"公章".contains(g.ch))
+        .filter(|g| !out.printed.iter().any(|p| union(*p, g.rect) == *p))
+        .collect();
+    // The label's width from its print: each character an em, and an em for the colon.
+    let width = |s: &Glyph| (chars + 1) * s.rect[3] as i64;
+    let start = gs
+        .iter()
+        .filter(|s| {
+            let em = s.rect[3] as i64;
+            let run = gs.iter().filter(|g| (cy(g.rect) - cy(s.rect)).abs() < em / 2 && g.rect[0] >= s.rect[0] && (g.rect[0] as i64) < s.rect[0] as i64 + width(s));
+            run.count() >= 3
+        })
+        .min_by_key(|s| s.rect[0]);
+    if let Some(s) = start {
+        set_signer(out, [s.rect[0], s.rect[1], width(s) as u32, s.rect[3]]);
+        out.signer_supposed = true;
     }
 }
 
@@ -359,6 +407,34 @@ mod tests {
         let mut placed = BoxLayout { date_zone: Some([0, 150, 600, 40]), ..BoxLayout::default() };
         date_from_year(&mut placed, &[w("2023", 300, 150, 80, 30)]);
         assert_eq!(placed.date_run, None);
+    }
+
+    #[test]
+    fn a_label_read_beyond_matching_is_supposed_where_print_starts_above_the_date() {
+        // 负责人签名： read as 和 二 As: (print 27 px high), a signature written larger after it,
+        // and the date line below with its printed words.
+        let words = vec![
+            w("和", 446, 427, 25, 27),
+            w("二", 476, 427, 25, 27),
+            w("As:", 506, 428, 92, 26),
+            w("娜", 688, 394, 51, 64),
+            w("仁花", 740, 408, 90, 57),
+            w("2023年", 1018, 520, 124, 32),
+            w("4月", 1159, 520, 75, 28),
+            w("23日", 1250, 520, 77, 28),
+        ];
+        let mut out = locate("unit_congress", [364, 214, 1077, 374], &words, "负责人签名：", 200.0);
+        assert_eq!(out.signer_zone, None, "the label does not read");
+        assert!(out.date_zone.is_some());
+        suppose_signer(&mut out, &words, "负责人签名：", 200.0);
+        let zone = out.signer_zone.expect("supposed from the print");
+        assert!(out.signer_supposed);
+        assert!(zone[0] > 598 && zone[0] < 688, "the zone starts after the label's colon, before the signature: {zone:?}");
+        // No print on the lines above the date (only writing): nothing is supposed.
+        let tall = vec![w("娜", 688, 394, 51, 64), w("仁花", 740, 408, 90, 57), w("2023年", 1018, 520, 124, 32), w("4月", 1159, 520, 75, 28), w("23日", 1250, 520, 77, 28)];
+        let mut none = locate("unit_congress", [364, 214, 1077, 374], &tall, "负责人签名：", 200.0);
+        suppose_signer(&mut none, &tall, "负责人签名：", 200.0);
+        assert_eq!(none.signer_zone, None);
     }
 
     #[test]

@@ -149,7 +149,10 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                     let found = find_handwriting(seen, zone, &exclude, dpi, &params.ink);
                     ev.signature = found.bbox;
                     ev.signature_score = found.score;
-                    found.mark
+                    match found.mark {
+                        Mark::Absent if b.signer_supposed => Mark::Uncertain,
+                        m => m,
+                    }
                 }
                 // The printed label was not read: the zone cannot be told from the label.
                 None => Mark::Uncertain,

@@ -146,6 +146,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
                 approval::date_from_year(&mut layout, &line);
             }
         }
+        approval::suppose_signer(&mut layout, &words, &text.signer, dpi);
         out.boxes.push(layout);
     }
     Ok(())
