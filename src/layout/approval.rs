@@ -249,11 +249,11 @@ pub fn refine_date(out: &mut BoxLayout, words: &[OcrWord]) {
     }
 }
 
-/// When the date's printed words were not found, a word of the band's date-line read that
+/// When the date's printed words were not found, the first word of the date-line reads that
 /// holds a year, four digits from 20 (202344 for 2023年4月…): the date is written, though
 /// its blanks are unknown, and its year is kept. Shorter runs and other digits are left
 /// alone: a signature forced into digits by the restricted read gives a few.
-pub fn date_from_year(out: &mut BoxLayout, words: &[OcrWord]) {
+pub fn date_from_year<'w>(out: &mut BoxLayout, words: impl IntoIterator<Item = &'w OcrWord>) {
     if out.date_zone.is_some() {
         return;
     }

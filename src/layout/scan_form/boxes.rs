@@ -12,7 +12,7 @@ use crate::layout::sentence::blank_spans;
 use crate::ocr::{OcrEngine, Region};
 use crate::spec::{Kind, LabelAt, Place, Spec};
 
-use super::cells::{has_dark_ink, ink_bands, inset, CellReader};
+use super::cells::{has_dark_ink, ink_bands, inset, CellReader, DARK_INK};
 use super::{mm_px, PageReading, ScanParams};
 
 /// Approval boxes whose title OCR missed (a seal stamped over it) are where the spec puts them
@@ -118,10 +118,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
                 let text: Vec<&str> = again.iter().map(|w| w.text.as_str()).collect();
                 out.ocr_boxes.push((band, format!("date line, remnants gone: {}", text.join(" "))));
                 approval::refine_date(&mut layout, &again);
-                approval::date_from_year(&mut layout, &again);
-                if layout.date_run.is_none() {
-                    approval::date_from_year(&mut layout, &line);
-                }
+                approval::date_from_year(&mut layout, again.iter().chain(&line));
             }
         }
         if layout.date_zone.is_none() && layout.date_run.is_none() {
@@ -157,7 +154,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
 /// than a few lines are passed over.
 fn lowest_ink_band(clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> Option<[u32; 4]> {
     let x1 = (x + w).min(clean.width());
-    let dark = |yy: u32| (x..x1).filter(|&xx| clean.get_pixel(xx, yy)[0] < 112).count() >= 3;
+    let dark = |yy: u32| (x..x1).filter(|&xx| clean.get_pixel(xx, yy)[0] < DARK_INK).count() >= 3;
     let bands = ink_bands(dark, y..(y + h).min(clean.height()), mm_px(dpi, 0.8).max(2));
     // A signature written low runs into the date line: two lines of writing, about 2 cm.
     let (lo, hi) = (mm_px(dpi, 1.5), mm_px(dpi, 24.0));

@@ -203,6 +203,10 @@ pub(super) fn read_with_retry(ocr: &mut dyn OcrEngine, rect: [u32; 4], region: R
     Ok(t)
 }
 
+/// Grey levels below this are written or typed ink, darker than the template's grey hints and
+/// scanner dust.
+pub(super) const DARK_INK: u8 = 112;
+
 /// Whether a rectangle holds ink darker than grey print: typed or written values are near
 /// black, the template's placeholder hints and scanner dust are not.
 pub(super) fn has_dark_ink(gray: &GrayImage, [x, y, w, h]: [u32; 4]) -> bool {
@@ -210,7 +214,7 @@ pub(super) fn has_dark_ink(gray: &GrayImage, [x, y, w, h]: [u32; 4]) -> bool {
     // Every row: a dash (`—` for "none") is a single thin row of ink.
     for yy in y..(y + h).min(gray.height()) {
         for xx in (x..(x + w).min(gray.width())).step_by(2) {
-            if gray.get_pixel(xx, yy)[0] < 112 {
+            if gray.get_pixel(xx, yy)[0] < DARK_INK {
                 dark += 1;
                 if dark >= 6 {
                     return true;
