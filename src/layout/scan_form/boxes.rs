@@ -144,6 +144,11 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
             }
         }
         approval::suppose_signer(&mut layout, &words, &text.signer, dpi);
+        if layout.signer_zone.is_none() {
+            // OCR's words hold no run of print there (the block read dropped the label's line,
+            // or made one word of it): the characters are taken from the ink itself.
+            approval::suppose_signer(&mut layout, &ink_marks(clean, region, dpi), &text.signer, dpi);
+        }
         out.boxes.push(layout);
     }
     Ok(())
@@ -162,6 +167,35 @@ fn lowest_ink_band(clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> Optio
     let m = mm_px(dpi, 1.0);
     let top = a.saturating_sub(m).max(y);
     Some([x, top, w, (b + m).min(y + h) - top])
+}
+
+/// The dark ink of `rect` cut into marks of about a character each, as unnamed words: the
+/// region's bands of ink (lines), each cut where a column of the band holds no ink, every
+/// piece as high as its own ink. Print's characters stand apart by a blank column or more; a
+/// character whose strokes stand apart (儿, 川) gives two marks, which does no harm where runs
+/// of marks are counted. Pale ink (a red seal turned grey) is not dark.
+fn ink_marks(clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> Vec<crate::ocr::OcrWord> {
+    let (x1, y1) = ((x + w).min(clean.width()), (y + h).min(clean.height()));
+    let dark = |xx: u32, yy: u32| clean.get_pixel(xx, yy)[0] < DARK_INK;
+    let mut out = Vec::new();
+    for (b0, b1) in ink_bands(|yy| (x..x1).any(|xx| dark(xx, yy)), y..y1, mm_px(dpi, 0.5).max(1)) {
+        let inked = |xx: u32| (b0..b1).any(|yy| dark(xx, yy));
+        let mut start: Option<u32> = None;
+        for xx in x..=x1 {
+            match (xx < x1 && inked(xx), start) {
+                (true, None) => start = Some(xx),
+                (false, Some(s0)) => {
+                    let rows = |yy: &u32| (s0..xx).any(|c| dark(c, *yy));
+                    if let (Some(top), Some(bottom)) = ((b0..b1).find(rows), (b0..b1).rev().find(rows)) {
+                        out.push(crate::ocr::OcrWord { text: "□".into(), bbox: [s0, top, xx - s0, bottom + 1 - top], confidence: 0.0 });
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 /// How far down a box its printed title reaches: its lines are the first bands of dark ink
@@ -463,6 +497,21 @@ mod tests {
         assert!(y <= 150 && y + 8 >= 150, "the band starts at the signature: {y}");
         assert!((242..=252).contains(&(y + h)), "and ends below the date: {}", y + h);
         assert_eq!(lowest_ink_band(&GrayImage::from_pixel(100, 100, image::Luma([255])), [0, 0, 100, 100], 200.0), None);
+    }
+
+    #[test]
+    fn ink_is_cut_into_marks_of_a_character_each_pale_ink_left_out() {
+        let mut page = GrayImage::from_pixel(400, 120, image::Luma([255]));
+        // Three "characters" of print 24 px high, 4 px apart; a taller one further on; a pale
+        // ring's edge crossing them (a seal turned grey).
+        for i in 0..3 {
+            draw_filled_rect_mut(&mut page, Rect::at(20 + i * 28, 40).of_size(24, 24), image::Luma([20]));
+        }
+        draw_filled_rect_mut(&mut page, Rect::at(200, 20).of_size(50, 60), image::Luma([40]));
+        draw_filled_rect_mut(&mut page, Rect::at(0, 30).of_size(400, 3), image::Luma([190]));
+        let marks = ink_marks(&page, [0, 0, 400, 120], 200.0);
+        let boxes: Vec<[u32; 4]> = marks.iter().map(|m| m.bbox).collect();
+        assert_eq!(boxes, [[20, 40, 24, 24], [48, 40, 24, 24], [76, 40, 24, 24], [200, 20, 50, 60]]);
     }
 
     #[test]
