@@ -67,6 +67,45 @@ impl<'a> CellReader<'a> {
         Ok(t)
     }
 
+    /// Reads a value wrapped over lines as the one line it was before wrapping: each line of
+    /// ink cut to its ink and set beside the one before on white paper, then read in line
+    /// mode. A character alone on the last line (the 工 of 生产线操作 / 工) is read with the
+    /// rest of its word: alone, Tesseract takes a lone 工 for a symbol (> or 江) in every mode.
+    /// None when the cell holds fewer than two lines. The page is set back afterwards.
+    pub(super) fn read_unwrapped(&mut self, ocr: &mut dyn OcrEngine, c: &Cell) -> Result<Option<OcrText>, OcrError> {
+        let [x, y, w, h] = inset(c, self.pad);
+        let (ink, clean) = (&self.p.ink, &self.p.clean);
+        let inked = |yy: u32| (x..(x + w).min(ink.width())).filter(|&xx| ink.get_pixel(xx, yy)[0] > 127).count() >= 2;
+        let min_h = mm_px(self.dpi, 1.2).max(3);
+        let pieces: Vec<[u32; 4]> = ink_bands(inked, y..(y + h).min(ink.height()), mm_px(self.dpi, 0.6).max(2))
+            .into_iter()
+            .filter(|(a, b)| b - a >= min_h)
+            .filter_map(|(a, b)| ink_bounds(ink, [x, a, w, b - a]))
+            .collect();
+        if pieces.len() < 2 {
+            return Ok(None);
+        }
+        // Lines side by side, a sixth of a line's height apart (print's spacing), on
+        // their common baseline, with a margin of paper as Tesseract expects round a line.
+        let tall = pieces.iter().map(|p| p[3]).max().unwrap_or(1);
+        let (gap, m) = (tall / 6, tall / 2 + 4);
+        let width: u32 = pieces.iter().map(|p| p[2]).sum::<u32>() + gap * (pieces.len() as u32 - 1) + 2 * m;
+        let mut line = GrayImage::from_pixel(width, tall + 2 * m, image::Luma([255]));
+        let mut at = m;
+        for &[px, py, pw, ph] in &pieces {
+            let piece = image::imageops::crop_imm(clean, px, py, pw, ph).to_image();
+            image::imageops::replace(&mut line, &piece, at as i64, (m + tall - ph) as i64);
+            at += pw + gap;
+        }
+        let dpi = self.dpi.round() as u32;
+        ocr.set_page(&line, dpi)?;
+        let read = read_with_retry(ocr, [0, 0, line.width(), line.height()], Region::Line);
+        ocr.set_page(clean, dpi)?;
+        let t = read?;
+        self.boxes.push(([x, y, w, h], format!("unwrapped: {}", t.text.trim())));
+        Ok(Some(t))
+    }
+
     /// Reads each line of ink of a cell on its own and joins them: a short value wrapped in
     /// a narrow cell (共产党 / 员), which block mode reads as three lines of garbage. With
     /// `Lines::Digits` the engine is held to digits and a line OCR leaves empty whose ink is one
@@ -325,5 +364,52 @@ mod tests {
         let p = prepared(ink);
         let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
         assert_eq!(reader.read_lines_apart(&mut Blank, &cell, Lines::Digits).unwrap().text, "");
+    }
+
+    /// An engine that keeps the pages it is given and reads the last one's dark columns.
+    #[derive(Default)]
+    struct Keeps(Vec<GrayImage>);
+    impl OcrEngine for Keeps {
+        fn set_page(&mut self, page: &GrayImage, _: u32) -> Result<(), OcrError> {
+            self.0.push(page.clone());
+            Ok(())
+        }
+        fn read(&mut self, _: [u32; 4], _: Region) -> Result<OcrText, OcrError> {
+            Ok(OcrText { text: "生产线操作工".into(), confidence: 0.9 })
+        }
+    }
+
+    #[test]
+    fn a_wrapped_value_is_read_as_one_line_its_lines_side_by_side() {
+        // A cell at 200 dpi: a line of five characters (150 × 30), then one character alone
+        // (30 × 30) on the next line, as print (dark on white) and as ink.
+        let mut clean = GrayImage::from_pixel(200, 120, image::Luma([255]));
+        draw_filled_rect_mut(&mut clean, Rect::at(20, 15).of_size(150, 30), image::Luma([0]));
+        draw_filled_rect_mut(&mut clean, Rect::at(80, 60).of_size(30, 30), image::Luma([60]));
+        let ink = imageproc::contrast::threshold(&clean, 128, imageproc::contrast::ThresholdType::BinaryInverted);
+        let p = Prepared { grid: Grid::default(), clean: clean.clone(), ink };
+        let cell = Cell { x0: 0, y0: 0, x1: 200, y1: 120, band: 0, bands: 1 };
+        let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
+        let mut engine = Keeps::default();
+        let t = reader.read_unwrapped(&mut engine, &cell).unwrap().expect("two lines");
+        assert_eq!(t.text, "生产线操作工");
+        assert_eq!(engine.0.len(), 2, "the joined line, then the page set back");
+        assert_eq!(engine.0[1], clean);
+        let line = &engine.0[0];
+        // One row of ink crosses both pieces, the lone character right of the line, a little
+        // apart from it.
+        let row: Vec<u8> = (0..line.width()).map(|x| line.get_pixel(x, line.height() / 2)[0]).collect();
+        let dark: Vec<usize> = row.iter().enumerate().filter(|(_, v)| **v < 128).map(|(i, _)| i).collect();
+        assert_eq!(dark.len(), 180, "150 + 30 columns of ink on the middle row");
+        let gap = dark.windows(2).map(|w| w[1] - w[0]).max().unwrap();
+        assert!((3..=10).contains(&gap), "the pieces stand a character's spacing apart: {gap}");
+        assert_eq!(line.height(), 30 + 2 * (15 + 4));
+        // A cell of one line is not joined.
+        let mut one = GrayImage::from_pixel(200, 120, image::Luma([255]));
+        draw_filled_rect_mut(&mut one, Rect::at(20, 15).of_size(150, 30), image::Luma([0]));
+        let ink = imageproc::contrast::threshold(&one, 128, imageproc::contrast::ThresholdType::BinaryInverted);
+        let p = Prepared { grid: Grid::default(), clean: one, ink };
+        let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
+        assert!(reader.read_unwrapped(&mut Unasked, &cell).unwrap().is_none());
     }
 }

@@ -113,6 +113,18 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
                     }
                 }
             }
+            // A short text wrapped in a narrow cell (生产线操作 / 工): block mode reads each line
+            // alone and misreads or drops a character alone on its line. The lines read as
+            // one, side by side, each character with its word around it, are kept unless
+            // Tesseract is clearly less sure of them.
+            if matches!(field.kind, Kind::Text | Kind::Name) && !text.is_empty() && text_lines(&p.ink, inset(&cell, reader.pad), dpi) >= 2 {
+                if let Some(joined) = reader.read_unwrapped(ocr, &cell)? {
+                    let cleaned = clean_value(spec, field, &joined.text);
+                    if !cleaned.is_empty() && joined.confidence + 0.1 >= confidence {
+                        (text, confidence) = (cleaned, joined.confidence);
+                    }
+                }
+            }
             // A month wrapped in a narrow cell (1968.0 / 1): block mode drops or misreads the
             // lone digit of the second line. Each line read on its own, digits only.
             if matches!(field.kind, Kind::Month | Kind::Date) && text_lines(&p.ink, inset(&cell, reader.pad), dpi) >= 2 {
