@@ -61,7 +61,9 @@ pub fn join_wrapped(text: &str) -> String {
 }
 
 /// The dot of a transliterated name, misread as a colon, an apostrophe or a period (or as
-/// two of them): one `·` between the two parts.
+/// two of them): one `·` between the two parts. Each part of such a name has two characters
+/// or more (巴雅尔·呼和, 阿不都·热合曼): a "dot" with one character on a side (彭·慧) is a
+/// speck between the characters of a Han name, and is dropped.
 pub fn name_dots(text: &str) -> String {
     let is_dot = |c: char| matches!(c, ':' | '：' | '\'' | '’' | '‘' | '`' | '´' | '.' | '．' | '•' | '・' | '°' | '。' | '·' | ',' | '，');
     let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -73,8 +75,12 @@ pub fn name_dots(text: &str) -> String {
             while j < chars.len() && is_dot(chars[j]) {
                 j += 1;
             }
+            let part = |run: &mut dyn Iterator<Item = &char>| run.take_while(|c| !is_dot(**c)).count();
+            let (before, after) = (part(&mut chars[..i].iter().rev()), part(&mut chars[j..].iter()));
             if i > 0 && j < chars.len() && is_cjk(chars[i - 1]) && is_cjk(chars[j]) {
-                out.push('·');
+                if before >= 2 && after >= 2 {
+                    out.push('·');
+                }
             } else {
                 out.extend(&chars[i..j]);
             }
@@ -274,6 +280,9 @@ mod tests {
         assert_eq!(clean(Kind::Name, "额尔敦:宝音"), "额尔敦·宝音");
         assert_eq!(clean(Kind::Name, "额尔敦:.宝音"), "额尔敦·宝音");
         assert_eq!(clean(Kind::Name, "宝音`宝力道"), "宝音·宝力道");
+        assert_eq!(clean(Kind::Name, "彭·慧"), "彭慧", "a speck between a Han name's characters");
+        assert_eq!(clean(Kind::Name, "乌·兰其其格"), "乌兰其其格");
+        assert_eq!(clean(Kind::Name, "阿不都·热合曼·买买提"), "阿不都·热合曼·买买提");
         assert_eq!(crate::fields::normalize::cjk_punctuation(&clean(Kind::Text, "”包头钢铁〈集团)有限责任公司|")), "包头钢铁（集团）有限责任公司");
         assert_eq!(clean(Kind::Vote, "O"), "0");
         assert_eq!(clean(Kind::Vote, "1l6"), "116");
