@@ -200,6 +200,18 @@ pub fn lexicon_fix(text: &str, lexicon: &[String], slips: Slips) -> String {
     chars.into_iter().collect()
 }
 
+/// An ID number's check character X read as a lookalike (又, 乂, ×): after seventeen digits
+/// only an X can stand, so nothing else is changed.
+fn id_check_x(text: &str) -> String {
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    match chars.split_last() {
+        Some((last, digits)) if digits.len() == 17 && digits.iter().all(char::is_ascii_digit) && matches!(last, '又' | '乂' | '×' | '✕' | 'χ' | 'Χ' | 'Х' | 'ㄨ') => {
+            digits.iter().chain(['X'].iter()).collect()
+        }
+        _ => text.to_string(),
+    }
+}
+
 /// The Chinese numerals people write in dates and counts (二〇二三年, 十二届).
 pub const CN_DIGITS: &str = "〇零一二三四五六七八九十";
 
@@ -211,6 +223,7 @@ pub fn clean(kind: Kind, text: &str) -> String {
         Kind::Name => name_dots(&trim_junk(&join_wrapped(text))),
         Kind::Vote => count_digits(&trim_junk(&join_wrapped(text))),
         Kind::Phone => phone_dashes(&trim_junk(&join_wrapped(text))),
+        Kind::IdNumber => id_check_x(&trim_junk(&join_wrapped(text))),
         // A month or a date holds digits (or numerals) and their separators only: anything
         // else between them is a speck read as a character (1970年9上月).
         Kind::Month | Kind::Date => join_wrapped(text).chars().filter(|c| c.is_ascii_digit() || "年月日号.．-/".contains(*c) || CN_DIGITS.contains(*c)).collect(),
@@ -288,6 +301,8 @@ mod tests {
         assert_eq!(clean(Kind::Vote, "1l6"), "116");
         assert_eq!(clean(Kind::Vote, "了"), "7");
         assert_eq!(clean(Kind::Phone, "0474一6728386"), "0474-6728386");
+        assert_eq!(clean(Kind::IdNumber, "15012219750823531又"), "15012219750823531X");
+        assert_eq!(clean(Kind::IdNumber, "1501221975082353又"), "1501221975082353又", "not after seventeen digits");
         assert_eq!(clean(Kind::Month, "1986.03\n"), "1986.03");
     }
 }

@@ -72,7 +72,7 @@ impl<'a> CellReader<'a> {
     /// mode. A character alone on the last line (the 工 of 生产线操作 / 工) is read with the
     /// rest of its word: alone, Tesseract takes a lone 工 for a symbol (> or 江) in every mode.
     /// None when the cell holds fewer than two lines. The page is set back afterwards.
-    pub(super) fn read_unwrapped(&mut self, ocr: &mut dyn OcrEngine, c: &Cell) -> Result<Option<OcrText>, OcrError> {
+    pub(super) fn read_unwrapped(&mut self, ocr: &mut dyn OcrEngine, c: &Cell, lines: Lines) -> Result<Option<OcrText>, OcrError> {
         let [x, y, w, h] = inset(c, self.pad);
         let (ink, clean) = (&self.p.ink, &self.p.clean);
         let inked = |yy: u32| (x..(x + w).min(ink.width())).filter(|&xx| ink.get_pixel(xx, yy)[0] > 127).count() >= 2;
@@ -99,7 +99,11 @@ impl<'a> CellReader<'a> {
         }
         let dpi = self.dpi.round() as u32;
         ocr.set_page(&line, dpi)?;
+        if lines == Lines::Digits {
+            ocr.restrict(Some(DIGIT_LINE_CHARS));
+        }
         let read = read_with_retry(ocr, [0, 0, line.width(), line.height()], Region::Line);
+        ocr.restrict(None);
         ocr.set_page(clean, dpi)?;
         let t = read?;
         self.boxes.push(([x, y, w, h], format!("unwrapped: {}", t.text.trim())));
@@ -391,7 +395,7 @@ mod tests {
         let cell = Cell { x0: 0, y0: 0, x1: 200, y1: 120, band: 0, bands: 1 };
         let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
         let mut engine = Keeps::default();
-        let t = reader.read_unwrapped(&mut engine, &cell).unwrap().expect("two lines");
+        let t = reader.read_unwrapped(&mut engine, &cell, Lines::Text).unwrap().expect("two lines");
         assert_eq!(t.text, "生产线操作工");
         assert_eq!(engine.0.len(), 2, "the joined line, then the page set back");
         assert_eq!(engine.0[1], clean);
@@ -410,6 +414,6 @@ mod tests {
         let ink = imageproc::contrast::threshold(&one, 128, imageproc::contrast::ThresholdType::BinaryInverted);
         let p = Prepared { grid: Grid::default(), clean: one, ink };
         let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
-        assert!(reader.read_unwrapped(&mut Unasked, &cell).unwrap().is_none());
+        assert!(reader.read_unwrapped(&mut Unasked, &cell, Lines::Text).unwrap().is_none());
     }
 }

@@ -118,7 +118,7 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
             // one, side by side, each character with its word around it, are kept unless
             // Tesseract is clearly less sure of them.
             if matches!(field.kind, Kind::Text | Kind::Name) && !text.is_empty() && text_lines(&p.ink, inset(&cell, reader.pad), dpi) >= 2 {
-                if let Some(joined) = reader.read_unwrapped(ocr, &cell)? {
+                if let Some(joined) = reader.read_unwrapped(ocr, &cell, Lines::Text)? {
                     let cleaned = clean_value(spec, field, &joined.text);
                     if !cleaned.is_empty() && joined.confidence + 0.1 >= confidence {
                         (text, confidence) = (cleaned, joined.confidence);
@@ -126,13 +126,27 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
                 }
             }
             // A month wrapped in a narrow cell (1968.0 / 1): block mode drops or misreads the
-            // lone digit of the second line. Each line read on its own, digits only.
+            // lone digit of the second line (1968.0 alone is a month too). Read as one line, its
+            // lines side by side, digits only, it is kept when it is a month (or date); failing
+            // that, the block's read when it is one; failing that, each line read on its own,
+            // when it holds more digits.
             if matches!(field.kind, Kind::Month | Kind::Date) && text_lines(&p.ink, inset(&cell, reader.pad), dpi) >= 2 {
-                let apart = reader.read_lines_apart(ocr, &cell, Lines::Digits)?;
-                let cleaned = clean_value(spec, field, &apart.text);
-                let digits = |s: &str| s.chars().filter(char::is_ascii_digit).count();
-                if digits(&cleaned) > digits(&text) {
-                    (text, confidence) = (cleaned, apart.confidence);
+                let valid = |s: &str| match field.kind {
+                    Kind::Month => crate::fields::normalize::normalize_month(s).is_some(),
+                    _ => crate::fields::normalize::normalize_date(s).is_some(),
+                };
+                let joined = reader.read_unwrapped(ocr, &cell, Lines::Digits)?.map(|j| (clean_value(spec, field, &j.text), j.confidence));
+                match joined {
+                    Some((cleaned, c)) if valid(&cleaned) => (text, confidence) = (cleaned, c),
+                    _ if valid(&text) => {}
+                    _ => {
+                        let apart = reader.read_lines_apart(ocr, &cell, Lines::Digits)?;
+                        let cleaned = clean_value(spec, field, &apart.text);
+                        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).count();
+                        if digits(&cleaned) > digits(&text) {
+                            (text, confidence) = (cleaned, apart.confidence);
+                        }
+                    }
                 }
             }
             out.values.push((field.id.clone(), RawValue { text, confidence, page: None, bbox: bbox(&cell) }));
