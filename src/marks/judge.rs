@@ -128,7 +128,13 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                         let share = overlap_share(s.bbox, b.rect);
                         share >= ORPHAN_SEAL_SHARE && !boxes.iter().any(|o| contains(o.rect, s.center)) && boxes.iter().all(|o| overlap_share(s.bbox, o.rect) <= share)
                     };
-                    let pool: Vec<&SealCandidate> = if centred.is_empty() { all.iter().filter(|s| overlap_share(s.bbox, b.rect) >= 0.35 || orphan_of_b(s)).collect() } else { centred };
+                    // Nor does a box hold two seals: of two centred in one box, one reaching
+                    // over into a box without its own was stamped across the line from there.
+                    let spare_for_b = |s: &SealCandidate| {
+                        overlap_share(s.bbox, b.rect) >= ORPHAN_SEAL_SHARE
+                            && boxes.iter().any(|o| contains(o.rect, s.center) && all.iter().filter(|t| contains(o.rect, t.center)).count() >= 2)
+                    };
+                    let pool: Vec<&SealCandidate> = if centred.is_empty() { all.iter().filter(|s| overlap_share(s.bbox, b.rect) >= 0.35 || orphan_of_b(s) || spare_for_b(s)).collect() } else { centred };
                     let mine = pool.into_iter().max_by(|a, b| (a.mark == Mark::Present, a.score).partial_cmp(&(b.mark == Mark::Present, b.score)).unwrap_or(std::cmp::Ordering::Equal));
                     match mine {
                         Some(s) => {

@@ -338,3 +338,27 @@ fn a_seal_stamped_off_the_tables_foot_belongs_to_the_box_it_overlaps() {
     assert_eq!(judged[1].seal, Mark::Present);
     assert_eq!(judged[0].seal, Mark::Absent);
 }
+
+#[test]
+fn a_second_seal_in_a_box_reaching_over_into_a_box_without_one_is_that_boxs() {
+    if the_fonts().is_none() {
+        return;
+    }
+    use crate::layout::approval::BoxLayout;
+    // Two boxes one above the other; the lower holds its own seal and one stamped low from
+    // the upper box, centred below the line but reaching a quarter of the way over it.
+    let mut page = paper(400, 700);
+    stamp(&mut page, SEAL_DPI, (200.0, 520.0), 0.0, false, 5);
+    stamp(&mut page, SEAL_DPI, (200.0, 340.0), 8.0, false, 6);
+    let boxes = [BoxLayout { rect: [0, 0, 400, 300], ..BoxLayout::default() }, BoxLayout { rect: [0, 300, 400, 400], ..BoxLayout::default() }];
+    let params = judge::MarksParams { colour_dpi: SEAL_DPI, ..judge::MarksParams::default() };
+    let judged = judge::judge_page(&boxes, &to_gray(&page), SEAL_DPI, Some(&page), &params);
+    assert_ne!(judged[0].seal, Mark::Absent, "the upper box's seal, stamped across the line");
+    assert_eq!(judged[1].seal, Mark::Present);
+    // One seal in the lower box alone: the upper box has none.
+    let mut page = paper(400, 700);
+    stamp(&mut page, SEAL_DPI, (200.0, 340.0), 8.0, false, 6);
+    let judged = judge::judge_page(&boxes, &to_gray(&page), SEAL_DPI, Some(&page), &params);
+    assert_eq!(judged[0].seal, Mark::Absent);
+    assert_eq!(judged[1].seal, Mark::Present);
+}
