@@ -8,6 +8,8 @@ use crate::error::OcrError;
 use crate::layout::grid::Cell;
 use crate::ocr::{OcrEngine, OcrText, Region};
 
+use crate::layout::labels::squeeze;
+
 use super::{mm_px, Prepared, ScanParams};
 
 pub(super) fn inset(c: &Cell, px: u32) -> [u32; 4] {
@@ -74,7 +76,7 @@ impl<'a> CellReader<'a> {
     /// None when the cell holds fewer than two lines. The page is set back afterwards.
     pub(super) fn read_unwrapped(&mut self, ocr: &mut dyn OcrEngine, c: &Cell, lines: Lines) -> Result<Option<OcrText>, OcrError> {
         let [x, y, w, h] = inset(c, self.pad);
-        let (ink, clean) = (&self.p.ink, &self.p.clean);
+        let ink = &self.p.ink;
         let inked = |yy: u32| (x..(x + w).min(ink.width())).filter(|&xx| ink.get_pixel(xx, yy)[0] > 127).count() >= 2;
         let min_h = mm_px(self.dpi, 1.2).max(3);
         let pieces: Vec<[u32; 4]> = ink_bands(inked, y..(y + h).min(ink.height()), mm_px(self.dpi, 0.6).max(2))
@@ -85,14 +87,41 @@ impl<'a> CellReader<'a> {
         if pieces.len() < 2 {
             return Ok(None);
         }
-        // Lines side by side, a sixth of a line's height apart (print's spacing), on
-        // their common baseline, with a margin of paper as Tesseract expects round a line.
+        let t = self.read_side_by_side(ocr, &pieces, lines)?;
+        self.boxes.push(([x, y, w, h], format!("unwrapped: {}", t.text.trim())));
+        Ok(Some(t))
+    }
+
+    /// Reads a value of one character after its label, the two set side by side as one line:
+    /// alone, Tesseract reads a lone character poorly (无 as 5), with the label before it as
+    /// in running text it reads it well. The value is what follows the label's last character.
+    /// None when the label or the value is not one line of ink.
+    pub(super) fn read_after_label(&mut self, ocr: &mut dyn OcrEngine, label: &Cell, label_text: &str, value: &Cell) -> Result<Option<OcrText>, OcrError> {
+        let one_line = |c: &Cell| {
+            let r = inset(c, self.pad);
+            (text_lines(&self.p.ink, r, self.dpi) == 1).then(|| ink_bounds(&self.p.ink, r)).flatten()
+        };
+        let last = squeeze(label_text).chars().rev().find(|c| !matches!(c, ':' | '：'));
+        let (Some(l), Some(v), Some(last)) = (one_line(label), one_line(value), last) else { return Ok(None) };
+        let t = self.read_side_by_side(ocr, &[l, v], Lines::Text)?;
+        let read = squeeze(&t.text);
+        let Some(at) = read.rfind(last) else { return Ok(None) };
+        let rest = read[at + last.len_utf8()..].trim_start_matches([':', '：']).to_string();
+        self.boxes.push((v, format!("after its label: {rest}")));
+        Ok(Some(OcrText { text: rest, confidence: t.confidence }))
+    }
+
+    /// Reads pieces of the page (rectangles of ink) as one line, set side by side on their
+    /// common baseline, a sixth of a line's height apart (print's spacing), with a margin of
+    /// paper round them as Tesseract expects round a line. The page is set back afterwards.
+    fn read_side_by_side(&mut self, ocr: &mut dyn OcrEngine, pieces: &[[u32; 4]], lines: Lines) -> Result<OcrText, OcrError> {
+        let clean = &self.p.clean;
         let tall = pieces.iter().map(|p| p[3]).max().unwrap_or(1);
         let (gap, m) = (tall / 6, tall / 2 + 4);
-        let width: u32 = pieces.iter().map(|p| p[2]).sum::<u32>() + gap * (pieces.len() as u32 - 1) + 2 * m;
+        let width: u32 = pieces.iter().map(|p| p[2]).sum::<u32>() + gap * (pieces.len() as u32).saturating_sub(1) + 2 * m;
         let mut line = GrayImage::from_pixel(width, tall + 2 * m, image::Luma([255]));
         let mut at = m;
-        for &[px, py, pw, ph] in &pieces {
+        for &[px, py, pw, ph] in pieces {
             let piece = image::imageops::crop_imm(clean, px, py, pw, ph).to_image();
             image::imageops::replace(&mut line, &piece, at as i64, (m + tall - ph) as i64);
             at += pw + gap;
@@ -105,9 +134,7 @@ impl<'a> CellReader<'a> {
         let read = read_with_retry(ocr, [0, 0, line.width(), line.height()], Region::Line);
         ocr.restrict(None);
         ocr.set_page(clean, dpi)?;
-        let t = read?;
-        self.boxes.push(([x, y, w, h], format!("unwrapped: {}", t.text.trim())));
-        Ok(Some(t))
+        read
     }
 
     /// Reads each line of ink of a cell on its own and joins them: a short value wrapped in
@@ -415,5 +442,32 @@ mod tests {
         let p = Prepared { grid: Grid::default(), clean: one, ink };
         let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
         assert!(reader.read_unwrapped(&mut Unasked, &cell, Lines::Text).unwrap().is_none());
+    }
+
+    /// An engine that reads what it is told, whatever the page.
+    struct Says(&'static str);
+    impl OcrEngine for Says {
+        fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
+            Ok(())
+        }
+        fn read(&mut self, _: [u32; 4], _: Region) -> Result<OcrText, OcrError> {
+            Ok(OcrText { text: self.0.into(), confidence: 0.9 })
+        }
+    }
+
+    #[test]
+    fn a_lone_character_is_what_follows_its_label_read_with_it() {
+        // A label cell (four characters) and a value cell of one character, one line each.
+        let mut clean = GrayImage::from_pixel(400, 60, image::Luma([255]));
+        draw_filled_rect_mut(&mut clean, Rect::at(20, 15).of_size(120, 30), image::Luma([0]));
+        draw_filled_rect_mut(&mut clean, Rect::at(260, 15).of_size(30, 30), image::Luma([0]));
+        let ink = imageproc::contrast::threshold(&clean, 128, imageproc::contrast::ThresholdType::BinaryInverted);
+        let p = Prepared { grid: Grid::default(), clean, ink };
+        let (label, value) = (Cell { x0: 0, y0: 0, x1: 200, y1: 60, band: 0, bands: 1 }, Cell { x0: 200, y0: 0, x1: 400, y1: 60, band: 0, bands: 1 });
+        let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
+        let after = |r: &mut CellReader, says: &'static str| r.read_after_label(&mut Says(says), &label, "技术等级：", &value).unwrap().map(|t| t.text);
+        assert_eq!(after(&mut reader, "技术等级 无").as_deref(), Some("无"));
+        assert_eq!(after(&mut reader, "技术等级：无").as_deref(), Some("无"));
+        assert_eq!(after(&mut reader, "无").as_deref(), None, "the label not read: nothing to cut at");
     }
 }

@@ -113,6 +113,24 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
                     }
                 }
             }
+            // A value of one character (无) read alone comes out as another (5, 褒): read after
+            // its label, as in running text. An enum's kept when it is listed, a text's when
+            // Tesseract is surer of it.
+            let lone = squeeze(&text).chars().count() == 1;
+            let doubtful = match field.kind {
+                Kind::Enum => !is_listed(field, &text),
+                Kind::Text => lone,
+                _ => false,
+            };
+            if doubtful && lone && cell != *c {
+                if let Some(after) = reader.read_after_label(ocr, c, &label_text.text, &cell)? {
+                    let cleaned = clean_value(spec, field, &after.text);
+                    let better = if field.kind == Kind::Enum { is_listed(field, &cleaned) } else { after.confidence > confidence };
+                    if !cleaned.is_empty() && better {
+                        (text, confidence) = (cleaned, after.confidence);
+                    }
+                }
+            }
             // A short text wrapped in a narrow cell (生产线操作 / 工): block mode reads each line
             // alone and misreads or drops a character alone on its line. The lines read as
             // one, side by side, each character with its word around it, are kept unless
