@@ -397,16 +397,15 @@ mod tests {
         assert_eq!(reader.read_lines_apart(&mut Blank, &cell, Lines::Digits).unwrap().text, "");
     }
 
-    /// An engine that keeps the pages it is given and reads the last one's dark columns.
-    #[derive(Default)]
-    struct Keeps(Vec<GrayImage>);
+    /// An engine that keeps the pages it is given and reads what it is told on any of them.
+    struct Keeps(Vec<GrayImage>, &'static str);
     impl OcrEngine for Keeps {
         fn set_page(&mut self, page: &GrayImage, _: u32) -> Result<(), OcrError> {
             self.0.push(page.clone());
             Ok(())
         }
         fn read(&mut self, _: [u32; 4], _: Region) -> Result<OcrText, OcrError> {
-            Ok(OcrText { text: "生产线操作工".into(), confidence: 0.9 })
+            Ok(OcrText { text: self.1.into(), confidence: 0.9 })
         }
     }
 
@@ -421,7 +420,7 @@ mod tests {
         let p = Prepared { grid: Grid::default(), clean: clean.clone(), ink };
         let cell = Cell { x0: 0, y0: 0, x1: 200, y1: 120, band: 0, bands: 1 };
         let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
-        let mut engine = Keeps::default();
+        let mut engine = Keeps(Vec::new(), "生产线操作工");
         let t = reader.read_unwrapped(&mut engine, &cell, Lines::Text).unwrap().expect("two lines");
         assert_eq!(t.text, "生产线操作工");
         assert_eq!(engine.0.len(), 2, "the joined line, then the page set back");
@@ -444,17 +443,6 @@ mod tests {
         assert!(reader.read_unwrapped(&mut Unasked, &cell, Lines::Text).unwrap().is_none());
     }
 
-    /// An engine that reads what it is told, whatever the page.
-    struct Says(&'static str);
-    impl OcrEngine for Says {
-        fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
-            Ok(())
-        }
-        fn read(&mut self, _: [u32; 4], _: Region) -> Result<OcrText, OcrError> {
-            Ok(OcrText { text: self.0.into(), confidence: 0.9 })
-        }
-    }
-
     #[test]
     fn a_lone_character_is_what_follows_its_label_read_with_it() {
         // A label cell (four characters) and a value cell of one character, one line each.
@@ -465,7 +453,7 @@ mod tests {
         let p = Prepared { grid: Grid::default(), clean, ink };
         let (label, value) = (Cell { x0: 0, y0: 0, x1: 200, y1: 60, band: 0, bands: 1 }, Cell { x0: 200, y0: 0, x1: 400, y1: 60, band: 0, bands: 1 });
         let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
-        let after = |r: &mut CellReader, says: &'static str| r.read_after_label(&mut Says(says), &label, "技术等级：", &value).unwrap().map(|t| t.text);
+        let after = |r: &mut CellReader, says: &'static str| r.read_after_label(&mut Keeps(Vec::new(), says), &label, "技术等级：", &value).unwrap().map(|t| t.text);
         assert_eq!(after(&mut reader, "技术等级 无").as_deref(), Some("无"));
         assert_eq!(after(&mut reader, "技术等级：无").as_deref(), Some("无"));
         assert_eq!(after(&mut reader, "无").as_deref(), None, "the label not read: nothing to cut at");
