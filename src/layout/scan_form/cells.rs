@@ -76,14 +76,7 @@ impl<'a> CellReader<'a> {
     /// None when the cell holds fewer than two lines. The page is set back afterwards.
     pub(super) fn read_unwrapped(&mut self, ocr: &mut dyn OcrEngine, c: &Cell, lines: Lines) -> Result<Option<OcrText>, OcrError> {
         let [x, y, w, h] = inset(c, self.pad);
-        let ink = &self.p.ink;
-        let inked = |yy: u32| (x..(x + w).min(ink.width())).filter(|&xx| ink.get_pixel(xx, yy)[0] > 127).count() >= 2;
-        let min_h = mm_px(self.dpi, 1.2).max(3);
-        let pieces: Vec<[u32; 4]> = ink_bands(inked, y..(y + h).min(ink.height()), mm_px(self.dpi, 0.6).max(2))
-            .into_iter()
-            .filter(|(a, b)| b - a >= min_h)
-            .filter_map(|(a, b)| ink_bounds(ink, [x, a, w, b - a]))
-            .collect();
+        let pieces: Vec<[u32; 4]> = self.cell_lines([x, y, w, h]).into_iter().filter_map(|(a, b)| ink_bounds(&self.p.ink, [x, a, w, b - a])).collect();
         if pieces.len() < 2 {
             return Ok(None);
         }
@@ -137,6 +130,16 @@ impl<'a> CellReader<'a> {
         read
     }
 
+    /// The lines of ink of a cell's inset rectangle, as row ranges: bands of inked rows, a gap
+    /// of a few rows closing one (the gap between two lines of print is about a third of an
+    /// em), bands lower than a stroke of print passed over.
+    fn cell_lines(&self, [x, y, w, h]: [u32; 4]) -> Vec<(u32, u32)> {
+        let ink = &self.p.ink;
+        let inked = |yy: u32| (x..(x + w).min(ink.width())).filter(|&xx| ink.get_pixel(xx, yy)[0] > 127).count() >= 2;
+        let min_h = mm_px(self.dpi, 1.2).max(3);
+        ink_bands(inked, y..(y + h).min(ink.height()), mm_px(self.dpi, 0.6).max(2)).into_iter().filter(|(a, b)| b - a >= min_h).collect()
+    }
+
     /// Reads each line of ink of a cell on its own and joins them: a short value wrapped in
     /// a narrow cell (共产党 / 员), which block mode reads as three lines of garbage. With
     /// `Lines::Digits` the engine is held to digits and a line OCR leaves empty whose ink is one
@@ -145,15 +148,10 @@ impl<'a> CellReader<'a> {
     pub(super) fn read_lines_apart(&mut self, ocr: &mut dyn OcrEngine, c: &Cell, lines: Lines) -> Result<OcrText, OcrError> {
         let [x, y, w, h] = inset(c, self.pad);
         let ink = &self.p.ink;
-        let inked = |yy: u32| (x..(x + w).min(ink.width())).filter(|&xx| ink.get_pixel(xx, yy)[0] > 127).count() >= 2;
-        // Bands of inked rows, a gap of a few rows closing one (the gap between two lines of
-        // print is about a third of an em).
-        let bands = ink_bands(inked, y..(y + h).min(ink.height()), mm_px(self.dpi, 0.6).max(2));
-        let min_h = mm_px(self.dpi, 1.2).max(3);
         let margin = self.pad;
         let mut text = String::new();
         let mut confidence = 1.0f32;
-        for (a, b) in bands.into_iter().filter(|(a, b)| b - a >= min_h) {
+        for (a, b) in self.cell_lines([x, y, w, h]) {
             let top = a.saturating_sub(margin).max(y);
             let mut rect = [x, top, w, (b + margin).min(y + h) - top];
             // Cut to the line's ink across too, with room of about an em: a lone digit (the 1 of

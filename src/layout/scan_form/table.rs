@@ -116,13 +116,12 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
             // A value of one character (无) read alone comes out as another (5, 褒): read after
             // its label, as in running text. An enum's kept when it is listed, a text's when
             // Tesseract is surer of it.
-            let lone = squeeze(&text).chars().count() == 1;
             let doubtful = match field.kind {
                 Kind::Enum => !is_listed(field, &text),
-                Kind::Text => lone,
+                Kind::Text => true,
                 _ => false,
             };
-            if doubtful && lone && cell != *c {
+            if doubtful && squeeze(&text).chars().count() == 1 && cell != *c {
                 if let Some(after) = reader.read_after_label(ocr, c, &label_text.text, &cell)? {
                     let cleaned = clean_value(spec, field, &after.text);
                     let better = if field.kind == Kind::Enum { is_listed(field, &cleaned) } else { after.confidence > confidence };
