@@ -119,6 +119,13 @@ impl Votes {
         }
     }
 
+    /// Whether no more voted for and against than attended (a count not known taken as none;
+    /// true while attendance is not known).
+    pub fn add_up(&self) -> bool {
+        let Some(attended) = self.attended else { return true };
+        self.approved.unwrap_or(0) + self.opposed.unwrap_or(0) <= attended
+    }
+
     pub fn get(&self, key: &str) -> Option<i64> {
         match key {
             "term" => self.term,

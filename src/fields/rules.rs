@@ -198,14 +198,11 @@ fn votes(record: &Record, ctx: &RuleContext, out: &mut Vec<Issue>) {
         return;
     }
     let Some(attended) = v.attended else { return };
-    if v.approved.is_some() || v.opposed.is_some() {
-        let (approved, opposed) = (v.approved.unwrap_or(0), v.opposed.unwrap_or(0));
-        if approved + opposed > attended {
-            let counted = [("同意", v.approved), ("反对", v.opposed)].iter().filter_map(|(w, n)| Some(format!("{w}{}人", (*n)?))).collect::<Vec<_>>();
-            let msg = format!("职代会出席{attended}人，{}，超过出席人数", counted.join("、"));
-            out.push(Issue::new("votes_inconsistent", Some("votes.attended"), Severity::Return, msg));
-            return;
-        }
+    if (v.approved.is_some() || v.opposed.is_some()) && !v.add_up() {
+        let counted = [("同意", v.approved), ("反对", v.opposed)].iter().filter_map(|(w, n)| Some(format!("{w}{}人", (*n)?))).collect::<Vec<_>>();
+        let msg = format!("职代会出席{attended}人，{}，超过出席人数", counted.join("、"));
+        out.push(Issue::new("votes_inconsistent", Some("votes.attended"), Severity::Return, msg));
+        return;
     }
     let Some(approved) = v.approved else { return };
     let share = ctx.config.vote_pass_share;

@@ -8,6 +8,7 @@ use crate::error::OcrError;
 use crate::layout::approval;
 use crate::layout::grid::{Cell, Grid};
 use crate::layout::ocr_text;
+use crate::fields::normalize::parse_count;
 use crate::layout::sentence::blank_spans;
 use crate::ocr::{OcrEngine, Region};
 use crate::spec::{Kind, LabelAt, Place, Spec};
@@ -318,6 +319,22 @@ fn erase_blank_underlines(page: &mut GrayImage, [x, y, w, h]: [u32; 4], em: u32)
         }
         bottoms.sort_unstable();
         let baseline = bottoms[bottoms.len() * 3 / 4];
+        // Where the line's underlines are many and long, they are the lowest ink of a large
+        // share of its columns: the feet are then taken from the columns whose lowest ink is
+        // a stroke standing on them, taller than a rule is thick.
+        let thin = (em / 6).max(4);
+        let mut feet: Vec<u32> = (x..x1)
+            .filter_map(|xx| {
+                let bottom = (b0..b1).rev().find(|&r| dark(page, xx, r))?;
+                let top = (b0..=bottom).rev().find(|&r| !dark(page, xx, r)).map_or(b0, |r| r + 1);
+                (bottom + 1 - top > thin).then_some(bottom)
+            })
+            .collect();
+        feet.sort_unstable();
+        let feet = if feet.len() >= 8 { feet[feet.len() * 3 / 4].min(baseline) } else { baseline };
+        // The band ends at its last row of dark ink; a grey rule may lie just below it.
+        let below = (b1 + thin).min(y1);
+        erase_thin_rules(page, [x, b0, x1 - x, below - b0], feet, em);
         for r in (baseline + 2)..b1 {
             let mut run_start: Option<u32> = None;
             for xx in x..=x1 {
@@ -339,6 +356,62 @@ fn erase_blank_underlines(page: &mut GrayImage, [x, y, w, h]: [u32; 4], em: u32)
     }
 }
 
+/// Erases the underlines that lie close under the print (a value typed with underlining, one
+/// pixel below the characters' feet) or whose pixels are half grey, which the runs of dark ink
+/// below the baseline miss. Such an underline is a piece of ink, wide and thin, whose top is not
+/// above the print's baseline: a typed 一 is as wide and thin but stands mid-line, the lower
+/// stroke of 二 above the feet of the characters around it. An underline touching a character's
+/// foot makes one piece with it: the rows below the baseline are then looked at alone, which
+/// takes at most a row off a character's lowest stroke.
+fn erase_thin_rules(page: &mut GrayImage, [x, y, w, h]: [u32; 4], baseline: u32, em: u32) {
+    erase_wide_thin(page, [x, y, w, h], y, baseline.saturating_sub(1), em);
+    erase_wide_thin(page, [x, y, w, h], baseline + 1, 0, em);
+}
+
+/// Erases the wide, thin pieces of ink in the rectangle counted from row `from` down, whose top
+/// is at row `min_top` or below. Grey counts as ink: a one-pixel rule scanned is half grey.
+fn erase_wide_thin(page: &mut GrayImage, [x, y, w, h]: [u32; 4], from: u32, min_top: u32, em: u32) {
+    use imageproc::region_labelling::{connected_components, Connectivity};
+    if w == 0 || h == 0 {
+        return;
+    }
+    let grey = |xx: u32, yy: u32| xx < w && page.get_pixel(x + xx, y + yy)[0] < 200;
+    // A pixel between two of ink is ink: a rule broken for one pixel is one piece.
+    let ink = GrayImage::from_fn(w, h, |xx, yy| {
+        let on = y + yy >= from && (grey(xx, yy) || (xx > 0 && grey(xx - 1, yy) && grey(xx + 1, yy)));
+        image::Luma([if on { 255 } else { 0 }])
+    });
+    let labels = connected_components(&ink, Connectivity::Eight, image::Luma([0u8]));
+    let mut extent: std::collections::HashMap<u32, [u32; 4]> = std::collections::HashMap::new();
+    for (xx, yy, l) in labels.enumerate_pixels() {
+        if l[0] != 0 {
+            let e = extent.entry(l[0]).or_insert([xx, yy, xx, yy]);
+            *e = [e[0].min(xx), e[1].min(yy), e[2].max(xx), e[3].max(yy)];
+        }
+    }
+    // A rule of one or two pixels with the grey fringe a scan gives it above and below.
+    let thin = (em / 6).max(4);
+    for (label, [x0, y0, x1, y1]) in extent {
+        let (width, height) = (x1 - x0 + 1, y1 - y0 + 1);
+        if width < em / 3 || height > thin || width < 3 * height || y + y0 < min_top {
+            continue;
+        }
+        // Cut from the print above it (the feet of characters below the baseline), not a rule
+        // of its own: dark ink stands on most of it.
+        let above = (y + y0).checked_sub(1).filter(|&r| r >= y);
+        if above.is_some_and(|r| (x0..=x1).filter(|&xx| page.get_pixel(x + xx, r)[0] < 140).count() * 2 > width as usize) {
+            continue;
+        }
+        for yy in y0..=y1 {
+            for xx in x0..=x1 {
+                if labels.get_pixel(xx, yy)[0] == label {
+                    page.put_pixel(x + xx, y + yy, image::Luma([255]));
+                }
+            }
+        }
+    }
+}
+
 fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &GrayImage, rect: [u32; 4], sentence: &'t str) -> Result<Vec<(&'t str, String, f32)>, OcrError> {
     let words = ocr.read_words(rect, Region::Block)?;
     let confidence = words.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
@@ -346,19 +419,56 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
     let text: String = gs.iter().map(|g| g.ch).collect();
     reader.boxes.push((rect, text.clone()));
     let mut out = Vec::new();
+    let mut spans = Vec::new();
     for (blank, span) in blank_spans(sentence, &text) {
         let Some((a, b)) = span else { continue };
         let mut value = ocr_text::clean(Kind::Vote, &gs[a..b].iter().map(|g| g.ch).collect::<String>());
         let mut conf = confidence;
-        if crate::fields::normalize::parse_count(&value).is_none() {
+        if parse_count(&value).is_none() {
             if let Some((again, c)) = read_blank_again(reader, ocr, page, &gs, a, b, rect)? {
                 value = again;
                 conf = c;
             }
         }
         out.push((blank, value, conf));
+        spans.push((a, b));
+    }
+    // Counts that cannot be (more voted than attended: 45 read as 42) or that would return
+    // the form (35 of 39 read as 3) are read again, each on its own; the second readings are
+    // kept only if they add up and pass.
+    if !likely(&counts(&out)) {
+        let mut again = out.clone();
+        for (i, (blank, value, conf)) in again.iter_mut().enumerate() {
+            if !["attended", "approved", "opposed"].contains(&vote_key(blank)) {
+                continue;
+            }
+            let (a, b) = spans[i];
+            if let Some((text, c)) = read_blank_again(reader, ocr, page, &gs, a, b, rect)? {
+                (*value, *conf) = (text, c);
+            }
+        }
+        if likely(&counts(&again)) {
+            out = again;
+        }
     }
     Ok(out)
+}
+
+/// Counts as most forms hold them: adding up, and more than half of those attending for.
+fn likely(votes: &crate::record::Votes) -> bool {
+    votes.add_up() && !matches!((votes.attended, votes.approved), (Some(a), Some(b)) if b * 2 <= a)
+}
+
+fn vote_key(blank: &str) -> &str {
+    blank.strip_prefix("votes.").unwrap_or(blank)
+}
+
+fn counts(read: &[(&str, String, f32)]) -> crate::record::Votes {
+    let mut votes = crate::record::Votes::default();
+    for (blank, value, _) in read {
+        votes.set(vote_key(blank), parse_count(value));
+    }
+    votes
 }
 
 /// Block mode sometimes gives a line's words out of order (a wrapped tail first): words are
@@ -411,7 +521,7 @@ fn read_blank_again(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &Gra
     let end = text[start..].find(right_ch).map_or(text.len(), |i| start + i);
     let cleaned = ocr_text::clean(Kind::Vote, &text[start..end]);
     reader.boxes.push((r, format!("blank again: {cleaned}")));
-    Ok(crate::fields::normalize::parse_count(&cleaned).is_some().then_some((cleaned, again.confidence)))
+    Ok(parse_count(&cleaned).is_some().then_some((cleaned, again.confidence)))
 }
 
 /// Reads a piece of the page as a line on its own, framed in white paper: read in place, a
@@ -480,6 +590,68 @@ mod tests {
         assert!((150..174).all(|x| page.get_pixel(x, 43)[0] == 255 && page.get_pixel(x, 44)[0] == 255), "the underline is erased");
         assert!((10..40).all(|x| page.get_pixel(x, 38)[0] == 0), "the stroke on the baseline is kept");
         assert_eq!(page.get_pixel(12, 30)[0], 0, "the print is kept");
+    }
+
+    /// Reads the sentence as one word per character; each blank read again gives the next of
+    /// `again`.
+    struct Sentence(&'static str, Vec<&'static str>);
+    impl OcrEngine for Sentence {
+        fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
+            Ok(())
+        }
+        fn read(&mut self, _: [u32; 4], _: Region) -> Result<crate::ocr::OcrText, OcrError> {
+            let text = if self.1.is_empty() { String::new() } else { self.1.remove(0).to_string() };
+            Ok(crate::ocr::OcrText { text, confidence: 0.8 })
+        }
+        fn read_words(&mut self, _: [u32; 4], _: Region) -> Result<Vec<OcrWord>, OcrError> {
+            Ok(self.0.chars().enumerate().map(|(i, c)| OcrWord { text: c.into(), bbox: [10 + 30 * i as u32, 10, 28, 30], confidence: 0.9 }).collect())
+        }
+    }
+
+    fn sentence_read(engine: &mut Sentence) -> Vec<(String, String)> {
+        let page = GrayImage::from_pixel(1200, 60, image::Luma([255]));
+        let p = super::super::Prepared { grid: Grid::default(), clean: page.clone(), ink: page.clone() };
+        let mut reader = CellReader::new(&p, 300.0, &ScanParams::default());
+        let sentence = "经{votes.term}届{votes.session}次职代会通过并公示。出席会议{votes.attended}人，其中同意{votes.approved}人，反对{votes.opposed}人。";
+        let read = read_sentence_on(&mut reader, engine, &page, [0, 0, 1200, 60], sentence).unwrap();
+        read.into_iter().map(|(blank, value, _)| (blank.to_string(), value)).collect()
+    }
+
+    #[test]
+    fn counts_that_cannot_be_are_read_again_and_kept_when_they_add_up() {
+        let text = "经5届3次职代会通过并公示。出席会议42人，其中同意45人，反对0人。";
+        let mut engine = Sentence(text, vec!["议45人", "意45人", "对0人"]);
+        let read = sentence_read(&mut engine);
+        assert_eq!(read[2], ("votes.attended".into(), "45".into()));
+        assert_eq!(read[3].1, "45");
+        // Read again into counts that still cannot be: the first reading stands.
+        let mut engine = Sentence(text, vec!["议40人", "意45人", "对0人"]);
+        assert_eq!(sentence_read(&mut engine)[2].1, "42");
+        // Counts that can be are not read again.
+        let mut engine = Sentence("经5届3次职代会通过并公示。出席会议48人，其中同意45人，反对0人。", vec!["议1人"]);
+        assert_eq!(sentence_read(&mut engine)[2].1, "48");
+        assert_eq!(engine.1.len(), 1);
+    }
+
+    #[test]
+    fn grey_underlines_close_under_the_feet_are_erased_a_mid_line_stroke_kept() {
+        let mut page = GrayImage::from_pixel(400, 60, image::Luma([255]));
+        // Print standing on y = 39 as before; a typed 一 across the middle of the line.
+        for i in 0..10 {
+            draw_filled_rect_mut(&mut page, Rect::at(10 + i * 36, 15).of_size(4, 25), image::Luma([0]));
+            draw_filled_rect_mut(&mut page, Rect::at(24 + i * 36, 15).of_size(4, 25), image::Luma([0]));
+        }
+        draw_filled_rect_mut(&mut page, Rect::at(300, 26).of_size(28, 2), image::Luma([0]));
+        // A scanned one-pixel underline one row below the feet, half grey and broken, touching
+        // the foot of the character after it.
+        for x in 150..190 {
+            let v = if x % 7 == 0 { 215 } else if x % 2 == 0 { 120 } else { 170 };
+            page.put_pixel(x, 40, image::Luma([v]));
+        }
+        erase_blank_underlines(&mut page, [0, 0, 400, 60], 28);
+        assert!((150..180).all(|x| page.get_pixel(x, 40)[0] >= 200), "the underline is erased");
+        assert!((300..328).all(|x| page.get_pixel(x, 26)[0] == 0), "the 一 is kept");
+        assert_eq!(page.get_pixel(190, 30)[0], 0, "the character it touches is kept");
     }
 
     #[test]
