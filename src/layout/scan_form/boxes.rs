@@ -413,7 +413,21 @@ fn erase_wide_thin(page: &mut GrayImage, [x, y, w, h]: [u32; 4], from: u32, min_
 }
 
 fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &GrayImage, rect: [u32; 4], sentence: &'t str) -> Result<Vec<(&'t str, String, f32)>, OcrError> {
-    let words = ocr.read_words(rect, Region::Block)?;
+    let mut words = ocr.read_words(rect, Region::Block)?;
+    let found = |words: &[crate::ocr::OcrWord]| {
+        let text: String = approval::glyphs(&in_reading_order(words.to_vec())).iter().map(|g| g.ch).collect();
+        blank_spans(sentence, &text).iter().filter(|(_, span)| span.is_some()).count()
+    };
+    let blanks = blank_spans(sentence, "").len();
+    if found(&words) < blanks {
+        // Block mode sometimes drops most of a clean sentence (工届从人会通公示。议人，到意无人。):
+        // its lines are read each on its own, and kept when more blanks are found in them.
+        let by_lines = read_lines_of(ocr, page, rect, reader.dpi)?;
+        if found(&by_lines) > found(&words) {
+            reader.boxes.push((rect, "sentence read line by line".into()));
+            words = by_lines;
+        }
+    }
     let confidence = words.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
     let gs = approval::glyphs(&in_reading_order(words));
     let text: String = gs.iter().map(|g| g.ch).collect();
@@ -469,6 +483,23 @@ fn counts(read: &[(&str, String, f32)]) -> crate::record::Votes {
         votes.set(vote_key(blank), parse_count(value));
     }
     votes
+}
+
+/// The words of each line of print in `rect`, each line read in line mode with a margin of
+/// half its height round it (kept inside `rect`).
+fn read_lines_of(ocr: &mut dyn OcrEngine, page: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> Result<Vec<crate::ocr::OcrWord>, OcrError> {
+    let (x1, y1) = ((x + w).min(page.width()), (y + h).min(page.height()));
+    let em = mm_px(dpi, 3.7).max(4);
+    let dark = |yy: u32| (x..x1).filter(|&xx| page.get_pixel(xx, yy)[0] < DARK_INK).count() >= 2;
+    let mut words = Vec::new();
+    for (a, b) in ink_bands(dark, y..y1, (em / 4).max(2)) {
+        if b - a < em / 3 {
+            continue;
+        }
+        let (top, bottom) = (a.saturating_sub((b - a) / 2).max(y), (b + (b - a) / 2).min(y1));
+        words.extend(ocr.read_words([x, top, x1 - x, bottom - top], Region::Line)?);
+    }
+    Ok(words)
 }
 
 /// Block mode sometimes gives a line's words out of order (a wrapped tail first): words are
@@ -592,24 +623,36 @@ mod tests {
         assert_eq!(page.get_pixel(12, 30)[0], 0, "the print is kept");
     }
 
-    /// Reads the sentence as one word per character; each blank read again gives the next of
-    /// `again`.
-    struct Sentence(&'static str, Vec<&'static str>);
+    /// Reads the sentence as one word per character (in block mode `block`, a line `line`);
+    /// each blank read again gives the next of `again`.
+    struct Sentence {
+        block: &'static str,
+        line: &'static str,
+        again: Vec<&'static str>,
+    }
+    impl Sentence {
+        fn new(block: &'static str, again: Vec<&'static str>) -> Sentence {
+            Sentence { block, line: block, again }
+        }
+    }
     impl OcrEngine for Sentence {
         fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
             Ok(())
         }
         fn read(&mut self, _: [u32; 4], _: Region) -> Result<crate::ocr::OcrText, OcrError> {
-            let text = if self.1.is_empty() { String::new() } else { self.1.remove(0).to_string() };
+            let text = if self.again.is_empty() { String::new() } else { self.again.remove(0).to_string() };
             Ok(crate::ocr::OcrText { text, confidence: 0.8 })
         }
-        fn read_words(&mut self, _: [u32; 4], _: Region) -> Result<Vec<OcrWord>, OcrError> {
-            Ok(self.0.chars().enumerate().map(|(i, c)| OcrWord { text: c.into(), bbox: [10 + 30 * i as u32, 10, 28, 30], confidence: 0.9 }).collect())
+        fn read_words(&mut self, _: [u32; 4], region: Region) -> Result<Vec<OcrWord>, OcrError> {
+            let text = if region == Region::Line { self.line } else { self.block };
+            Ok(text.chars().enumerate().map(|(i, c)| OcrWord { text: c.into(), bbox: [10 + 30 * i as u32, 10, 28, 30], confidence: 0.9 }).collect())
         }
     }
 
+    /// The sentence read from a page holding one line of ink.
     fn sentence_read(engine: &mut Sentence) -> Vec<(String, String)> {
-        let page = GrayImage::from_pixel(1200, 60, image::Luma([255]));
+        let mut page = GrayImage::from_pixel(1200, 60, image::Luma([255]));
+        draw_filled_rect_mut(&mut page, Rect::at(10, 10).of_size(1100, 30), image::Luma([0]));
         let p = super::super::Prepared { grid: Grid::default(), clean: page.clone(), ink: page.clone() };
         let mut reader = CellReader::new(&p, 300.0, &ScanParams::default());
         let sentence = "经{votes.term}届{votes.session}次职代会通过并公示。出席会议{votes.attended}人，其中同意{votes.approved}人，反对{votes.opposed}人。";
@@ -620,17 +663,25 @@ mod tests {
     #[test]
     fn counts_that_cannot_be_are_read_again_and_kept_when_they_add_up() {
         let text = "经5届3次职代会通过并公示。出席会议42人，其中同意45人，反对0人。";
-        let mut engine = Sentence(text, vec!["议45人", "意45人", "对0人"]);
+        let mut engine = Sentence::new(text, vec!["议45人", "意45人", "对0人"]);
         let read = sentence_read(&mut engine);
         assert_eq!(read[2], ("votes.attended".into(), "45".into()));
         assert_eq!(read[3].1, "45");
         // Read again into counts that still cannot be: the first reading stands.
-        let mut engine = Sentence(text, vec!["议40人", "意45人", "对0人"]);
+        let mut engine = Sentence::new(text, vec!["议40人", "意45人", "对0人"]);
         assert_eq!(sentence_read(&mut engine)[2].1, "42");
         // Counts that can be are not read again.
-        let mut engine = Sentence("经5届3次职代会通过并公示。出席会议48人，其中同意45人，反对0人。", vec!["议1人"]);
+        let mut engine = Sentence::new("经5届3次职代会通过并公示。出席会议48人，其中同意45人，反对0人。", vec!["议1人"]);
         assert_eq!(sentence_read(&mut engine)[2].1, "48");
-        assert_eq!(engine.1.len(), 1);
+        assert_eq!(engine.again.len(), 1);
+    }
+
+    #[test]
+    fn a_sentence_garbled_in_block_mode_is_read_line_by_line() {
+        let line = "经4届10次职代会通过并公示。出席会议172人，其中同意169人，反对无人。";
+        let mut engine = Sentence { block: "工届从人会通公示。议人，到意无人。", line, again: Vec::new() };
+        let values: Vec<String> = sentence_read(&mut engine).into_iter().map(|(_, v)| v).collect();
+        assert_eq!(values, ["4", "10", "172", "169", "无"]);
     }
 
     #[test]
