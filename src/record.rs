@@ -119,6 +119,9 @@ impl Votes {
         }
     }
 
+    /// The counts that must add up: those attending, for and against.
+    pub const COUNTS: [&'static str; 3] = ["attended", "approved", "opposed"];
+
     /// Whether no more voted for and against than attended (a count not known taken as none;
     /// true while attendance is not known).
     pub fn add_up(&self) -> bool {

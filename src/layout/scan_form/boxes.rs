@@ -322,7 +322,7 @@ fn erase_blank_underlines(page: &mut GrayImage, [x, y, w, h]: [u32; 4], em: u32)
         // Where the line's underlines are many and long, they are the lowest ink of a large
         // share of its columns: the feet are then taken from the columns whose lowest ink is
         // a stroke standing on them, taller than a rule is thick.
-        let thin = (em / 6).max(4);
+        let thin = rule_thickness(em);
         let mut feet: Vec<u32> = (x..x1)
             .filter_map(|xx| {
                 let bottom = (b0..b1).rev().find(|&r| dark(page, xx, r))?;
@@ -368,6 +368,12 @@ fn erase_thin_rules(page: &mut GrayImage, [x, y, w, h]: [u32; 4], baseline: u32,
     erase_wide_thin(page, [x, y, w, h], baseline + 1, 0, em);
 }
 
+/// How thick an underline may be: one or two pixels with the grey fringe a scan gives it above
+/// and below.
+fn rule_thickness(em: u32) -> u32 {
+    (em / 6).max(4)
+}
+
 /// Erases the wide, thin pieces of ink in the rectangle counted from row `from` down, whose top
 /// is at row `min_top` or below. Grey counts as ink: a one-pixel rule scanned is half grey.
 fn erase_wide_thin(page: &mut GrayImage, [x, y, w, h]: [u32; 4], from: u32, min_top: u32, em: u32) {
@@ -389,8 +395,7 @@ fn erase_wide_thin(page: &mut GrayImage, [x, y, w, h]: [u32; 4], from: u32, min_
             *e = [e[0].min(xx), e[1].min(yy), e[2].max(xx), e[3].max(yy)];
         }
     }
-    // A rule of one or two pixels with the grey fringe a scan gives it above and below.
-    let thin = (em / 6).max(4);
+    let thin = rule_thickness(em);
     for (label, [x0, y0, x1, y1]) in extent {
         let (width, height) = (x1 - x0 + 1, y1 - y0 + 1);
         if width < em / 3 || height > thin || width < 3 * height || y + y0 < min_top {
@@ -453,7 +458,7 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
     if !likely(&counts(&out)) {
         let mut again = out.clone();
         for (i, (blank, value, conf)) in again.iter_mut().enumerate() {
-            if !["attended", "approved", "opposed"].contains(&vote_key(blank)) {
+            if !crate::record::Votes::COUNTS.contains(&vote_key(blank)) {
                 continue;
             }
             let (a, b) = spans[i];
