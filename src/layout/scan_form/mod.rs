@@ -10,6 +10,7 @@ mod boxes;
 mod cells;
 mod cover;
 mod table;
+mod vote_sentence;
 
 use cells::{CellReader, Portion};
 use cover::{read_cover, read_line_scaled, text_line_boxes};

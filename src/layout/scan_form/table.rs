@@ -9,7 +9,8 @@ use crate::ocr::{OcrEngine, OcrText};
 use crate::reading::RawValue;
 use crate::spec::{Kind, LabelAt, Part, Place, Spec};
 
-use super::boxes::{infer_boxes, read_boxes, read_sentence};
+use super::boxes::{infer_boxes, read_boxes};
+use super::vote_sentence::read_sentence;
 use super::cells::{inset, text_lines, CellReader, Lines, Portion};
 use super::{first_pass_portion, PageKind, PageReading, Prepared, Probe, ScanParams};
 
