@@ -9,7 +9,7 @@ use crate::layout::grid::{Cell, Grid};
 use crate::ocr::{OcrEngine, Region};
 use crate::spec::{LabelAt, Place, Spec};
 
-use super::cells::{has_dark_ink, ink_bands, inset, DARK_INK};
+use super::cells::{has_dark_ink, ink_bands, inset, read_on, DARK_INK};
 use super::{mm_px, PageReading, ScanParams};
 
 /// Approval boxes whose title OCR missed (a seal stamped over it) are where the spec puts them
@@ -227,12 +227,9 @@ fn read_words_without_remnants(ocr: &mut dyn OcrEngine, clean: &GrayImage, [x, y
     // than the read.
     let m = 8u32;
     let piece = framed_piece(clean, [x, y, w, h], m, Some(PALER_THAN_PRINT));
-    let dpi = dpi.round() as u32;
-    ocr.set_page(&piece, dpi)?;
-    let read = ocr.read_words_only([0, 0, piece.width(), piece.height()], Region::Block, chars);
-    ocr.set_page(clean, dpi)?;
+    let read = read_on(ocr, &piece, clean, dpi, |ocr, all| ocr.read_words_only(all, Region::Block, chars))?;
     // Back to the page's pixels.
-    Ok(read?
+    Ok(read
         .into_iter()
         .map(|mut word| {
             let [bx, by, bw, bh] = word.bbox;

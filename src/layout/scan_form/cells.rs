@@ -12,6 +12,16 @@ use crate::layout::labels::squeeze;
 
 use super::{mm_px, Prepared, ScanParams};
 
+/// Reads `piece`, paper made for one read (a line set side by side, a region framed in white),
+/// as Tesseract's page, whole, then sets `page` back for the reads that follow.
+pub(super) fn read_on<T>(ocr: &mut dyn OcrEngine, piece: &GrayImage, page: &GrayImage, dpi: f32, read: impl FnOnce(&mut dyn OcrEngine, [u32; 4]) -> Result<T, OcrError>) -> Result<T, OcrError> {
+    let dpi = dpi.round() as u32;
+    ocr.set_page(piece, dpi)?;
+    let out = read(ocr, [0, 0, piece.width(), piece.height()]);
+    ocr.set_page(page, dpi)?;
+    out
+}
+
 pub(super) fn inset(c: &Cell, px: u32) -> [u32; 4] {
     let x = c.x0 + px.min(c.width() / 4);
     let y = c.y0 + px.min(c.height() / 4);
@@ -119,15 +129,14 @@ impl<'a> CellReader<'a> {
             image::imageops::replace(&mut line, &piece, at as i64, (m + tall - ph) as i64);
             at += pw + gap;
         }
-        let dpi = self.dpi.round() as u32;
-        ocr.set_page(&line, dpi)?;
-        if lines == Lines::Digits {
-            ocr.restrict(Some(DIGIT_LINE_CHARS));
-        }
-        let read = read_with_retry(ocr, [0, 0, line.width(), line.height()], Region::Line);
-        ocr.restrict(None);
-        ocr.set_page(clean, dpi)?;
-        read
+        read_on(ocr, &line, clean, self.dpi, |ocr, all| {
+            if lines == Lines::Digits {
+                ocr.restrict(Some(DIGIT_LINE_CHARS));
+            }
+            let read = read_with_retry(ocr, all, Region::Line);
+            ocr.restrict(None);
+            read
+        })
     }
 
     /// The lines of ink of a cell's inset rectangle, as row ranges: bands of inked rows, a gap

@@ -14,7 +14,7 @@ use crate::ocr::{OcrEngine, Region};
 use crate::spec::Kind;
 
 use super::boxes::framed_piece;
-use super::cells::{has_dark_ink, ink_bands, inset, CellReader, DARK_INK};
+use super::cells::{has_dark_ink, ink_bands, inset, read_on, CellReader, DARK_INK};
 use super::mm_px;
 
 /// Digits and the numerals people write counts and terms with.
@@ -175,28 +175,21 @@ fn erase_wide_thin(page: &mut GrayImage, [x, y, w, h]: [u32; 4], from: u32, min_
 }
 
 fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &GrayImage, rect: [u32; 4], sentence: &'t str) -> Result<Vec<(&'t str, String, f32)>, OcrError> {
-    let mut words = ocr.read_words(rect, Region::Block)?;
-    let found = |words: &[crate::ocr::OcrWord]| {
-        let text: String = approval::glyphs(&in_reading_order(words.to_vec())).iter().map(|g| g.ch).collect();
-        blank_spans(sentence, &text).iter().filter(|(_, span)| span.is_some()).count()
-    };
-    let blanks = blank_spans(sentence, "").len();
-    if found(&words) < blanks {
+    let mut read = Placed::new(ocr.read_words(rect, Region::Block)?, sentence);
+    if read.found() < read.spans.len() {
         // Block mode sometimes drops most of a clean sentence (工届从人会通公示。议人，到意无人。):
         // its lines are read each on its own, and kept when more blanks are found in them.
-        let by_lines = read_lines_of(ocr, page, rect, reader.dpi)?;
-        if found(&by_lines) > found(&words) {
+        let by_lines = Placed::new(read_lines_of(ocr, page, rect, reader.dpi)?, sentence);
+        if by_lines.found() > read.found() {
             reader.boxes.push((rect, "sentence read line by line".into()));
-            words = by_lines;
+            read = by_lines;
         }
     }
-    let confidence = words.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
-    let gs = approval::glyphs(&in_reading_order(words));
-    let text: String = gs.iter().map(|g| g.ch).collect();
-    reader.boxes.push((rect, text.clone()));
+    let Placed { gs, text, spans: placed, confidence } = read;
+    reader.boxes.push((rect, text));
     let mut out = Vec::new();
     let mut spans = Vec::new();
-    for (blank, span) in blank_spans(sentence, &text) {
+    for (blank, span) in placed {
         let Some((a, b)) = span else { continue };
         let mut value = ocr_text::clean(Kind::Vote, &gs[a..b].iter().map(|g| g.ch).collect::<String>());
         let mut conf = confidence;
@@ -228,6 +221,30 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
         }
     }
     Ok(out)
+}
+
+/// A reading of the sentence: its glyphs in reading order, their text, and where each blank
+/// is in it (None where its printed words were not found).
+struct Placed<'t> {
+    gs: Vec<approval::Glyph>,
+    text: String,
+    spans: Vec<(&'t str, Option<(usize, usize)>)>,
+    confidence: f32,
+}
+
+impl<'t> Placed<'t> {
+    fn new(words: Vec<crate::ocr::OcrWord>, sentence: &'t str) -> Self {
+        let confidence = words.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
+        let gs = approval::glyphs(&in_reading_order(words));
+        let text: String = gs.iter().map(|g| g.ch).collect();
+        let spans = blank_spans(sentence, &text);
+        Placed { gs, text, spans, confidence }
+    }
+
+    /// How many blanks were placed.
+    fn found(&self) -> usize {
+        self.spans.iter().filter(|(_, span)| span.is_some()).count()
+    }
 }
 
 /// Counts as most forms hold them: adding up, and more than half of those attending for.
@@ -322,11 +339,7 @@ fn read_blank_again(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &Gra
 /// cell's top rule) often comes back empty. The page is set back afterwards.
 fn read_framed(ocr: &mut dyn OcrEngine, page: &GrayImage, dpi: f32, [x, y, w, h]: [u32; 4], chars: &str) -> Result<crate::ocr::OcrText, OcrError> {
     let framed = framed_piece(page, [x, y, w, h], h.min(page.height().saturating_sub(y)).max(1) / 2 + 4, None);
-    let dpi = dpi.round() as u32;
-    ocr.set_page(&framed, dpi)?;
-    let read = ocr.read_only([0, 0, framed.width(), framed.height()], Region::Line, chars);
-    ocr.set_page(page, dpi)?;
-    read
+    read_on(ocr, &framed, page, dpi, |ocr, all| ocr.read_only(all, Region::Line, chars))
 }
 
 /// From the start of the printed word before a blank to four ems after its end, on its line.
