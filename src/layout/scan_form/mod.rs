@@ -163,13 +163,16 @@ pub fn read_gray_page(page: GrayPage, spec: &Spec, ocr: &mut dyn OcrEngine, para
             b.1.ink = GrayImage::new(0, 0);
         }
         let probed = probe(&prepared, dpi, spec, ocr, params)?;
-        let found = probed.found;
+        let (found, probed_legible) = (probed.found, probed.legible);
         let better = best.as_ref().is_none_or(|b| found > b.2.found);
         best_is_set = better;
         if better {
             best = Some(((first_turn + extra) % 4, prepared, probed));
         }
-        if found >= 1 {
+        // A page with no label of the form (the notes' overflow) is upright when its lines
+        // read as text: read upside down they come out as low-confidence garble, so the
+        // turned page is not prepared and read as well.
+        if found >= 1 || probed_legible {
             break;
         }
     }
@@ -197,6 +200,8 @@ struct Probe {
     cells: Vec<(usize, OcrText, Portion)>,
     /// On the cover: the lines read, by their boxes.
     lines: Vec<([u32; 4], OcrText)>,
+    /// A page without a table whose first lines read as confident Chinese text.
+    legible: bool,
 }
 
 /// A page made ready for reading: its grid, the page with the lines erased, and its ink.
@@ -268,8 +273,19 @@ fn probe(p: &Prepared, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &
             }
             out.lines.push((*rect, t));
         }
+        out.legible = reads_as_text(&out.lines);
         Ok(out)
     }
+}
+
+/// Whether lines read as text: eight Chinese characters or more, read with a confidence
+/// (weighted by characters) of 0.75 or more. Print read the right way up comes back at 0.9;
+/// upside down, Tesseract still returns characters, but at 0.1–0.35.
+fn reads_as_text(lines: &[([u32; 4], OcrText)]) -> bool {
+    let cjk = |t: &OcrText| t.text.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+    let n: usize = lines.iter().map(|(_, t)| cjk(t)).sum();
+    let weighted: f32 = lines.iter().map(|(_, t)| cjk(t) as f32 * t.confidence).sum();
+    n >= 8 && weighted >= 0.75 * n as f32
 }
 
 /// What the first pass reads of a cell: narrow cells whole (labels and short values); a
@@ -318,4 +334,19 @@ fn read_prepared(p: Prepared, probed: Probe, turns: u32, skew: f32, dpi: f32, sp
     reading.seen = p.clean;
     reading.grid = p.grid;
     Ok(reading)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_read_upright_are_text_and_upside_down_garble_is_not() {
+        let line = |text: &str, confidence: f32| ([0, 0, 900, 50], OcrText { text: text.into(), confidence });
+        // The notes' overflow read upright, and the same page read upside down.
+        assert!(reads_as_text(&[line("1.“照片”一栏，纸质版材料可直接彩色打印。", 0.91), line("2.“政治面貌”一栏，填写中共党员", 0.9)]));
+        assert!(!reads_as_text(&[line("部曲日0T 四和才8Z0Z", 0.34), line("“隆美其吉于在辟汪合形千匡瑟放辟兴 -9", 0.10)]));
+        // Confident but too short to tell (a lone stamp or page number).
+        assert!(!reads_as_text(&[line("第 3 页", 0.95)]));
+    }
 }
