@@ -44,6 +44,11 @@ pub struct InkParams {
     pub arc_min_mm: f32,
     /// Mean distance of an arc's pixels from the fitted circle: a ring is about 1 mm wide.
     pub arc_tolerance_mm: f32,
+    /// How much of its circle an arc must cover (degrees), unless it runs out of the zone on
+    /// two sides. A ring crossing a signer zone shows a long piece of itself; a gently curved
+    /// pen stroke of 6–8 mm also fits a circle of a seal's size, but covers less than 20° of
+    /// it (and made the whole signature inside that circle doubtful).
+    pub arc_min_span_deg: f32,
 }
 
 impl Default for InkParams {
@@ -62,6 +67,7 @@ impl Default for InkParams {
             seal_diameter_mm: [30.0, 56.0],
             arc_min_mm: 6.0,
             arc_tolerance_mm: 0.5,
+            arc_min_span_deg: 25.0,
         }
     }
 }
@@ -267,7 +273,22 @@ fn seal_arc(labels: &image::ImageBuffer<Luma<u32>, Vec<u32>>, l: u32, b: &Blob, 
     let mean_dev = pts.iter().map(|&(x, y)| ((x - cx).hypot(y - cy) - r).abs()).sum::<f64>() / n;
     let r_mm = r as f32 / mm;
     let fits = r_mm >= p.seal_diameter_mm[0] / 2.0 && r_mm <= p.seal_diameter_mm[1] / 2.0 && (mean_dev as f32) <= p.arc_tolerance_mm * mm;
-    fits.then_some([cx as f32, cy as f32, r as f32])
+    // A ring passing through a small zone (a date's blank) leaves it on two sides, however
+    // little of its circle shows; a pen stroke ends inside.
+    let (w, h) = labels.dimensions();
+    let sides = [b.x0 == 0, b.y0 == 0, b.x1 + 1 >= w, b.y1 + 1 >= h].iter().filter(|&&t| t).count();
+    let ring_like = sides >= 2 || angular_span(&pts, cx, cy) >= p.arc_min_span_deg;
+    (fits && ring_like).then_some([cx as f32, cy as f32, r as f32])
+}
+
+/// How many degrees of a circle about `(cx, cy)` the points cover: the full turn less the
+/// widest gap between their angles.
+fn angular_span(pts: &[(f64, f64)], cx: f64, cy: f64) -> f32 {
+    let mut angles: Vec<f64> = pts.iter().map(|&(x, y)| (y - cy).atan2(x - cx).to_degrees()).collect();
+    angles.sort_by(f64::total_cmp);
+    let (Some(&first), Some(&last)) = (angles.first(), angles.last()) else { return 0.0 };
+    let widest = angles.windows(2).map(|w| w[1] - w[0]).fold(first + 360.0 - last, f64::max);
+    (360.0 - widest) as f32
 }
 
 /// Area and union box of a set of components.

@@ -362,3 +362,24 @@ fn a_second_seal_in_a_box_reaching_over_into_a_box_without_one_is_that_boxs() {
     assert_eq!(judged[0].seal, Mark::Absent);
     assert_eq!(judged[1].seal, Mark::Present);
 }
+
+#[test]
+fn a_gently_curved_pen_stroke_is_no_seal_ring_that_makes_a_signature_doubtful() {
+    if the_fonts().is_none() {
+        return;
+    }
+    // A signature, and after it a long flourish bending like 20° of a seal-sized circle
+    // (radius 23 mm) whose centre lies left of the signature: taken for a ring's arc, it
+    // made the whole signature "inside a seal", doubtful.
+    let mut page = paper(1200, 800);
+    write(&mut page, INK_DPI, "谢志刚", (260.0, baseline()), 7.0, BLACK);
+    let r = mm(23.0, INK_DPI);
+    let (cx, cy) = (230.0, 200.0 + mm(7.0, INK_DPI));
+    for i in 0..=200 {
+        let a = (-10.0 + 20.0 * i as f32 / 200.0).to_radians();
+        let (x, y) = (cx + r * a.cos(), cy + r * a.sin());
+        draw_filled_rect_mut(&mut page, Rect::at(x as i32 - 1, y as i32 - 1).of_size(3, 3), Rgb(BLACK));
+    }
+    let f = hand(&page, &[]);
+    assert_eq!(f.mark, Mark::Present, "{f:?}");
+}

@@ -182,9 +182,12 @@ fn ink_marks(clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> Vec<crate::
             match (xx < x1 && inked(xx), start) {
                 (true, None) => start = Some(xx),
                 (false, Some(s0)) => {
-                    let rows = |yy: &u32| (s0..xx).any(|c| dark(c, *yy));
-                    if let (Some(top), Some(bottom)) = ((b0..b1).find(rows), (b0..b1).rev().find(rows)) {
-                        out.push(crate::ocr::OcrWord { text: "□".into(), bbox: [s0, top, xx - s0, bottom + 1 - top], confidence: 0.0 });
+                    // A band that handwriting joins across lines holds print above print (the
+                    // label over the date's digits): the columns' ink is cut where it leaves
+                    // a gap wider than a character's own between strokes.
+                    let rows = |yy: u32| (s0..xx).any(|c| dark(c, yy));
+                    for (top, bottom) in ink_bands(rows, b0..b1, mm_px(dpi, 1.0).max(2)) {
+                        out.push(crate::ocr::OcrWord { text: "□".into(), bbox: [s0, top, xx - s0, bottom - top], confidence: 0.0 });
                     }
                     start = None;
                 }
@@ -293,5 +296,27 @@ mod tests {
         let marks = ink_marks(&page, [0, 0, 400, 120], 200.0);
         let boxes: Vec<[u32; 4]> = marks.iter().map(|m| m.bbox).collect();
         assert_eq!(boxes, [[20, 40, 24, 24], [48, 40, 24, 24], [76, 40, 24, 24], [200, 20, 50, 60]]);
+    }
+
+    #[test]
+    fn print_over_print_in_one_band_gives_a_mark_for_each_line() {
+        // The label's characters with the date's digits under them (a line apart) and a
+        // tall signature joining both lines into one band of ink.
+        let mut page = GrayImage::from_pixel(400, 160, image::Luma([255]));
+        for i in 0..3 {
+            draw_filled_rect_mut(&mut page, Rect::at(20 + i * 28, 30).of_size(24, 24), image::Luma([20]));
+            draw_filled_rect_mut(&mut page, Rect::at(20 + i * 28, 70).of_size(14, 26), image::Luma([20]));
+        }
+        draw_filled_rect_mut(&mut page, Rect::at(200, 20).of_size(50, 90), image::Luma([40]));
+        let boxes: Vec<[u32; 4]> = ink_marks(&page, [0, 0, 400, 160], 200.0).iter().map(|m| m.bbox).collect();
+        for i in 0..3 {
+            assert!(boxes.contains(&[20 + i * 28, 30, 24, 24]), "a label character alone: {boxes:?}");
+        }
+        // A character's own gaps (a stroke above its body, 2 px apart) do not cut it.
+        let mut page = GrayImage::from_pixel(100, 100, image::Luma([255]));
+        draw_filled_rect_mut(&mut page, Rect::at(20, 20).of_size(24, 6), image::Luma([20]));
+        draw_filled_rect_mut(&mut page, Rect::at(20, 28).of_size(24, 18), image::Luma([20]));
+        let boxes: Vec<[u32; 4]> = ink_marks(&page, [0, 0, 100, 100], 200.0).iter().map(|m| m.bbox).collect();
+        assert_eq!(boxes, [[20, 20, 24, 26]]);
     }
 }
