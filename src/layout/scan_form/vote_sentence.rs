@@ -316,22 +316,30 @@ fn read_blank_again(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &Gra
     let Some(left) = a.checked_sub(1).and_then(|i| gs.get(i)) else { return Ok(None) };
     // The last blank's word after it (人) is often misread or wrapped to the next line: then
     // the blank is read from the word before it to four ems on, and ends at 人 if one is read.
-    let (r, right_ch) = match gs.get(b).and_then(|right| anchored_rect(left, right, within).map(|r| (r, right.ch))) {
-        Some(found) => found,
-        None => match trailing_rect(left, within) {
-            Some(r) => (r, '人'),
-            None => return Ok(None),
-        },
+    // When the words round the blank stand on two lines, the number may end the first line or
+    // begin the second (反对 | 1人): the second line's start is read too if the first gives none.
+    let right = gs.get(b);
+    let places: Vec<([u32; 4], char)> = match right.and_then(|right| anchored_rect(left, right, within).map(|r| (r, right.ch))) {
+        Some(found) => vec![found],
+        None => {
+            let leading = right.and_then(|right| leading_rect(left, right, within).map(|r| (r, right.ch)));
+            trailing_rect(left, within).map(|r| (r, '人')).into_iter().chain(leading).collect()
+        }
     };
-    let allowed: String = NUMERALS.chars().chain(['无', left.ch, right_ch]).collect();
-    let again = read_framed(ocr, page, reader.dpi, r, &allowed)?;
-    let text: String = again.text.chars().filter(|c| !c.is_whitespace()).collect();
-    // Between the last left anchor and the first right anchor after it.
-    let start = text.rfind(left.ch).map_or(0, |i| i + left.ch.len_utf8());
-    let end = text[start..].find(right_ch).map_or(text.len(), |i| start + i);
-    let cleaned = ocr_text::clean(Kind::Vote, &text[start..end]);
-    reader.boxes.push((r, format!("blank again: {cleaned}")));
-    Ok(parse_count(&cleaned).is_some().then_some((cleaned, again.confidence)))
+    for (r, right_ch) in places {
+        let allowed: String = NUMERALS.chars().chain(['无', left.ch, right_ch]).collect();
+        let again = read_framed(ocr, page, reader.dpi, r, &allowed)?;
+        let text: String = again.text.chars().filter(|c| !c.is_whitespace()).collect();
+        // Between the last left anchor and the first right anchor after it.
+        let start = text.rfind(left.ch).map_or(0, |i| i + left.ch.len_utf8());
+        let end = text[start..].find(right_ch).map_or(text.len(), |i| start + i);
+        let cleaned = ocr_text::clean(Kind::Vote, &text[start..end]);
+        reader.boxes.push((r, format!("blank again: {cleaned}")));
+        if parse_count(&cleaned).is_some() {
+            return Ok(Some((cleaned, again.confidence)));
+        }
+    }
+    Ok(None)
 }
 
 /// Reads a piece of the page as a line on its own, framed in white paper: read in place, a
@@ -350,6 +358,19 @@ fn trailing_rect(left: &approval::Glyph, within: [u32; 4]) -> Option<[u32; 4]> {
     let y0 = left.rect[1].saturating_sub(h / 2).max(within[1]);
     let y1 = (left.rect[1] + h + h / 2).min(within[1] + within[3]);
     (x1 > x0 && y1 > y0).then(|| [x0, y0, x1 - x0, y1 - y0])
+}
+
+/// From the start of the line below to an em past the printed word after a blank, when that
+/// word stands a line below the one before the blank (the sentence wrapped at the blank).
+fn leading_rect(left: &approval::Glyph, right: &approval::Glyph, within: [u32; 4]) -> Option<[u32; 4]> {
+    let h = right.rect[3];
+    if right.rect[1] < left.rect[1] + left.rect[3].max(h) / 2 {
+        return None;
+    }
+    let x1 = (right.rect[0] + right.rect[2] + h).min(within[0] + within[2]);
+    let y0 = right.rect[1].saturating_sub(h / 2).max(within[1]);
+    let y1 = (right.rect[1] + h + h / 2).min(within[1] + within[3]);
+    (x1 > within[0] && y1 > y0).then(|| [within[0], y0, x1 - within[0], y1 - y0])
 }
 
 /// From the start of the printed word before a blank to the end of the one after it, when
@@ -402,10 +423,12 @@ mod tests {
         block: &'static str,
         line: &'static str,
         again: Vec<&'static str>,
+        /// The character that starts the second line, if the sentence wraps.
+        wrap_at: Option<usize>,
     }
     impl Sentence {
         fn new(block: &'static str, again: Vec<&'static str>) -> Sentence {
-            Sentence { block, line: block, again }
+            Sentence { block, line: block, again, wrap_at: None }
         }
     }
     impl OcrEngine for Sentence {
@@ -418,18 +441,25 @@ mod tests {
         }
         fn read_words(&mut self, _: [u32; 4], region: Region) -> Result<Vec<OcrWord>, OcrError> {
             let text = if region == Region::Line { self.line } else { self.block };
-            Ok(text.chars().enumerate().map(|(i, c)| OcrWord { text: c.into(), bbox: [10 + 30 * i as u32, 10, 28, 30], confidence: 0.9 }).collect())
+            let place = |i: usize| match self.wrap_at {
+                Some(w) if i >= w => [10 + 30 * (i - w) as u32, 60, 28, 30],
+                _ => [10 + 30 * i as u32, 10, 28, 30],
+            };
+            Ok(text.chars().enumerate().map(|(i, c)| OcrWord { text: c.into(), bbox: place(i), confidence: 0.9 }).collect())
         }
     }
 
     /// The sentence read from a page holding one line of ink.
     fn sentence_read(engine: &mut Sentence) -> Vec<(String, String)> {
-        let mut page = GrayImage::from_pixel(1200, 60, image::Luma([255]));
+        let mut page = GrayImage::from_pixel(1200, 110, image::Luma([255]));
         draw_filled_rect_mut(&mut page, Rect::at(10, 10).of_size(1100, 30), image::Luma([0]));
+        if engine.wrap_at.is_some() {
+            draw_filled_rect_mut(&mut page, Rect::at(10, 60).of_size(200, 30), image::Luma([0]));
+        }
         let p = super::super::Prepared { grid: Grid::default(), clean: page.clone(), ink: page.clone() };
         let mut reader = CellReader::new(&p, 300.0, &ScanParams::default());
         let sentence = "经{votes.term}届{votes.session}次职代会通过并公示。出席会议{votes.attended}人，其中同意{votes.approved}人，反对{votes.opposed}人。";
-        let read = read_sentence_on(&mut reader, engine, &page, [0, 0, 1200, 60], sentence).unwrap();
+        let read = read_sentence_on(&mut reader, engine, &page, [0, 0, 1200, 110], sentence).unwrap();
         read.into_iter().map(|(blank, value, _)| (blank.to_string(), value)).collect()
     }
 
@@ -450,9 +480,23 @@ mod tests {
     }
 
     #[test]
+    fn a_count_wrapped_to_the_next_line_is_read_at_its_start() {
+        // 反对 ends the first line, 1人。 begins the second; the 1 read as 秆.
+        let text = "经10届9次职代会通过并公示。出席会议124人，其中同意118人，反对秆人。";
+        let wrap = text.chars().position(|c| c == '秆');
+        // The first line's end holds nothing; the second line's start the count.
+        let mut engine = Sentence { block: text, line: text, again: vec!["对", "1人。"], wrap_at: wrap };
+        assert_eq!(sentence_read(&mut engine)[4], ("votes.opposed".into(), "1".into()));
+        // Written at the first line's end, it is read there and the second line is not.
+        let mut engine = Sentence { block: text, line: text, again: vec!["对1", "9人。"], wrap_at: wrap };
+        assert_eq!(sentence_read(&mut engine)[4].1, "1");
+        assert_eq!(engine.again, ["9人。"]);
+    }
+
+    #[test]
     fn a_sentence_garbled_in_block_mode_is_read_line_by_line() {
         let line = "经4届10次职代会通过并公示。出席会议172人，其中同意169人，反对无人。";
-        let mut engine = Sentence { block: "工届从人会通公示。议人，到意无人。", line, again: Vec::new() };
+        let mut engine = Sentence { block: "工届从人会通公示。议人，到意无人。", line, again: Vec::new(), wrap_at: None };
         let values: Vec<String> = sentence_read(&mut engine).into_iter().map(|(_, v)| v).collect();
         assert_eq!(values, ["4", "10", "172", "169", "无"]);
     }
