@@ -79,6 +79,9 @@ pub struct MarkTally {
     /// Dates: boxes, and how many had presence right (a date read or its ink seen, or none).
     pub dates: usize,
     pub dates_right: usize,
+    /// Dates written (in the truth), and how many were read to the day.
+    pub dates_written: usize,
+    pub dates_read: usize,
     /// Seals said `present` on a grey copy (must be none).
     pub grey_present: usize,
 }
@@ -93,6 +96,8 @@ impl MarkTally {
         self.uncertain += o.uncertain;
         self.dates += o.dates;
         self.dates_right += o.dates_right;
+        self.dates_written += o.dates_written;
+        self.dates_read += o.dates_read;
         self.grey_present += o.grey_present;
     }
 }
@@ -130,6 +135,10 @@ fn score_marks(record: &Record, truth: &Value) -> MarkTally {
         let said = got.date.is_some() || ink == Some(Mark::Present);
         t.dates += 1;
         t.dates_right += usize::from(said == !want["date"].is_null());
+        if let Some(written) = want["date"].as_str() {
+            t.dates_written += 1;
+            t.dates_read += usize::from(got.date.as_deref() == Some(written));
+        }
     }
     t
 }
@@ -245,8 +254,8 @@ pub fn report(groups: &BTreeMap<String, Tally>) -> String {
         ));
     }
     out.push_str(&format!(
-        "\n{:<22} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>10}\n",
-        "approval marks", "seal P", "seal R", "sign P", "sign R", "uncertain", "dates", "grey seal"
+        "\n{:<22} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>9} {:>10}\n",
+        "approval marks", "seal P", "seal R", "sign P", "sign R", "uncertain", "dates", "date read", "grey seal"
     ));
     for &(name, t) in &rows {
         let m = &t.marks;
@@ -254,7 +263,7 @@ pub fn report(groups: &BTreeMap<String, Tally>) -> String {
             continue;
         }
         out.push_str(&format!(
-            "{:<22} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>10}\n",
+            "{:<22} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>9} {:>10}\n",
             name,
             pct(m.seal[0], m.seal[0] + m.seal[1]),
             pct(m.seal[0], m.seal[0] + m.seal[2]),
@@ -262,6 +271,7 @@ pub fn report(groups: &BTreeMap<String, Tally>) -> String {
             pct(m.signature[0], m.signature[0] + m.signature[2]),
             pct(m.uncertain, m.judged),
             pct(m.dates_right, m.dates),
+            pct(m.dates_read, m.dates_written),
             m.grey_present,
         ));
     }
@@ -300,5 +310,20 @@ mod tests {
         assert_eq!((t.long_chars, t.long_errors), (8, 2));
         assert_eq!((t.planted, t.planted_found, t.flagged, t.flagged_right), (2, 1, 1, 1));
         assert_eq!(t.status_right, 1);
+    }
+
+    #[test]
+    fn a_date_seen_but_not_read_counts_as_present_not_as_read() {
+        use crate::record::{Approval, ApprovalEvidence, Mark};
+        let mut record = to_record(&Spec::builtin(), &Reading::default(), Source { path: "x".into(), sha256: String::new(), kind: SourceKind::Image, pages: 3 });
+        let seen = ApprovalEvidence { date_ink: Some(Mark::Present), ..ApprovalEvidence::default() };
+        record.approvals.insert("unit_union".into(), Approval { evidence: Some(seen), ..Approval::new(Mark::Present, Mark::Present, None) });
+        record.approvals.insert("unit_congress".into(), Approval::new(Mark::Present, Mark::Present, Some("2023-04-21".into())));
+        let truth = serde_json::json!({"color": "color", "approvals": {
+            "unit_congress": {"seal": "present", "signature": "present", "date": "2023-04-21"},
+            "unit_union": {"seal": "present", "signature": "present", "date": "2023-04-22"}}});
+        let m = score_marks(&record, &truth);
+        assert_eq!((m.dates, m.dates_right), (2, 2));
+        assert_eq!((m.dates_written, m.dates_read), (2, 1));
     }
 }
