@@ -3,7 +3,8 @@
 
 use crate::spec::Kind;
 
-fn is_cjk(c: char) -> bool {
+/// A Chinese character (the unified ideographs and extension A).
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 

@@ -277,8 +277,8 @@ fn seal_arc(labels: &image::ImageBuffer<Luma<u32>, Vec<u32>>, l: u32, b: &Blob, 
     // little of its circle shows; a pen stroke ends inside.
     let (w, h) = labels.dimensions();
     let sides = [b.x0 == 0, b.y0 == 0, b.x1 + 1 >= w, b.y1 + 1 >= h].iter().filter(|&&t| t).count();
-    let ring_like = sides >= 2 || angular_span(&pts, cx, cy) >= p.arc_min_span_deg;
-    (fits && ring_like).then_some([cx as f32, cy as f32, r as f32])
+    let ring_like = || sides >= 2 || angular_span(&pts, cx, cy) >= p.arc_min_span_deg;
+    (fits && ring_like()).then_some([cx as f32, cy as f32, r as f32])
 }
 
 /// How many degrees of a circle about `(cx, cy)` the points cover: the full turn less the

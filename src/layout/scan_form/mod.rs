@@ -282,7 +282,7 @@ fn probe(p: &Prepared, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &
 /// (weighted by characters) of 0.75 or more. Print read the right way up comes back at 0.9;
 /// upside down, Tesseract still returns characters, but at 0.1–0.35.
 fn reads_as_text(lines: &[([u32; 4], OcrText)]) -> bool {
-    let cjk = |t: &OcrText| t.text.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+    let cjk = |t: &OcrText| t.text.chars().filter(|&c| crate::layout::ocr_text::is_cjk(c)).count();
     let n: usize = lines.iter().map(|(_, t)| cjk(t)).sum();
     let weighted: f32 = lines.iter().map(|(_, t)| cjk(t) as f32 * t.confidence).sum();
     n >= 8 && weighted >= 0.75 * n as f32

@@ -352,42 +352,39 @@ fn read_framed(ocr: &mut dyn OcrEngine, page: &GrayImage, dpi: f32, [x, y, w, h]
 
 /// From the start of the printed word before a blank to four ems after its end, on its line.
 fn trailing_rect(left: &approval::Glyph, within: [u32; 4]) -> Option<[u32; 4]> {
-    let h = left.rect[3];
-    let x0 = left.rect[0].saturating_sub(h).max(within[0]);
-    let x1 = (left.rect[0] + left.rect[2] + 4 * h).min(within[0] + within[2]);
-    let y0 = left.rect[1].saturating_sub(h / 2).max(within[1]);
-    let y1 = (left.rect[1] + h + h / 2).min(within[1] + within[3]);
-    (x1 > x0 && y1 > y0).then(|| [x0, y0, x1 - x0, y1 - y0])
+    let [x, y, w, h] = left.rect;
+    around(x.saturating_sub(h), x + w + 4 * h, y, y + h, h, within)
 }
 
 /// From the start of the line below to an em past the printed word after a blank, when that
 /// word stands a line below the one before the blank (the sentence wrapped at the blank).
 fn leading_rect(left: &approval::Glyph, right: &approval::Glyph, within: [u32; 4]) -> Option<[u32; 4]> {
-    let h = right.rect[3];
-    if right.rect[1] < left.rect[1] + left.rect[3].max(h) / 2 {
+    let [x, y, w, h] = right.rect;
+    if y < left.rect[1] + left.rect[3].max(h) / 2 {
         return None;
     }
-    let x1 = (right.rect[0] + right.rect[2] + h).min(within[0] + within[2]);
-    let y0 = right.rect[1].saturating_sub(h / 2).max(within[1]);
-    let y1 = (right.rect[1] + h + h / 2).min(within[1] + within[3]);
-    (x1 > within[0] && y1 > y0).then(|| [within[0], y0, x1 - within[0], y1 - y0])
+    around(within[0], x + w + h, y, y + h, h, within)
 }
 
 /// From the start of the printed word before a blank to the end of the one after it, when
-/// both stand on one line; a handwritten number stands taller than the print, so half a line
-/// more above and below.
+/// both stand on one line. An em more on each side: the glyph boxes are estimates, and
+/// Tesseract's line mode reads poorly when the print touches the rectangle's edge.
 fn anchored_rect(left: &approval::Glyph, right: &approval::Glyph, within: [u32; 4]) -> Option<[u32; 4]> {
     let h = left.rect[3].max(right.rect[3]);
     let same_line = (left.rect[1] as i64 - right.rect[1] as i64).unsigned_abs() < h as u64 / 2 + 1;
-    // An em more on each side: the glyph boxes are estimates, and Tesseract's line mode
-    // reads poorly when the print touches the rectangle's edge.
-    let (x0, x1) = (left.rect[0].saturating_sub(h).max(within[0]), (right.rect[0] + right.rect[2] + h).min(within[0] + within[2]));
-    if !same_line || x1 <= x0 {
+    if !same_line {
         return None;
     }
-    let y0 = left.rect[1].min(right.rect[1]).saturating_sub(h / 2).max(within[1]);
-    let y1 = (left.rect[1].max(right.rect[1]) + h + h / 2).min(within[1] + within[3]);
-    (y1 > y0).then(|| [x0, y0, x1 - x0, y1 - y0])
+    let (top, bottom) = (left.rect[1].min(right.rect[1]), left.rect[1].max(right.rect[1]) + h);
+    around(left.rect[0].saturating_sub(h), right.rect[0] + right.rect[2] + h, top, bottom, h, within)
+}
+
+/// The columns `x0..x1` of the print's line `top..bottom` (`h` high), half a line more above
+/// and below (a handwritten number stands taller than the print), clipped to `within`.
+fn around(x0: u32, x1: u32, top: u32, bottom: u32, h: u32, within: [u32; 4]) -> Option<[u32; 4]> {
+    let (x0, x1) = (x0.max(within[0]), x1.min(within[0] + within[2]));
+    let (y0, y1) = (top.saturating_sub(h / 2).max(within[1]), (bottom + h / 2).min(within[1] + within[3]));
+    (x1 > x0 && y1 > y0).then(|| [x0, y0, x1 - x0, y1 - y0])
 }
 
 #[cfg(test)]
