@@ -156,6 +156,24 @@ fn spaced_label<'s>(spec: &'s Spec, pieces: &[String]) -> Option<(&'s str, Strin
     hits.next().is_none().then(|| (f.id.as_str(), value.clone()))
 }
 
+/// Whether a line reads as the form's printed notes (说明 and its items, the issuer's closing
+/// line): most of its pairs of adjacent Chinese characters occur in them. The notes hold no
+/// field; when they overflow onto a page of their own, that page is recognised from its first
+/// lines and not read further (seven to nine lines of print, a quarter of a form's OCR).
+pub(super) fn is_notes_line(spec: &Spec, text: &str) -> bool {
+    let cjk = |t: &str| t.chars().filter(|&c| crate::layout::ocr_text::is_cjk(c)).collect::<Vec<char>>();
+    let line = cjk(text);
+    if line.len() < 6 {
+        return false;
+    }
+    let notes = &spec.notes;
+    let printed: Vec<Vec<char>> = std::iter::once(&notes.heading).chain(&notes.items).chain(&notes.closing).map(|t| cjk(t)).collect();
+    let known = |a: char, b: char| printed.iter().any(|p| p.windows(2).any(|w| w[0] == a && w[1] == b));
+    let pairs = line.len() - 1;
+    let hits = line.windows(2).filter(|w| known(w[0], w[1])).count();
+    hits * 5 >= pairs * 3
+}
+
 /// The cover's lines, each read as one line; a line starting with a cover label gives its
 /// value.
 /// `known` are lines the orientation probe has read already (the title), not read twice.
@@ -169,7 +187,12 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
     let wanted = spec.cover_fields().len();
     // Lines of a label and a value whose label did not read as any (工 作 单 位 as 人作生位).
     let mut unlabelled: Vec<([u32; 4], Vec<String>, f32)> = Vec::new();
+    // Lines read before any cover label or the title: the printed notes' and the others.
+    let (mut notes_lines, mut other_lines) = (0u32, 0u32);
     for rect in text_line_boxes(ink, dpi) {
+        if !found_title && out.labels_found == 0 && notes_lines >= 2 && notes_lines > other_lines {
+            break;
+        }
         // Once every cover field has its value, the lines below (the issuers' names at the
         // foot of the page) are not read, unless one may continue the last value.
         let found = spec.cover_fields().iter().filter(|f| out.values.iter().any(|(id, _)| id == &f.id)).count();
@@ -202,6 +225,13 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
             f.all_labels().map(squeeze).filter(|l| l.chars().count() >= 2).find_map(|l| sq.strip_prefix(l.as_str()).map(|rest| (f.id.as_str(), rest.to_string())))
         });
         let matched = glued.or_else(|| labels.match_fuzzy(&t.text)).or_else(|| spaced_label(spec, &pieces));
+        if !found_title && out.labels_found == 0 && matched.is_none() {
+            if is_notes_line(spec, &t.text) {
+                notes_lines += 1;
+            } else if !sq.is_empty() {
+                other_lines += 1;
+            }
+        }
         let continued = open.take().filter(|(_, bottom, _)| matched.is_none() && rect[1] < bottom + rect[3] / 2);
         if let Some((i, _, mut raw)) = continued {
             // No label of its own and right below the value above (closer than the lines of
@@ -251,6 +281,18 @@ mod tests {
         // Two slips, or nothing but a value, name nothing.
         assert_eq!(spaced_label(&spec, &p(&["好", "各", "孙海燕"])), None);
         assert_eq!(spaced_label(&spec, &p(&["孙海燕"])), None);
+    }
+
+    #[test]
+    fn the_printed_notes_are_told_from_the_covers_lines() {
+        let spec = Spec::builtin();
+        // As OCR returned them from a notes page, slips included.
+        for line in ["1.“照片”一栏，纸质版材料可直接彩色打印。", "4.“获得奖励”一栏，填写格式如，*#年*月，被##授予六称号) 粒年+月，被粒评为六 ##年", "内蒙古自治区总工会办公室", "5.“简要事迹”一栏，请对其核心事迹进行准确提炼概括"] {
+            assert!(is_notes_line(&spec, line), "{line}");
+        }
+        for line in ["2023 年度内蒙古自治区“最美职工”", "推荐申报表", "内蒙古庆华集团有限公司", "填报日期 2023年4月28日", "所在盟市、产业 阿拉善盟", "2023年4月10日印发"] {
+            assert!(!is_notes_line(&spec, line), "{line}");
+        }
     }
 
     #[test]
