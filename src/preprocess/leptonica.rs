@@ -34,9 +34,17 @@ impl Pix {
             // buffer pixCreate allocated for h rows.
             let line = unsafe { std::slice::from_raw_parts_mut(data.add(y * wpl), wpl) };
             // Leptonica packs four 8-bit pixels in a native word, the first in its high byte.
-            for (word, px) in line.iter_mut().zip(row.chunks(4)) {
+            // Whole words first (exact chunks compile to a tight loop), then the row's tail.
+            let whole = row.chunks_exact(4);
+            let tail = whole.remainder();
+            let mut words = line.iter_mut();
+            // The pixels lead the zip: a word is not taken unless a whole chunk is there for it.
+            for (px, word) in whole.zip(words.by_ref()) {
+                *word = u32::from_be_bytes([px[0], px[1], px[2], px[3]]);
+            }
+            if let (Some(word), false) = (words.next(), tail.is_empty()) {
                 let mut b = [0u8; 4];
-                b[..px.len()].copy_from_slice(px);
+                b[..tail.len()].copy_from_slice(tail);
                 *word = u32::from_be_bytes(b);
             }
         }
@@ -56,12 +64,19 @@ impl Pix {
             return None;
         }
         let (data, wpl) = self.words()?;
-        let mut out = Vec::with_capacity(w as usize * h as usize);
-        for y in 0..h as usize {
+        let mut out = vec![0u8; w as usize * h as usize];
+        for (y, row) in out.chunks_exact_mut(w as usize).enumerate() {
             // SAFETY: as in `from_gray`, row y lies inside the image's buffer.
             let line = unsafe { std::slice::from_raw_parts(data.add(y * wpl), wpl) };
-            let bytes = line.iter().flat_map(|word| word.to_be_bytes());
-            out.extend(bytes.take(w as usize));
+            let mut px = row.chunks_exact_mut(4);
+            for (dst, word) in px.by_ref().zip(line) {
+                dst.copy_from_slice(&word.to_be_bytes());
+            }
+            let tail = px.into_remainder();
+            if let Some(word) = line.get(w as usize / 4) {
+                let n = tail.len();
+                tail.copy_from_slice(&word.to_be_bytes()[..n]);
+            }
         }
         GrayImage::from_raw(w as u32, h as u32, out)
     }
@@ -78,4 +93,18 @@ pub fn rotate_gray(gray: &GrayImage, deg: f32) -> Option<GrayImage> {
         return None;
     }
     rotated.to_gray()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pixels_go_to_leptonica_and_back_unchanged_whatever_the_width() {
+        for w in [1u32, 4, 7, 1003] {
+            let img = GrayImage::from_fn(w, 5, |x, y| image::Luma([(x * 7 + y * 31) as u8]));
+            let back = Pix::from_gray(&img).and_then(|p| p.to_gray()).expect("converted");
+            assert_eq!(back, img, "width {w}");
+        }
+    }
 }

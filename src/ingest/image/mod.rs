@@ -125,6 +125,18 @@ fn swaps_axes(o: Orientation) -> bool {
 
 /// RGB, with any alpha composited onto white (a transparent background is paper, not black).
 fn flatten(image: DynamicImage) -> RgbImage {
+    if let DynamicImage::ImageLuma8(gray) = &image {
+        // A grey scan (most photocopies): spread by hand, as the image crate's colour-space
+        // conversion goes through floating point, 3 % of such a form's time.
+        let (w, h) = gray.dimensions();
+        let mut rgb = vec![0u8; gray.as_raw().len() * 3];
+        for (o, &v) in rgb.chunks_exact_mut(3).zip(gray.as_raw()) {
+            o.copy_from_slice(&[v, v, v]);
+        }
+        if let Some(out) = RgbImage::from_raw(w, h, rgb) {
+            return out;
+        }
+    }
     if !image.color().has_alpha() {
         return image.into_rgb8();
     }
