@@ -17,13 +17,17 @@ mkdir -p "$tmp/in"
 find "$set_dir" -maxdepth 1 -type f \( -name '*.pdf' -o -name '*.tif' -o -name '*.jpg' -o -name '*.png' \) -exec cp {} "$tmp/in/" \;
 forms=$("$bin" process "$tmp/in" -o "$tmp/count" --jobs 1 | awk 'NR==1{print $1}')
 
-# Tesseract's CLI on every page, whole: the pages as PNG at their own resolution.
+# Tesseract's CLI on every page, whole: the pages as PNG at their own resolution. A scanned
+# PDF is rasterised at its scan's resolution (the pixels formscan reads); a PDF without
+# images at 200 dpi, formscan's working resolution.
 mkdir -p "$tmp/pages"
 i=0
 for f in "$tmp"/in/*; do
   i=$((i + 1))
   case "$f" in
-    *.pdf) pdftoppm -r 200 -png "$f" "$tmp/pages/$i" ;;
+    *.pdf)
+      ppi=$(pdfimages -list "$f" 2>/dev/null | awk 'NR > 2 { print int($13 + 0.5); exit }')
+      pdftoppm -r "${ppi:-200}" -png "$f" "$tmp/pages/$i" ;;
     *.tif) tiffsplit "$f" "$tmp/pages/$i-" ;;
     *) cp "$f" "$tmp/pages/" ;;
   esac
