@@ -7,7 +7,7 @@ use crate::reading::Reading;
 use crate::record::{Approval, FieldValue, Issue, Record, Severity, Source, SourceKind, Status, Votes, SCHEMA};
 use crate::spec::{Kind, Part, Spec};
 
-use super::normalize::{normalize, normalize_date, parse_count};
+use super::normalize::{normalize, normalize_date_prefix, parse_count};
 
 /// Which part of the form a field is read from (the sentence's blanks are in the table).
 fn part_of(f: &crate::spec::Field) -> Part {
@@ -58,7 +58,7 @@ pub fn to_record(spec: &Spec, reading: &Reading, source: Source) -> Record {
     let mut approvals = IndexMap::new();
     for f in spec.approvals() {
         let a = reading.approvals.get(&f.id).cloned().unwrap_or_default();
-        let date = a.date.as_ref().and_then(|d| normalize_date(&d.text));
+        let date = a.date.as_ref().and_then(|d| normalize_date_prefix(&d.text)).filter(|d| !scan || in_selection_years(spec, d));
         approvals.insert(f.id.clone(), Approval { evidence: a.evidence.clone(), ..Approval::new(a.signature, a.seal, date) });
     }
     Record { schema: SCHEMA, source, status: Status::Complete, fields, votes, approvals, issues, corrections: Vec::new(), audit: None }
@@ -66,6 +66,17 @@ pub fn to_record(spec: &Spec, reading: &Reading, source: Source) -> Record {
 
 /// The record of a file that could not be read as the form: every field present and null,
 /// one `unreadable_input` issue saying why.
+/// Whether a date falls in the years of the selection (from its notice to its deadline). On
+/// a scan, a box's date outside them is a handwritten digit misread (the 3 of 2023 as 4, 5 or
+/// 9), not a date: it is dropped, and the box goes to review as a date written but unread.
+fn in_selection_years(spec: &Spec, date: &str) -> bool {
+    let year = |s: &str| s.get(..4).and_then(|y| y.parse::<u32>().ok());
+    match (year(date), year(&spec.form.notice_date), year(&spec.form.deadline)) {
+        (Some(y), Some(from), Some(to)) => (from..=to).contains(&y),
+        _ => true,
+    }
+}
+
 pub fn unreadable_record(spec: &Spec, source: Source, chinese: String, english: String) -> Record {
     let mut record = to_record(spec, &Reading::default(), source);
     record.status = Status::Unreadable;
@@ -79,6 +90,7 @@ pub fn unreadable_record(spec: &Spec, source: Source, chinese: String, english: 
 mod tests {
     use super::*;
     use crate::reading::RawValue;
+    use crate::record::Mark;
 
     fn source(kind: SourceKind) -> Source {
         Source { path: "x".into(), sha256: String::new(), kind, pages: 3 }
@@ -99,5 +111,23 @@ mod tests {
         let word = to_record(&spec, &reading, source(SourceKind::Docx));
         assert_eq!(code(&word, "phone"), None);
         assert_eq!(code(&word, "votes.attended"), Some(("invalid_vote".into(), Severity::Return)));
+    }
+
+    #[test]
+    fn a_box_date_keeps_its_year_alone_and_a_scan_drops_a_year_outside_the_selection() {
+        let spec = Spec::builtin();
+        let dated = |texts: [&str; 3], kind: SourceKind| {
+            let mut reading = Reading::default();
+            for (f, t) in spec.approvals().zip(texts) {
+                let date = Some(RawValue::typed(t));
+                reading.approvals.insert(f.id.clone(), crate::reading::ApprovalReading { signature: Mark::Present, seal: Mark::Present, date, evidence: None });
+            }
+            let r = to_record(&spec, &reading, source(kind));
+            r.approvals.values().take(3).map(|a| a.date.clone()).collect::<Vec<_>>()
+        };
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(dated(["2023年", "2023年4月", "2024年4月18日"], SourceKind::Image), vec![some("2023"), some("2023-04"), None]);
+        // Typed in a Word file, a date is what the unit wrote: the rules judge it, not the reader.
+        assert_eq!(dated(["2023年", "2023年4月", "2024年4月18日"], SourceKind::Docx)[2], some("2024-04-18"));
     }
 }

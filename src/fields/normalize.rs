@@ -325,6 +325,17 @@ pub fn normalize_date(s: &str) -> Option<String> {
     }
 }
 
+/// An approval box's date → `YYYY-MM-DD` or a prefix of it: as [`normalize_date`], and a
+/// year alone (`2023年`, its month and day unread) as `YYYY`, which the record allows.
+pub fn normalize_date_prefix(s: &str) -> Option<String> {
+    normalize_date(s).or_else(|| {
+        let t = to_halfwidth_digits(s.trim());
+        let year = t.strip_suffix('年').unwrap_or(&t).trim();
+        let y: u32 = year.parse().ok().filter(|_| year.len() == 4)?;
+        (1900..=2100).contains(&y).then(|| format!("{y:04}"))
+    })
+}
+
 /// Chinese numerals as people write vote counts (一百零五, 两百, 二十); None when malformed.
 fn parse_cn_count(s: &str) -> Option<i64> {
     let chars: Vec<char> = s.chars().collect();
@@ -547,6 +558,13 @@ mod tests {
         assert_eq!(normalize_date("2024.2.29").as_deref(), Some("2024-02-29"));
         for s in ["2023.2.30", "2023.2.29", "2023.4.31", "2023.5.0", "2023.5.32", "1900.2.29", "2023年5月三十二日"] {
             assert_eq!(normalize_date(s), None, "{s}");
+        }
+        // A box's date may stop at its year; a month or day it has is kept as before.
+        assert_eq!(normalize_date_prefix("2023年").as_deref(), Some("2023"));
+        assert_eq!(normalize_date_prefix("２０２３").as_deref(), Some("2023"));
+        assert_eq!(normalize_date_prefix("2023年5月").as_deref(), Some("2023-05"));
+        for s in ["202年", "20235年", "3000年", "年", ""] {
+            assert_eq!(normalize_date_prefix(s), None, "{s}");
         }
     }
 

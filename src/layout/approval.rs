@@ -34,6 +34,8 @@ pub struct BoxLayout {
     pub em: u32,
     /// What OCR read in the blanks before 年, 月 and 日 (digits or Chinese numerals).
     pub date_parts: Option<[String; 3]>,
+    /// How many of 年 月 日 OCR read (the others placed by their spacing).
+    pub date_words_read: u8,
     pub date_confidence: f32,
     /// Boxes of printed words in the box, kept out of the handwriting judgement.
     pub printed: Vec<[u32; 4]>,
@@ -217,14 +219,20 @@ fn place_date(out: &mut BoxLayout, gs: &[Glyph]) {
     // that a year written where 年 was supposed to be is still seen.
     let year_end = if iy.is_some() { gy[0] as i64 } else { (gm[0] as i64).max(gy[0] as i64) };
     out.date_blanks = Some([blank(x0, year_end), blank((gy[0] + gy[2]) as i64, gm[0] as i64), blank((gm[0] + gm[2]) as i64, gd[0] as i64)]);
-    // What was read in the blanks, when the three words were read.
-    if let (Some(y), Some(m), Some(d)) = (iy, im, id_) {
+    // What was read in the blanks. A blank is only known between two words read: with 日
+    // missed, the year and month are still read (a prefix); with 月 missed, the year alone.
+    out.date_parts = None;
+    out.date_words_read = [iy, im, id_].iter().filter(|i| i.is_some()).count() as u8;
+    if let Some(y) = iy {
         let text = |from: usize, to: usize| -> String { gs[from..to].iter().map(|g| g.ch).collect() };
         let year_from = (0..y).rev().take_while(|&j| (cy(gs[j].rect) - cy(gy)).abs() < em && gs[j].rect[0] as i64 >= x0 - em).last().unwrap_or(y);
-        out.date_parts = Some([text(year_from, y), text(y + 1, m), text(m + 1, d)]);
-        out.date_confidence = gs[year_from..=d].iter().map(|g| g.confidence).fold(1.0, f32::min);
-    } else {
-        out.date_parts = None;
+        let (month, day, last) = match (im, id_) {
+            (Some(m), Some(d)) => (text(y + 1, m), text(m + 1, d), d),
+            (Some(m), None) => (text(y + 1, m), String::new(), m),
+            (None, _) => (String::new(), String::new(), y),
+        };
+        out.date_parts = Some([text(year_from, y), month, day]);
+        out.date_confidence = gs[year_from..=last].iter().map(|g| g.confidence).fold(1.0, f32::min);
     }
 }
 
@@ -242,7 +250,7 @@ pub fn refine_date(out: &mut BoxLayout, words: &[OcrWord]) {
     let gs = glyphs(words);
     let read_words = |d: &Option<[(Option<usize>, [u32; 4]); 3]>| d.as_ref().map_or(0, |d| d.iter().filter(|(i, _)| i.is_some()).count());
     // The line's read replaces the box's when it found at least as many of the words.
-    let before = out.date_words.is_some().then(|| out.date_parts.is_some());
+    let before = out.date_words.is_some().then_some(out.date_words_read == 3);
     let line = find_date(&gs, out.em.max(1) as i64);
     if read_words(&line) >= 3 || (read_words(&line) >= 1 && before != Some(true)) {
         place_date(out, &gs);
@@ -483,7 +491,15 @@ mod tests {
         // 日 lost under a seal: placed by the spacing of 年 and 月.
         let two = locate("county_union", rect, &[w("年", 400, 200, 28, 28), w("月", 460, 200, 28, 28)], "负责人签字：", 200.0);
         assert_eq!(two.date_words.map(|d| d[2][0]), Some(520));
-        assert_eq!(two.date_parts, None);
+        assert_eq!(two.date_parts, Some([String::new(), String::new(), String::new()]));
+        // 日 lost, the year and month read: they are kept, a prefix of the date.
+        let ym = [w("2023", 330, 200, 60, 28), w("年", 400, 200, 28, 28), w("5", 440, 200, 14, 28), w("月", 460, 200, 28, 28), w("12", 490, 200, 24, 28)];
+        let ym = locate("county_union", rect, &ym, "负责人签字：", 200.0);
+        assert_eq!(ym.date_parts.as_ref().and_then(date_text).as_deref(), Some("2023年5月"));
+        // 月 lost too: what stands between 年 and 日 cannot be told month from day.
+        let y_d = [w("2023", 330, 200, 60, 28), w("年", 400, 200, 28, 28), w("512", 440, 200, 50, 28), w("日", 520, 200, 28, 28)];
+        let y_d = locate("county_union", rect, &y_d, "负责人签字：", 200.0);
+        assert_eq!(y_d.date_parts.as_ref().and_then(date_text).as_deref(), Some("2023年"));
         // 年 lost: its place is supposed from 月 and 日, and the year's blank runs on to 月.
         let no_year = locate("county_union", rect, &[w("月", 460, 200, 28, 28), w("日", 520, 200, 28, 28)], "负责人签字：", 200.0);
         let blank = no_year.date_blanks.expect("blanks from 月 and 日")[0];
@@ -492,7 +508,7 @@ mod tests {
         // 年 alone still gives the year's blank, left of it, where a written date starts.
         let year = none.date_blanks.expect("blanks from 年 alone")[0];
         assert_eq!(year[0] + year[2], 400);
-        assert_eq!(none.date_parts, None);
+        assert_eq!(none.date_parts, Some([String::new(), String::new(), String::new()]));
         let nothing = locate("county_union", rect, &[w("负责", 100, 100, 60, 28)], "负责人签字：", 200.0);
         assert_eq!((nothing.date_zone, nothing.signer_zone), (None, None));
     }
