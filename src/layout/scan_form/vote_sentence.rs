@@ -218,6 +218,18 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
         }
         if likely(&counts(&again)) {
             out = again;
+        } else {
+            // Neither set is likely (a form's counts may truly not add up): a count read two
+            // ways is not guessed at. Both readings stand as its text, which reads as no
+            // number, so the count goes to a person with what was seen (识别为“1或11”).
+            for ((_, value, conf), (_, second, _)) in out.iter_mut().zip(&again) {
+                if let (Some(a), Some(b)) = (parse_count(value), parse_count(second)) {
+                    if a != b {
+                        *value = format!("{value}或{second}");
+                        *conf = 0.0;
+                    }
+                }
+            }
         }
     }
     Ok(out)
@@ -467,9 +479,13 @@ mod tests {
         let read = sentence_read(&mut engine);
         assert_eq!(read[2], ("votes.attended".into(), "45".into()));
         assert_eq!(read[3].1, "45");
-        // Read again into counts that still cannot be: the first reading stands.
+        // Read again into counts that still cannot be: a count read two ways is given as both
+        // (no number, so a person looks); one read the same way both times stands.
         let mut engine = Sentence::new(text, vec!["议40人", "意45人", "对0人"]);
-        assert_eq!(sentence_read(&mut engine)[2].1, "42");
+        let read = sentence_read(&mut engine);
+        assert_eq!(read[2].1, "42或40");
+        assert_eq!(parse_count(&read[2].1), None);
+        assert_eq!((read[3].1.as_str(), read[4].1.as_str()), ("45", "0"));
         // Counts that can be are not read again.
         let mut engine = Sentence::new("经5届3次职代会通过并公示。出席会议48人，其中同意45人，反对0人。", vec!["议1人"]);
         assert_eq!(sentence_read(&mut engine)[2].1, "48");
