@@ -64,8 +64,6 @@ pub fn to_record(spec: &Spec, reading: &Reading, source: Source) -> Record {
     Record { schema: SCHEMA, source, status: Status::Complete, fields, votes, approvals, issues, corrections: Vec::new(), audit: None }
 }
 
-/// The record of a file that could not be read as the form: every field present and null,
-/// one `unreadable_input` issue saying why.
 /// Whether a date falls in the years of the selection (from its notice to its deadline). On
 /// a scan, a box's date outside them is a handwritten digit misread (the 3 of 2023 as 4, 5 or
 /// 9), not a date: it is dropped, and the box goes to review as a date written but unread.
@@ -77,6 +75,8 @@ fn in_selection_years(spec: &Spec, date: &str) -> bool {
     }
 }
 
+/// The record of a file that could not be read as the form: every field present and null,
+/// one `unreadable_input` issue saying why.
 pub fn unreadable_record(spec: &Spec, source: Source, chinese: String, english: String) -> Record {
     let mut record = to_record(spec, &Reading::default(), source);
     record.status = Status::Unreadable;

@@ -1,6 +1,8 @@
 //! The cover page: no table, so its text lines are found by their ink, each run of ink read
 //! on its own at the size Tesseract reads best, and a line's label names its value.
 
+use std::collections::HashSet;
+
 use image::GrayImage;
 
 use crate::error::OcrError;
@@ -156,22 +158,31 @@ fn spaced_label<'s>(spec: &'s Spec, pieces: &[String]) -> Option<(&'s str, Strin
     hits.next().is_none().then(|| (f.id.as_str(), value.clone()))
 }
 
-/// Whether a line reads as the form's printed notes (说明 and its items, the issuer's closing
-/// line): most of its pairs of adjacent Chinese characters occur in them. The notes hold no
-/// field; when they overflow onto a page of their own, that page is recognised from its first
-/// lines and not read further (seven to nine lines of print, a quarter of a form's OCR).
-pub(super) fn is_notes_line(spec: &Spec, text: &str) -> bool {
-    let cjk = |t: &str| t.chars().filter(|&c| crate::layout::ocr_text::is_cjk(c)).collect::<Vec<char>>();
+/// A line's Chinese characters alone: OCR's digits, Latin slips and punctuation say nothing
+/// of which print it is.
+fn cjk(t: &str) -> Vec<char> {
+    t.chars().filter(|&c| crate::layout::ocr_text::is_cjk(c)).collect()
+}
+
+/// The pairs of adjacent Chinese characters in the form's printed notes (说明 and its items,
+/// the issuer's closing line), gathered once for a page.
+pub(super) fn notes_pairs(spec: &Spec) -> HashSet<(char, char)> {
+    let notes = &spec.notes;
+    let printed = std::iter::once(&notes.heading).chain(&notes.items).chain(&notes.closing);
+    printed.flat_map(|t| cjk(t).windows(2).map(|w| (w[0], w[1])).collect::<Vec<_>>()).collect()
+}
+
+/// Whether a line reads as the printed notes: most of its pairs of adjacent Chinese characters
+/// occur in them. The notes hold no field; when they overflow onto a page of their own, that
+/// page is recognised from its first lines and not read further (seven to nine lines of
+/// print, a quarter of a form's OCR).
+pub(super) fn is_notes_line(notes: &HashSet<(char, char)>, text: &str) -> bool {
     let line = cjk(text);
     if line.len() < 6 {
         return false;
     }
-    let notes = &spec.notes;
-    let printed: Vec<Vec<char>> = std::iter::once(&notes.heading).chain(&notes.items).chain(&notes.closing).map(|t| cjk(t)).collect();
-    let known = |a: char, b: char| printed.iter().any(|p| p.windows(2).any(|w| w[0] == a && w[1] == b));
-    let pairs = line.len() - 1;
-    let hits = line.windows(2).filter(|w| known(w[0], w[1])).count();
-    hits * 5 >= pairs * 3
+    let hits = line.windows(2).filter(|w| notes.contains(&(w[0], w[1]))).count();
+    hits * 5 >= (line.len() - 1) * 3
 }
 
 /// The cover's lines, each read as one line; a line starting with a cover label gives its
@@ -189,6 +200,7 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
     let mut unlabelled: Vec<([u32; 4], Vec<String>, f32)> = Vec::new();
     // Lines read before any cover label or the title: the printed notes' and the others.
     let (mut notes_lines, mut other_lines) = (0u32, 0u32);
+    let notes = notes_pairs(spec);
     for rect in text_line_boxes(ink, dpi) {
         if !found_title && out.labels_found == 0 && notes_lines >= 2 && notes_lines > other_lines {
             break;
@@ -226,7 +238,7 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
         });
         let matched = glued.or_else(|| labels.match_fuzzy(&t.text)).or_else(|| spaced_label(spec, &pieces));
         if !found_title && out.labels_found == 0 && matched.is_none() {
-            if is_notes_line(spec, &t.text) {
+            if is_notes_line(&notes, &t.text) {
                 notes_lines += 1;
             } else if !sq.is_empty() {
                 other_lines += 1;
@@ -285,13 +297,13 @@ mod tests {
 
     #[test]
     fn the_printed_notes_are_told_from_the_covers_lines() {
-        let spec = Spec::builtin();
+        let notes = notes_pairs(&Spec::builtin());
         // As OCR returned them from a notes page, slips included.
         for line in ["1.“照片”一栏，纸质版材料可直接彩色打印。", "4.“获得奖励”一栏，填写格式如，*#年*月，被##授予六称号) 粒年+月，被粒评为六 ##年", "内蒙古自治区总工会办公室", "5.“简要事迹”一栏，请对其核心事迹进行准确提炼概括"] {
-            assert!(is_notes_line(&spec, line), "{line}");
+            assert!(is_notes_line(&notes, line), "{line}");
         }
         for line in ["2023 年度内蒙古自治区“最美职工”", "推荐申报表", "内蒙古庆华集团有限公司", "填报日期 2023年4月28日", "所在盟市、产业 阿拉善盟", "2023年4月10日印发"] {
-            assert!(!is_notes_line(&spec, line), "{line}");
+            assert!(!is_notes_line(&notes, line), "{line}");
         }
     }
 
