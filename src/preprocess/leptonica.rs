@@ -7,7 +7,7 @@ use image::GrayImage;
 use leptess::capi;
 
 /// An 8-bit Leptonica image, freed when dropped.
-struct Pix(*mut capi::PIX);
+pub(crate) struct Pix(*mut capi::PIX);
 
 impl Drop for Pix {
     fn drop(&mut self) {
@@ -20,7 +20,8 @@ impl Drop for Pix {
 }
 
 impl Pix {
-    fn from_gray(gray: &GrayImage) -> Option<Pix> {
+    /// The grey image as Leptonica's, or None if Leptonica could not allocate it.
+    pub(crate) fn from_gray(gray: &GrayImage) -> Option<Pix> {
         let (w, h) = gray.dimensions();
         let (wi, hi) = (i32::try_from(w).ok()?, i32::try_from(h).ok()?);
         // SAFETY: pixCreate returns a zeroed w×h 8 bpp image or null.
@@ -49,6 +50,11 @@ impl Pix {
             }
         }
         Some(pix)
+    }
+
+    /// The live PIX, owned by `self`: valid until `self` is dropped.
+    pub(crate) fn as_ptr(&self) -> *mut capi::PIX {
+        self.0
     }
 
     fn words(&self) -> Option<(*mut u32, usize)> {

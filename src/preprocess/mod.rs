@@ -1,7 +1,7 @@
 //! Preprocess: from a decoded page to an upright, deskewed greyscale page and its binary ink
 //! mask. Free functions over image buffers; each stage is independent of the next.
 
-mod leptonica;
+pub(crate) mod leptonica;
 mod scale;
 
 pub use scale::{resize, Shrink};
