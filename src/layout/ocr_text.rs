@@ -134,10 +134,15 @@ pub fn snap_to_values(text: &str, values: &[String], aliases: &std::collections:
     if t.is_empty() || values.iter().any(|v| v.chars().eq(t.iter().copied())) || aliases.contains_key(&t.iter().collect::<String>()) {
         return text.to_string();
     }
+    // A list whose every value ends alike (民族: …族) is often written without that end (蒙古,
+    // 达斡尔), so the text is also measured with it put back: 达干尔 is one slip from 达斡尔族.
+    let last = values.first().and_then(|v| v.chars().last()).filter(|&c| values.iter().all(|v| v.chars().last() == Some(c) && v.chars().count() > 1));
+    let completed: Option<Vec<char>> = last.filter(|&c| t.last() != Some(&c)).map(|c| t.iter().copied().chain([c]).collect());
     let mut nearest = crate::layout::labels::Nearest::default();
     for v in values.iter().map(String::as_str).chain(aliases.keys().map(String::as_str)) {
         let vc: Vec<char> = v.chars().collect();
         let d = crate::layout::labels::edit_distance(&t, &vc);
+        let d = completed.as_ref().map_or(d, |c| d.min(crate::layout::labels::edit_distance(c, &vc)));
         // One slip in a short value, two in one of five characters or more (呼伦贝水巾).
         let allowed = if vc.len() >= 5 { 2 } else { 1 };
         if d <= allowed && vc.len() >= 2 {
@@ -241,6 +246,21 @@ mod tests {
         assert_eq!(clean(Kind::Month, "1970 年9上月"), "1970年9月");
         assert_eq!(clean(Kind::Date, "二〇二三年四月十日"), "二〇二三年四月十日");
         assert_eq!(clean(Kind::Month, "1983.03 。"), "1983.03");
+    }
+
+    #[test]
+    fn an_ethnicity_read_with_a_slip_and_without_its_zu_is_the_listed_one_when_only_one_is_near() {
+        let values: Vec<String> = ["汉族", "蒙古族", "达斡尔族", "鄂温克族", "土族", "京族"].iter().map(|s| s.to_string()).collect();
+        let snap = |t: &str| snap_to_values(t, &values, &Default::default());
+        assert_eq!(snap("达干尔"), "达斡尔族");
+        assert_eq!(snap("达坦尔族"), "达斡尔族");
+        assert_eq!(snap("蒙古"), "蒙古族");
+        // Two slips in three characters, or a character as near to two values, stay as read.
+        assert_eq!(snap("蒙上左"), "蒙上左");
+        assert_eq!(snap("达"), "达");
+        // A list without a common end gets nothing put back.
+        let mixed: Vec<String> = ["达斡尔族", "达斡尔人"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(snap_to_values("达干尔", &mixed, &Default::default()), "达干尔");
     }
 
     #[test]
