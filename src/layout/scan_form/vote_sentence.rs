@@ -330,23 +330,29 @@ fn read_blank_again(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &Gra
     // the blank is read from the word before it to four ems on, and ends at 人 if one is read.
     // When the words round the blank stand on two lines, the number may end the first line or
     // begin the second (反对 | 1人): the second line's start is read too if the first gives none.
+    // When nothing after the blank was read at all (block mode dropped a short last line,
+    // 0人。), the second line's start is read without a word to end at, and with Arabic digits
+    // only besides 无: with no printed word read round it, a 无 there came back as 二.
     let right = gs.get(b);
-    let places: Vec<([u32; 4], char)> = match right.and_then(|right| anchored_rect(left, right, within).map(|r| (r, right.ch))) {
+    let places: Vec<([u32; 4], char, &str)> = match right.and_then(|right| anchored_rect(left, right, within).map(|r| (r, right.ch, NUMERALS))) {
         Some(found) => vec![found],
         None => {
-            let leading = right.and_then(|right| leading_rect(left, right, within).map(|r| (r, right.ch)));
-            trailing_rect(left, within).map(|r| (r, '人')).into_iter().chain(leading).collect()
+            let leading = match right {
+                Some(right) => leading_rect(left, right, within).map(|r| (r, right.ch, NUMERALS)),
+                None => next_line_start(left, within).map(|r| (r, '人', "0123456789")),
+            };
+            trailing_rect(left, within).map(|r| (r, '人', NUMERALS)).into_iter().chain(leading).collect()
         }
     };
-    for (r, right_ch) in places {
-        let allowed: String = NUMERALS.chars().chain(['无', left.ch, right_ch]).collect();
+    for (r, right_ch, numerals) in places {
+        let allowed: String = numerals.chars().chain(['无', left.ch, right_ch]).collect();
         let again = read_framed(ocr, page, reader.dpi, r, &allowed)?;
         let text: String = again.text.chars().filter(|c| !c.is_whitespace()).collect();
         // Between the last left anchor and the first right anchor after it.
         let start = text.rfind(left.ch).map_or(0, |i| i + left.ch.len_utf8());
         let end = text[start..].find(right_ch).map_or(text.len(), |i| start + i);
         let cleaned = ocr_text::clean(Kind::Vote, &text[start..end]);
-        reader.boxes.push((r, format!("blank again: {cleaned}")));
+        reader.boxes.push((r, format!("blank again: {cleaned} (read {text})")));
         if parse_count(&cleaned).is_some() {
             return Ok(Some((cleaned, again.confidence)));
         }
@@ -376,6 +382,14 @@ fn leading_rect(left: &approval::Glyph, right: &approval::Glyph, within: [u32; 4
         return None;
     }
     around(within[0], x + w + h, y, y + h, h, within)
+}
+
+/// The first five ems of the line below the printed word before a blank (the next line's
+/// print starts from half a line to a line below it), for a blank whose line was not read.
+fn next_line_start(left: &approval::Glyph, within: [u32; 4]) -> Option<[u32; 4]> {
+    let [_, y, _, h] = left.rect;
+    let below = y + h;
+    around(within[0], within[0] + 5 * h, below + h / 2, below + 2 * h, h, within)
 }
 
 /// From the start of the printed word before a blank to the end of the one after it, when
@@ -504,6 +518,15 @@ mod tests {
         let mut engine = Sentence { block: text, line: text, again: vec!["对1", "9人。"], wrap_at: wrap };
         assert_eq!(sentence_read(&mut engine)[4].1, "1");
         assert_eq!(engine.again, ["9人。"]);
+    }
+
+    #[test]
+    fn a_count_on_a_last_line_that_block_mode_dropped_is_read_at_that_line_s_start() {
+        // 反对 ends the first line; the second line (0人。) is not in the block read at all.
+        let text = "经10届7次职代会通过并公示。出席会议119人，其中同意116人，反对";
+        let mut engine = Sentence { block: text, line: text, again: vec!["对", "0人。"], wrap_at: None };
+        assert_eq!(sentence_read(&mut engine)[4], ("votes.opposed".into(), "0".into()));
+        assert!(engine.again.is_empty(), "both places were read");
     }
 
     #[test]
