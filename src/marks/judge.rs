@@ -142,7 +142,14 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                             ev.seal_score = s.score;
                             s.mark
                         }
-                        None => Mark::Absent,
+                        None => match colour.and_then(|c| faint_seal(c, seen.width() as f32 / c.width().max(1) as f32, dpi, b.rect, &params.seal)) {
+                            Some(s) => {
+                                ev.seal = Some(s.bbox);
+                                ev.seal_score = s.score;
+                                s.mark
+                            }
+                            None => Mark::Absent,
+                        },
                     }
                 }
             };
@@ -193,6 +200,34 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
             BoxMarks { id: b.id.clone(), signature, seal, date, date_confidence, evidence: ev }
         })
         .collect()
+}
+
+/// A seal in a box that had none, looked for again in the box alone with paler paste counted
+/// as red (`faint_saturation`): a faintly inked seal's ring is a pale pink that the page-wide
+/// search, which must not take the chroma fringe of black print for red, leaves out. The ring
+/// test is the same, so a fringe still forms no ring. `f` is the grey page's pixels per colour
+/// pixel; the box and the result are in the grey page's pixels.
+fn faint_seal(colour: &RgbImage, f: f32, dpi: f32, rect: [u32; 4], p: &SealParams) -> Option<SealCandidate> {
+    let cdpi = dpi / f;
+    // The seal's centre is in the box; its ring may reach a radius beyond it.
+    let reach = (p.diameter_mm[1] / 2.0 * super::px_per_mm(cdpi)).ceil() as u32;
+    let [x, y, w, h] = scaled(rect, 1.0 / f);
+    let (x0, y0) = (x.saturating_sub(reach), y.saturating_sub(reach));
+    let (x1, y1) = ((x + w + reach).min(colour.width()), (y + h + reach).min(colour.height()));
+    if x1 <= x0 || y1 <= y0 {
+        return None;
+    }
+    let piece = image::imageops::crop_imm(colour, x0, y0, x1 - x0, y1 - y0).to_image();
+    let faint = SealParams { min_saturation: p.faint_saturation, ..p.clone() };
+    find_seals(&piece, cdpi, &faint)
+        .into_iter()
+        .map(|s| {
+            let [bx, by, bw, bh] = s.bbox;
+            let center = [(s.center[0] + x0 as f32) * f, (s.center[1] + y0 as f32) * f];
+            SealCandidate { bbox: scaled([bx + x0, by + y0, bw, bh], f), center, ..s }
+        })
+        .filter(|s| contains(rect, s.center))
+        .max_by(|a, b| (a.mark == Mark::Present, a.score).partial_cmp(&(b.mark == Mark::Present, b.score)).unwrap_or(std::cmp::Ordering::Equal))
 }
 
 #[cfg(test)]

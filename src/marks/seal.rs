@@ -19,6 +19,10 @@ pub struct SealParams {
     /// Saturation (max−min)/max. A faint seal's pale pink keeps about 0.2; grey print, black
     /// ink's edges and paper stay below 0.15 even after JPEG chroma smearing.
     pub min_saturation: f32,
+    /// Saturation from which red is seen when a box without a seal is searched again alone:
+    /// a faintly inked seal's ring measures 0.1–0.35 (most of it under `min_saturation`). Only
+    /// in the box, after the page found nothing there, and with the same ring test.
+    pub faint_saturation: f32,
     /// Saturation from which ink near a proposed ring counts towards it: a faint seal's
     /// paste thins to a pale pink at 0.08–0.15, too weak to find a seal by but enough to
     /// confirm one, as paper, grey print and scanner noise stay below 0.05.
@@ -68,6 +72,7 @@ impl Default for SealParams {
             red_hue_max: 25.0,
             red_hue_min: 330.0,
             min_saturation: 0.18,
+            faint_saturation: 0.11,
             weak_saturation: 0.08,
             min_value: 0.40,
             max_value: 1.0,

@@ -383,3 +383,24 @@ fn a_gently_curved_pen_stroke_is_no_seal_ring_that_makes_a_signature_doubtful() 
     let f = hand(&page, &[]);
     assert_eq!(f.mark, Mark::Present, "{f:?}");
 }
+
+#[test]
+fn a_seal_too_pale_for_the_page_wide_search_is_found_in_its_box_and_black_ink_is_not_one() {
+    let Some(f) = the_fonts() else { return };
+    use crate::layout::approval::BoxLayout;
+    // A faintly inked seal: pale pink, its saturation mostly under the page-wide threshold.
+    let mut page = paper(600, 420);
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let m = seal_mask(&f.seal, "呼和浩特市总工会", mm(42.0, SEAL_DPI), mm(1.1, SEAL_DPI), true, &mut rng);
+    let c = m.w as f32 / 2.0;
+    ink(&mut page, &m, (c, c), (160.0, 200.0), rot(5.0), RED, 0.4);
+    assert!(!marks(&seals(&page)).contains(&Mark::Present), "the page-wide search does not see it");
+    // Black writing and print in the other box.
+    write(&mut page, SEAL_DPI, "谢志刚", (360.0, 150.0), 9.0, BLACK);
+    draw_text_mut(&mut page, Rgb(BLACK), 330, 260, 24.0, &f.seal, "负责人签字：");
+    let boxes = [BoxLayout { rect: [0, 0, 300, 420], ..BoxLayout::default() }, BoxLayout { rect: [300, 0, 300, 420], ..BoxLayout::default() }];
+    let params = judge::MarksParams { colour_dpi: SEAL_DPI, ..judge::MarksParams::default() };
+    let judged = judge::judge_page(&boxes, &to_gray(&page), SEAL_DPI, Some(&page), &params);
+    assert_eq!(judged[0].seal, Mark::Present, "{:?}", judged[0].evidence);
+    assert_eq!(judged[1].seal, Mark::Absent);
+}
