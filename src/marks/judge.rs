@@ -100,16 +100,10 @@ const ORPHAN_SEAL_SHARE: f32 = 0.15;
 /// ruling lines erased) at `dpi`; `colour` the same page upright at `params.colour_dpi`, or
 /// None for a grey copy, whose seals cannot be verified.
 pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Option<&RgbImage>, params: &MarksParams) -> Vec<BoxMarks> {
-    // Seals in the grey page's pixels.
-    let seals: Option<Vec<SealCandidate>> = colour.map(|c| {
-        let f = seen.width() as f32 / c.width().max(1) as f32;
-        let cdpi = dpi / f;
-        find_seals(c, cdpi, &params.seal)
-            .into_iter()
-            .map(|s| SealCandidate { bbox: scaled(s.bbox, f), center: [s.center[0] * f, s.center[1] * f], ..s })
-            .collect()
-    });
-    let writing = colour.map(|c| with_coloured_ink(seen, c, boxes));
+    // The colour copy with its grey pixels per colour pixel; seals in the grey page's pixels.
+    let colour = colour.map(|c| (c, seen.width() as f32 / c.width().max(1) as f32));
+    let seals: Option<Vec<SealCandidate>> = colour.map(|(c, f)| find_seals(c, dpi / f, &params.seal).into_iter().map(|s| in_grey_pixels(s, [0, 0], f)).collect());
+    let writing = colour.map(|(c, _)| with_coloured_ink(seen, c, boxes));
     let seen = writing.as_ref().unwrap_or(seen);
     boxes
         .iter()
@@ -135,21 +129,14 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                             && boxes.iter().any(|o| contains(o.rect, s.center) && all.iter().filter(|t| contains(o.rect, t.center)).count() >= 2)
                     };
                     let pool: Vec<&SealCandidate> = if centred.is_empty() { all.iter().filter(|s| overlap_share(s.bbox, b.rect) >= 0.35 || orphan_of_b(s) || spare_for_b(s)).collect() } else { centred };
-                    let mine = pool.into_iter().max_by(|a, b| (a.mark == Mark::Present, a.score).partial_cmp(&(b.mark == Mark::Present, b.score)).unwrap_or(std::cmp::Ordering::Equal));
-                    match mine {
+                    let mine = pool.into_iter().max_by(|a, b| stronger(a, b)).cloned();
+                    match mine.or_else(|| colour.and_then(|(c, f)| faint_seal(c, f, dpi, b.rect, &params.seal))) {
                         Some(s) => {
                             ev.seal = Some(s.bbox);
                             ev.seal_score = s.score;
                             s.mark
                         }
-                        None => match colour.and_then(|c| faint_seal(c, seen.width() as f32 / c.width().max(1) as f32, dpi, b.rect, &params.seal)) {
-                            Some(s) => {
-                                ev.seal = Some(s.bbox);
-                                ev.seal_score = s.score;
-                                s.mark
-                            }
-                            None => Mark::Absent,
-                        },
+                        None => Mark::Absent,
                     }
                 }
             };
@@ -219,15 +206,18 @@ fn faint_seal(colour: &RgbImage, f: f32, dpi: f32, rect: [u32; 4], p: &SealParam
     }
     let piece = image::imageops::crop_imm(colour, x0, y0, x1 - x0, y1 - y0).to_image();
     let faint = SealParams { min_saturation: p.faint_saturation, ..p.clone() };
-    find_seals(&piece, cdpi, &faint)
-        .into_iter()
-        .map(|s| {
-            let [bx, by, bw, bh] = s.bbox;
-            let center = [(s.center[0] + x0 as f32) * f, (s.center[1] + y0 as f32) * f];
-            SealCandidate { bbox: scaled([bx + x0, by + y0, bw, bh], f), center, ..s }
-        })
-        .filter(|s| contains(rect, s.center))
-        .max_by(|a, b| (a.mark == Mark::Present, a.score).partial_cmp(&(b.mark == Mark::Present, b.score)).unwrap_or(std::cmp::Ordering::Equal))
+    find_seals(&piece, cdpi, &faint).into_iter().map(|s| in_grey_pixels(s, [x0, y0], f)).filter(|s| contains(rect, s.center)).max_by(stronger)
+}
+
+/// A seal found on (a piece at `offset` of) the colour copy, in the grey page's pixels.
+fn in_grey_pixels(s: SealCandidate, [ox, oy]: [u32; 2], f: f32) -> SealCandidate {
+    let [x, y, w, h] = s.bbox;
+    SealCandidate { bbox: scaled([x + ox, y + oy, w, h], f), center: [(s.center[0] + ox as f32) * f, (s.center[1] + oy as f32) * f], ..s }
+}
+
+/// Which of two seals a box takes: a `Present` one before any other, then the higher score.
+fn stronger(a: &SealCandidate, b: &SealCandidate) -> std::cmp::Ordering {
+    (a.mark == Mark::Present, a.score).partial_cmp(&(b.mark == Mark::Present, b.score)).unwrap_or(std::cmp::Ordering::Equal)
 }
 
 #[cfg(test)]

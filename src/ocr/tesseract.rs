@@ -152,12 +152,8 @@ impl Tesseract {
     /// scan's time; raw bytes are packed by Tesseract a pixel at a time and then copied again,
     /// 9 ms a 300 dpi page, and a page is set 2–3 times as it is read.)
     pub fn set_gray(&mut self, page: &image::GrayImage, dpi: u32) -> Result<(), OcrError> {
-        let (w, h) = page.dimensions();
-        let too_large = || OcrError::Image(format!("a page of {w}×{h} pixels is too large"));
-        if i32::try_from(w).is_err() || i32::try_from(h).is_err() {
-            return Err(too_large());
-        }
-        let pix = crate::preprocess::leptonica::Pix::from_gray(page).ok_or_else(too_large)?;
+        // None when the page's sides do not fit Leptonica's integers or it cannot be allocated.
+        let pix = crate::preprocess::leptonica::Pix::from_gray(page).ok_or_else(|| OcrError::Image(format!("a page of {}×{} pixels is too large", page.width(), page.height())))?;
         // SAFETY: the PIX is live and owned by `pix` until the end of this function; Tesseract
         // makes its own copy of an 8-bit image in SetImage and keeps no pointer to this one.
         let lent = unsafe { leptonica_plumbing::Pix::new_from_pointer(pix.as_ptr()) };

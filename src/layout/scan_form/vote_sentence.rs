@@ -19,6 +19,8 @@ use super::mm_px;
 
 /// Digits and the numerals people write counts and terms with.
 const NUMERALS: &str = "0123456789零〇一二三四五六七八九十百两";
+/// Arabic digits alone: where no printed word round a blank was read.
+const DIGITS: &str = "0123456789";
 
 /// The row-12 sentence read with its words' boxes and split into its blanks by the printed
 /// words. A blank whose reading is not a number is read again on its own, only digits and
@@ -339,7 +341,7 @@ fn read_blank_again(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &Gra
         None => {
             let leading = match right {
                 Some(right) => leading_rect(left, right, within).map(|r| (r, right.ch, NUMERALS)),
-                None => next_line_start(left, within).map(|r| (r, '人', "0123456789")),
+                None => next_line_start(left, within).map(|r| (r, '人', DIGITS)),
             };
             trailing_rect(left, within).map(|r| (r, '人', NUMERALS)).into_iter().chain(leading).collect()
         }
