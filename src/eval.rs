@@ -62,6 +62,8 @@ pub struct Tally {
     pub flagged: usize,
     pub flagged_right: usize,
     pub seconds: f64,
+    /// Of `seconds`, the approval marks' stages (scans only).
+    pub stages: crate::timing::StageTimes,
     /// Short fields most often wrong, for tuning.
     pub misses: BTreeMap<String, usize>,
     pub marks: MarkTally,
@@ -159,6 +161,7 @@ impl Tally {
         self.flagged += other.flagged;
         self.flagged_right += other.flagged_right;
         self.seconds += other.seconds;
+        self.stages.add(&other.stages);
         for (k, v) in &other.misses {
             *self.misses.entry(k.clone()).or_default() += v;
         }
@@ -176,6 +179,22 @@ fn pct(n: usize, d: usize) -> String {
 
 fn squeeze(s: &str) -> Vec<char> {
     s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// What the approval marks cost: their stages' share of the forms' time, and how much they add
+/// to the time of the rest of a form's reading (the figure issue 5 bounds at 10 %).
+fn marks_time(t: &Tally) -> String {
+    let s = &t.stages;
+    let rest = (t.seconds - s.marks()).max(f64::EPSILON);
+    format!(
+        "approval marks' time: {:.2} s/form of {:.2} (box words {:.2}, judging {:.2}): {:.1}% of the time, adding {:.1}% to the rest\n",
+        s.marks() / t.forms.max(1) as f64,
+        t.seconds / t.forms.max(1) as f64,
+        s.box_words / t.forms.max(1) as f64,
+        s.mark_judging / t.forms.max(1) as f64,
+        100.0 * s.marks() / t.seconds.max(f64::EPSILON),
+        100.0 * s.marks() / rest,
+    )
 }
 
 /// Compares one record with its truth form.
@@ -275,6 +294,12 @@ pub fn report(groups: &BTreeMap<String, Tally>) -> String {
             m.grey_present,
         ));
     }
+    // Over the scans only: a Word form has no marks to judge, and its time would dilute theirs.
+    let mut scans = colour.clone();
+    scans.add(&grey);
+    if scans.stages.marks() > 0.0 {
+        out.push_str(&marks_time(&scans));
+    }
     let mut misses: Vec<(&String, &usize)> = all.misses.iter().collect();
     misses.sort_by(|a, b| b.1.cmp(a.1));
     if !misses.is_empty() {
@@ -310,6 +335,20 @@ mod tests {
         assert_eq!((t.long_chars, t.long_errors), (8, 2));
         assert_eq!((t.planted, t.planted_found, t.flagged, t.flagged_right), (2, 1, 1, 1));
         assert_eq!(t.status_right, 1);
+    }
+
+    #[test]
+    fn the_marks_time_is_reported_over_scans_against_the_rest_of_their_time() {
+        let stages = crate::timing::StageTimes { box_words: 0.3, mark_judging: 0.1 };
+        let scan = Tally { forms: 2, seconds: 4.4, stages, ..Tally::default() };
+        let word = Tally { forms: 2, seconds: 0.2, ..Tally::default() };
+        let groups = BTreeMap::from([("pdf 300dpi color".to_string(), scan), ("docx".to_string(), word)]);
+        let out = report(&groups);
+        // 0.4 s of 4.4 s over two scans (the Word forms left out): 9.1 % of their time, and
+        // 10.0 % added to the 4.0 s of the rest.
+        let line = out.lines().find(|l| l.starts_with("approval marks' time")).expect("a line on the marks' time");
+        assert!(line.contains("0.20 s/form of 2.20") && line.contains("9.1%") && line.contains("adding 10.0%"), "{line}");
+        assert!(!report(&BTreeMap::from([("docx".to_string(), Tally { forms: 1, seconds: 0.1, ..Tally::default() })])).contains("marks' time"));
     }
 
     #[test]

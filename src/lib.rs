@@ -24,6 +24,7 @@ pub mod record;
 pub mod samples;
 pub mod spec;
 pub mod template;
+pub mod timing;
 
 /// formscan's version, recorded in outputs.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -238,7 +238,9 @@ fn read_submission(blobs: &[Vec<u8>], detected: Detected, sub: &Submission, job:
     let mut pages: Vec<ScanPage> = Vec::new();
     let mut reduce = |p: PageImage| -> Result<(), Unreadable> {
         let dpi = scan_form::page_dpi(&p);
-        let colour = (!crate::preprocess::is_grayscale(&p.image)).then(|| crate::preprocess::upright_colour(&p.image, dpi, marks_dpi, 0, 0.0));
+        let colour = crate::timing::timed(crate::timing::Stage::MarkJudging, || {
+            (!crate::preprocess::is_grayscale(&p.image)).then(|| crate::preprocess::upright_colour(&p.image, dpi, marks_dpi, 0, 0.0))
+        });
         pages.push(ScanPage { gray: scan_form::GrayPage { dpi, gray: crate::preprocess::to_gray(&p.image) }, colour });
         Ok(())
     };
@@ -308,8 +310,11 @@ fn read_scan(pages: Vec<ScanPage>, sub: &Submission, job: &Job) -> Result<(Readi
             }
             labels_found += pr.labels_found;
             if !pr.boxes.is_empty() {
-                let upright = colour.map(|c| crate::preprocess::upright_colour(&c, marks_dpi, marks_dpi, pr.quarter_turns, pr.skew_deg));
-                for m in judge_page(&pr.boxes, &pr.seen, dpi / pr.scale, upright.as_ref(), &job.marks) {
+                let judged = crate::timing::timed(crate::timing::Stage::MarkJudging, || {
+                    let upright = colour.map(|c| crate::preprocess::upright_colour(&c, marks_dpi, marks_dpi, pr.quarter_turns, pr.skew_deg));
+                    judge_page(&pr.boxes, &pr.seen, dpi / pr.scale, upright.as_ref(), &job.marks)
+                });
+                for m in judged {
                     let mut evidence = m.evidence;
                     scale_evidence(&mut evidence, pr.scale);
                     evidence.page = page_no;

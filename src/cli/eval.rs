@@ -61,24 +61,26 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<Exit> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
     let started = Instant::now();
     eprintln!("eval: {} submissions on {jobs} workers…", work.len());
-    let results: Vec<(usize, String, formscan::record::Record, f64)> = pool.install(|| {
+    let results: Vec<(usize, String, formscan::record::Record, f64, formscan::timing::StageTimes)> = pool.install(|| {
         work.par_iter()
             .map(|(i, group, sub)| {
+                formscan::timing::take();
                 let t = Instant::now();
                 let (r, _) = pipeline::process_submission(sub, *i, &job);
-                (*i, group.clone(), r, t.elapsed().as_secs_f64())
+                (*i, group.clone(), r, t.elapsed().as_secs_f64(), formscan::timing::take())
             })
             .collect()
     });
     let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
-    for (i, group, record, secs) in &results {
-        let t = eval::score(spec, record, &truth[*i].value, *secs);
+    for (i, group, record, secs, stages) in &results {
+        let mut t = eval::score(spec, record, &truth[*i].value, *secs);
+        t.stages = *stages;
         groups.entry(group.clone()).or_default().add(&t);
     }
     print!("{}", eval::report(&groups));
     println!("wall time {:.1} s for {} submissions", started.elapsed().as_secs_f64(), results.len());
     if let Some(out) = &args.output {
-        let records: Vec<_> = results.into_iter().map(|(_, _, r, _)| r).collect();
+        let records: Vec<_> = results.into_iter().map(|(_, _, r, ..)| r).collect();
         formscan::output::write_all(out, spec, &records, &|_: &str| None).with_context(|| format!("writing {}", out.display()))?;
     }
     Ok(Exit::Success)

@@ -172,7 +172,7 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
     }
     out.ocr_boxes.append(&mut reader.boxes);
     infer_boxes(grid, spec, &mut known);
-    read_boxes(&p.clean, &known, dpi, spec, ocr, params, out)?;
+    crate::timing::timed(crate::timing::Stage::BoxWords, || read_boxes(&p.clean, &known, dpi, spec, ocr, params, out))?;
     Ok(())
 }
 
