@@ -205,7 +205,13 @@ fn place_date(out: &mut BoxLayout, gs: &[Glyph]) {
     let Some([(iy, gy), (im, gm), (id_, gd)]) = find_date(gs, out.em.max(1) as i64) else { return };
     let (em, rect) = (out.em as i64, out.rect);
     out.date_words = Some([gy, gm, gd]);
-    out.printed.extend([(iy, gy), (im, gm), (id_, gd)].iter().filter(|(i, _)| i.is_some()).map(|(_, r)| *r));
+    // OCR often reads handwritten digits as nothing and gives their ink to the printed word
+    // beside them: 2023年 comes back as 年 alone, in a box four ems wide. Only a character's
+    // width of such a box is print (at its end: each blank precedes its word); the rest is the
+    // writing, which must not be hidden as print, and the year's blank runs on over it.
+    let wide = |r: [u32; 4]| (r[2] as i64) * 5 > em * 8;
+    let print_of = |r: [u32; 4]| if wide(r) { [(r[0] + r[2]).saturating_sub(em as u32), r[1], em as u32, r[3]] } else { r };
+    out.printed.extend([(iy, gy), (im, gm), (id_, gd)].iter().filter(|(i, _)| i.is_some()).map(|(_, r)| print_of(*r)));
     // The year's blank holds four handwritten digits, each half an em wide or more at the
     // larger size people write: four ems leave room.
     let x0 = gy[0] as i64 - 4 * em;
@@ -217,7 +223,11 @@ fn place_date(out: &mut BoxLayout, gs: &[Glyph]) {
     // When 年 itself was not read, its place is only supposed from the others' spacing (and
     // a glyph's box is only a share of its word's): the year's blank then runs on to 月, so
     // that a year written where 年 was supposed to be is still seen.
-    let year_end = if iy.is_some() { gy[0] as i64 } else { (gm[0] as i64).max(gy[0] as i64) };
+    let year_end = match iy {
+        Some(_) if wide(gy) => print_of(gy)[0] as i64,
+        Some(_) => gy[0] as i64,
+        None => (gm[0] as i64).max(gy[0] as i64),
+    };
     out.date_blanks = Some([blank(x0, year_end), blank((gy[0] + gy[2]) as i64, gm[0] as i64), blank((gm[0] + gm[2]) as i64, gd[0] as i64)]);
     // What was read in the blanks. A blank is only known between two words read: with 日
     // missed, the year and month are still read (a prefix); with 月 missed, the year alone.
@@ -399,6 +409,22 @@ mod tests {
 
     fn w(text: &str, x: u32, y: u32, wd: u32, h: u32) -> OcrWord {
         OcrWord { text: text.into(), bbox: [x, y, wd, h], confidence: 0.93 }
+    }
+
+    #[test]
+    fn a_date_word_that_took_the_digits_before_it_leaves_them_in_the_blank() {
+        // 30 px print. The year written at x 100–220 came back as nothing, its ink given to 年
+        // (a box from 100 to 250); 4 月 and 20 日 read as they stand.
+        let words = [w("负责人签名：", 20, 40, 180, 30), w("年", 100, 100, 150, 30), w("4", 280, 100, 15, 30), w("月", 310, 100, 30, 30), w("20", 370, 100, 30, 30), w("日", 410, 100, 30, 30)];
+        let out = locate("x", [0, 0, 600, 160], &words, "负责人签名：", 200.0);
+        let [year, _, _] = out.date_blanks.expect("the date placed");
+        assert!(year[0] <= 100 && year[0] + year[2] >= 215, "the year's blank holds the year's ink: {year:?}");
+        assert!(out.printed.contains(&[220, 100, 30, 30]), "年 is the end of its box: {:?}", out.printed);
+        assert!(!out.printed.iter().any(|p| p[0] < 200 && p[1] >= 100), "the year's ink is not print: {:?}", out.printed);
+        // A word as wide as its characters stays where it is read.
+        let words = [w("2023年", 100, 100, 150, 30), w("4月", 280, 100, 60, 30), w("20日", 370, 100, 70, 30)];
+        let out = locate("x", [0, 0, 600, 160], &words, "负责人签名：", 200.0);
+        assert_eq!(out.date_parts.as_ref().and_then(date_text).as_deref(), Some("2023年4月20日"));
     }
 
     #[test]
