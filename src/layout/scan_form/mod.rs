@@ -176,7 +176,13 @@ pub fn read_gray_page(page: GrayPage, spec: &Spec, ocr: &mut dyn OcrEngine, para
             break;
         }
     }
-    let (turns, prepared, probed) = best.expect("an orientation was probed");
+    let (turns, mut prepared, probed) = best.expect("an orientation was probed");
+    if prepared.ink.width() == 0 {
+        // The first orientation kept although the second was probed (neither found a label:
+        // a cover whose underlines made a few cells): its ink, dropped while the second was
+        // probed, is made again, or the page would be read as blank.
+        prepared.ink = preprocess::binarize(&prepared.clean);
+    }
     if !best_is_set {
         ocr.set_page(&prepared.clean, dpi.round() as u32)?;
     }
@@ -339,6 +345,45 @@ fn read_prepared(p: Prepared, probed: Probe, turns: u32, skew: f32, dpi: f32, sp
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An engine that reads nothing and counts what it is asked.
+    struct Counts(usize);
+    impl OcrEngine for Counts {
+        fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
+            Ok(())
+        }
+        fn read(&mut self, _: [u32; 4], _: crate::ocr::Region) -> Result<OcrText, OcrError> {
+            self.0 += 1;
+            Ok(OcrText::default())
+        }
+    }
+
+    #[test]
+    fn a_cover_whose_underlines_make_cells_is_still_read_line_by_line() {
+        use imageproc::drawing::draw_filled_rect_mut;
+        use imageproc::rect::Rect;
+        // 200 dpi A4: a title line, then two values ruled as a box split in two (two cells,
+        // no label of the table in them), then a line of print below.
+        let mut page = GrayImage::from_pixel(1654, 2339, image::Luma([255]));
+        let ink = image::Luma([0]);
+        for (y, n) in [(300, 14), (1100, 10)] {
+            for i in 0..n {
+                draw_filled_rect_mut(&mut page, Rect::at(300 + i * 40, y).of_size(30, 30), ink);
+            }
+        }
+        for (x, y, w, h) in [(300, 600, 800, 3), (300, 760, 800, 3), (300, 600, 3, 163), (700, 600, 3, 163), (1097, 600, 3, 163)] {
+            draw_filled_rect_mut(&mut page, Rect::at(x, y).of_size(w, h), ink);
+        }
+        for i in 0..6 {
+            draw_filled_rect_mut(&mut page, Rect::at(340 + i * 40, 660).of_size(30, 30), ink);
+        }
+        let mut engine = Counts(0);
+        let read = read_gray_page(GrayPage { gray: page, dpi: 200.0 }, &Spec::builtin(), &mut engine, &ScanParams::default()).unwrap();
+        assert!(read.grid.cells.len() >= 2, "the box makes cells: {}", read.grid.cells.len());
+        // Neither way up found a label; the page kept is read as a cover, line by line.
+        assert!(read.ocr_boxes.iter().any(|(r, _)| r[1] <= 300 && r[1] + r[3] >= 330), "the title line was read: {:?}", read.ocr_boxes);
+        assert!(read.ocr_boxes.iter().any(|(r, _)| r[1] <= 1100 && r[1] + r[3] >= 1130), "and the line below the box: {:?}", read.ocr_boxes);
+    }
 
     #[test]
     fn lines_read_upright_are_text_and_upside_down_garble_is_not() {
