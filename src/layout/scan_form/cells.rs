@@ -334,7 +334,7 @@ pub(super) fn text_lines(ink: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> u
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::layout::grid::Grid;
     use imageproc::drawing::draw_filled_rect_mut;
@@ -375,7 +375,7 @@ mod tests {
     }
 
     /// An engine that reads nothing, as Tesseract does a lone 1.
-    struct Blank;
+    pub(in crate::layout::scan_form) struct Blank;
     impl OcrEngine for Blank {
         fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
             Ok(())
