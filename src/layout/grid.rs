@@ -227,8 +227,13 @@ pub fn detect(ink: &GrayImage, dpi: f32, params: &GridParams) -> Grid {
         let mut vx: Vec<(u32, u32)> = Vec::new();
         let mut x = xa;
         while x < xb {
-            let longest = runs((ya..yb).map(|y| at(x, y)), params.max_gap_px).into_iter().map(|(a, b)| b - a).max().unwrap_or(0);
-            if longest >= need {
+            // A rule left a fraction of a degree off vertical by the deskew (its estimate is
+            // good to about 0.2°) drifts a pixel or two over a tall band, sharing its ink
+            // between neighbouring columns: a column is taken with its two neighbours, and is
+            // part of the rule when it holds a share of it itself (the rule's edges stay put).
+            let near = |y: u32| at(x.saturating_sub(1), y) || at(x, y) || (x + 1 < w && at(x + 1, y));
+            let longest = runs((ya..yb).map(near), params.max_gap_px).into_iter().map(|(a, b)| b - a).max().unwrap_or(0);
+            if longest >= need && (ya..yb).filter(|&y| at(x, y)).count() as u32 >= need / 4 {
                 match vx.last_mut() {
                     Some(last) if last.1 + 1 >= x => last.1 = x + 1,
                     _ => vx.push((x, x + 1)),
@@ -345,6 +350,38 @@ mod tests {
         let grid_without_right = Grid { cells: vec![lone.clone(), Cell { x0: 303, y0: 103, x1: 697, y1: 200, band: 0, bands: 1 }], ..Grid::default() };
         let space = grid_without_right.open_right_of(&lone).expect("space to the edge");
         assert_eq!((space.x0, space.x1, space.y0, space.y1), (300, 697, 203, 300));
+    }
+
+    #[test]
+    fn a_rule_left_slightly_skewed_still_cuts_its_band() {
+        // The rule at x = 300 one pixel wide, stepping a pixel right every 100 rows (half a
+        // degree): no column holds it over most of the band, three neighbouring columns do.
+        let mut g = GrayImage::new(800, 600);
+        let line = |g: &mut GrayImage, x: i32, y: i32, w: u32, h: u32| draw_filled_rect_mut(g, Rect::at(x, y).of_size(w, h), Luma([255]));
+        for y in [100, 400] {
+            line(&mut g, 100, y, 600, 3);
+        }
+        for x in [100, 697] {
+            line(&mut g, x, 100, 3, 303);
+        }
+        for step in 0..3 {
+            line(&mut g, 300 + step, 103 + step * 100, 1, 100);
+        }
+        let grid = detect(&g, 100.0, &GridParams::default());
+        let edges: Vec<(u32, u32)> = grid.cells.iter().map(|c| (c.x0, c.x1)).collect();
+        assert!(matches!(edges[..], [(103, 300..=302), (300..=303, 697)]), "{edges:?}");
+        // Text's columns are not lines for it: a column of characters stays one cell.
+        let mut g = GrayImage::new(800, 600);
+        for y in [100, 400] {
+            line(&mut g, 100, y, 600, 3);
+        }
+        for x in [100, 697] {
+            line(&mut g, x, 100, 3, 303);
+        }
+        for row in 0..12 {
+            line(&mut g, 300, 110 + row * 24, 3, 14);
+        }
+        assert_eq!(detect(&g, 100.0, &GridParams::default()).cells.len(), 1);
     }
 
     #[test]
