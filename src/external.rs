@@ -88,19 +88,25 @@ static PROFILE_SEQ: AtomicUsize = AtomicUsize::new(0);
 pub fn docx_to_pdf(docx: &Path, outdir: &Path) -> Result<PathBuf, ToolError> {
     let program = soffice().ok_or(ToolError::Missing { program: "soffice", hint: "Debian package libreoffice-writer" })?;
     std::fs::create_dir_all(outdir).map_err(|source| ToolError::Io { path: outdir.to_path_buf(), source })?;
-    let profile = std::env::temp_dir().join(format!(
-        "formscan-lo-{}-{}",
-        std::process::id(),
-        PROFILE_SEQ.fetch_add(1, Ordering::Relaxed)
-    ));
-    let mut cmd = Command::new(program);
-    cmd.arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--norestore", "--nolockcheck", "--convert-to", "pdf", "--outdir"])
-        .arg(outdir)
-        .arg(docx);
-    let result = run("soffice", cmd, docx, Duration::from_secs(180));
-    let _ = std::fs::remove_dir_all(&profile);
-    result?;
+    let convert = || {
+        let profile = std::env::temp_dir().join(format!(
+            "formscan-lo-{}-{}",
+            std::process::id(),
+            PROFILE_SEQ.fetch_add(1, Ordering::Relaxed)
+        ));
+        let mut cmd = Command::new(&program);
+        cmd.arg(format!("-env:UserInstallation=file://{}", profile.display()))
+            .args(["--headless", "--norestore", "--nolockcheck", "--convert-to", "pdf", "--outdir"])
+            .arg(outdir)
+            .arg(docx);
+        let result = run("soffice", cmd, docx, Duration::from_secs(180));
+        let _ = std::fs::remove_dir_all(&profile);
+        result
+    };
+    // Headless LibreOffice now and then aborts on a document it converts fine the next time
+    // (seen: a WrappedTargetRuntimeException, signal 6, one sample form in forty while
+    // another conversion ran): a failed conversion is tried once more with a fresh profile.
+    convert().or_else(|_| convert())?;
     let stem = docx.file_stem().unwrap_or_default();
     let pdf = outdir.join(stem).with_extension("pdf");
     if !pdf.is_file() {
