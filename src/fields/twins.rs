@@ -45,8 +45,12 @@ pub fn reconcile(spec: &Spec, reading: &mut Reading) {
             continue;
         }
         let (ca, cb): (Vec<char>, Vec<char>) = (sa.chars().collect(), sb.chars().collect());
-        // A garbled reading (letters in a name) may be further from its twin than a slip.
-        let garbled = implausible(f.kind, &sa) != implausible(f.kind, &sb) && ca.len().abs_diff(cb.len()) <= 1;
+        // A garbled reading (letters in a name) may be further from its twin than a slip, and
+        // so may one that holds its plausible twin whole among stray marks (<昌温杰 for 温杰: a
+        // cell's edge read with the name).
+        let (ia, ib) = (implausible(f.kind, &sa), implausible(f.kind, &sb));
+        let holds_twin = (ia && cb.len() >= 2 && sa.contains(sb.as_str())) || (ib && ca.len() >= 2 && sb.contains(sa.as_str()));
+        let garbled = ia != ib && (ca.len().abs_diff(cb.len()) <= 1 || holds_twin);
         if !garbled && edit_distance(&ca, &cb) > (ca.len().max(cb.len()) / 4).max(1) {
             continue;
         }
@@ -93,6 +97,18 @@ mod tests {
         reconcile(&spec, &mut r);
         assert_eq!((value(&r, "cover_name"), value(&r, "name")), ("张三丰", "李四"));
         assert_eq!(value(&r, "employer"), "包头供屯局");
+    }
+
+    #[test]
+    fn a_name_read_among_stray_marks_takes_its_twin() {
+        let spec = Spec::builtin();
+        let mut r = reading(&[("cover_name", "温杰", 0.91), ("name", "<昌温杰", 0.65)]);
+        reconcile(&spec, &mut r);
+        assert_eq!(value(&r, "name"), "温杰");
+        // Without a mark that no name holds, a longer name is another name.
+        let mut r = reading(&[("cover_name", "温杰", 0.91), ("name", "王昌温杰", 0.65)]);
+        reconcile(&spec, &mut r);
+        assert_eq!(value(&r, "name"), "王昌温杰");
     }
 
     #[test]
