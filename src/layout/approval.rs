@@ -381,7 +381,9 @@ pub fn suppose_signer(out: &mut BoxLayout, words: &[OcrWord], label: &str, dpi: 
     // box's words would follow the handwriting when the print is what went unread.
     let mm = |v: f32| (v / 25.4 * dpi).round() as i64;
     let print_sized = |r: [u32; 4]| (mm(2.4)..=mm(5.0)).contains(&(r[3] as i64));
-    let above = |r: [u32; 4]| cy(r) < dz[1] as i64 && cy(r) >= dz[1] as i64 - 3 * mm(6.0);
+    // Above the date's line by its middle: a year written large, or high against the label,
+    // starts the date's zone above the label's own middle.
+    let above = |r: [u32; 4]| cy(r) < cy(dz) - mm(1.5) && cy(r) >= dz[1] as i64 - 3 * mm(6.0);
     let gs: Vec<Glyph> = glyphs(words)
         .into_iter()
         .filter(|g| print_sized(g.rect) && above(g.rect) && !"公章".contains(g.ch))
