@@ -128,9 +128,22 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                         overlap_share(s.bbox, b.rect) >= ORPHAN_SEAL_SHARE
                             && boxes.iter().any(|o| contains(o.rect, s.center) && all.iter().filter(|t| contains(o.rect, t.center)).count() >= 2)
                     };
-                    let pool: Vec<&SealCandidate> = if centred.is_empty() { all.iter().filter(|s| overlap_share(s.bbox, b.rect) >= 0.35 || orphan_of_b(s) || spare_for_b(s)).collect() } else { centred };
+                    // But a seal that is the only one centred in another box is that box's,
+                    // unless the other box holds a seal of its own that the page-wide search
+                    // missed (faint): counted for both, it hid a missing seal in the box below
+                    // one stamped low over the line.
+                    let owns_it = |s: &SealCandidate| {
+                        boxes.iter().any(|o| {
+                            o.rect != b.rect
+                                && contains(o.rect, s.center)
+                                && all.iter().filter(|t| contains(o.rect, t.center)).count() == 1
+                                && !colour.and_then(|(c, f)| faint_seal(c, f, dpi, o.rect, &params.seal, Some(s))).is_some_and(|t| t.mark == Mark::Present)
+                        })
+                    };
+                    let pool: Vec<&SealCandidate> =
+                        if centred.is_empty() { all.iter().filter(|s| (overlap_share(s.bbox, b.rect) >= 0.35 && !owns_it(s)) || orphan_of_b(s) || spare_for_b(s)).collect() } else { centred };
                     let mine = pool.into_iter().max_by(|a, b| stronger(a, b)).cloned();
-                    match mine.or_else(|| colour.and_then(|(c, f)| faint_seal(c, f, dpi, b.rect, &params.seal))) {
+                    match mine.or_else(|| colour.and_then(|(c, f)| faint_seal(c, f, dpi, b.rect, &params.seal, None))) {
                         Some(s) => {
                             ev.seal = Some(s.bbox);
                             ev.seal_score = s.score;
@@ -193,8 +206,9 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
 /// as red (`faint_saturation`): a faintly inked seal's ring is a pale pink that the page-wide
 /// search, which must not take the chroma fringe of black print for red, leaves out. The ring
 /// test is the same, so a fringe still forms no ring. `f` is the grey page's pixels per colour
-/// pixel; the box and the result are in the grey page's pixels.
-fn faint_seal(colour: &RgbImage, f: f32, dpi: f32, rect: [u32; 4], p: &SealParams) -> Option<SealCandidate> {
+/// pixel; the box and the result are in the grey page's pixels. A seal `besides` one already
+/// found is another: one centred within half a radius of it is that one again.
+fn faint_seal(colour: &RgbImage, f: f32, dpi: f32, rect: [u32; 4], p: &SealParams, besides: Option<&SealCandidate>) -> Option<SealCandidate> {
     let cdpi = dpi / f;
     // The seal's centre is in the box; its ring may reach a radius beyond it.
     let reach = (p.diameter_mm[1] / 2.0 * super::px_per_mm(cdpi)).ceil() as u32;
@@ -206,7 +220,13 @@ fn faint_seal(colour: &RgbImage, f: f32, dpi: f32, rect: [u32; 4], p: &SealParam
     }
     let piece = image::imageops::crop_imm(colour, x0, y0, x1 - x0, y1 - y0).to_image();
     let faint = SealParams { min_saturation: p.faint_saturation, ..p.clone() };
-    find_seals(&piece, cdpi, &faint).into_iter().map(|s| in_grey_pixels(s, [x0, y0], f)).filter(|s| contains(rect, s.center)).max_by(stronger)
+    let other = |s: &SealCandidate| {
+        besides.is_none_or(|b| {
+            let r = b.bbox[2].max(b.bbox[3]) as f32 / 4.0;
+            (s.center[0] - b.center[0]).hypot(s.center[1] - b.center[1]) > r
+        })
+    };
+    find_seals(&piece, cdpi, &faint).into_iter().map(|s| in_grey_pixels(s, [x0, y0], f)).filter(|s| contains(rect, s.center) && other(s)).max_by(stronger)
 }
 
 /// A seal found on (a piece at `offset` of) the colour copy, in the grey page's pixels.

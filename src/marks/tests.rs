@@ -364,6 +364,28 @@ fn a_second_seal_in_a_box_reaching_over_into_a_box_without_one_is_that_boxs() {
 }
 
 #[test]
+fn a_seal_over_a_box_line_counts_once_unless_its_box_has_another() {
+    if the_fonts().is_none() {
+        return;
+    }
+    use crate::layout::approval::BoxLayout;
+    // Centred just below the line between two boxes, over a third of it above the line: the
+    // lower box's seal, and the upper box has none.
+    let boxes = [BoxLayout { rect: [0, 0, 400, 300], ..BoxLayout::default() }, BoxLayout { rect: [0, 300, 400, 400], ..BoxLayout::default() }];
+    let params = judge::MarksParams { colour_dpi: SEAL_DPI, ..judge::MarksParams::default() };
+    let mut page = paper(400, 700);
+    stamp(&mut page, SEAL_DPI, (200.0, 315.0), 8.0, false, 6);
+    let judged = judge::judge_page(&boxes, &to_gray(&page), SEAL_DPI, Some(&page), &params);
+    assert!(judged[0].evidence.seal.is_none_or(|s| s != judged[1].evidence.seal.unwrap_or_default()), "one seal, two boxes");
+    assert_eq!((judged[0].seal, judged[1].seal), (Mark::Absent, Mark::Present));
+    // With a faint seal of the lower box's own below it, the one over the line was stamped
+    // there from the upper box.
+    stamp(&mut page, SEAL_DPI, (200.0, 560.0), 0.0, true, 7);
+    let judged = judge::judge_page(&boxes, &to_gray(&page), SEAL_DPI, Some(&page), &params);
+    assert_eq!((judged[0].seal, judged[1].seal), (Mark::Present, Mark::Present));
+}
+
+#[test]
 fn a_gently_curved_pen_stroke_is_no_seal_ring_that_makes_a_signature_doubtful() {
     if the_fonts().is_none() {
         return;
