@@ -11,7 +11,7 @@ use crate::spec::{Kind, LabelAt, Part, Place, Spec};
 
 use super::boxes::{infer_boxes, read_boxes};
 use super::vote_sentence::read_sentence;
-use super::cells::{inset, text_lines, CellReader, Lines, Portion};
+use super::cells::{has_dark_ink, inset, text_lines, CellReader, Lines, Portion};
 use super::{first_pass_portion, PageKind, PageReading, Prepared, Probe, ScanParams};
 
 pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams, out: &mut PageReading) -> Result<(), OcrError> {
@@ -77,7 +77,11 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
             continue;
         }
         let label_conf = label_text.confidence;
-        let value = if !rest.trim().is_empty() {
+        // What the label cell read besides the label is its value when the value was written
+        // into it, not when the cell right of it holds writing: then it is the label's own
+        // print misread (政治面貌 wrapped and read as 政治面 / 台面狐).
+        let inked_right = grid.right_of(c).filter(|r| has_dark_ink(&p.clean, inset(r, reader.pad)));
+        let value = if !rest.trim().is_empty() && inked_right.is_none() {
             Some((rest, label_conf, c.clone()))
         } else if let Some(r) = grid.right_of(c) {
             let j = index_of(r).expect("a cell of the grid");
@@ -85,9 +89,10 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
                 Some((t, Portion::Whole)) => t.clone(),
                 _ => reader.read(ocr, r, Portion::Whole)?,
             };
-            // The neighbour is another label: this field's value cell was not found.
+            // The neighbour is another label: this field's value cell was not found, unless
+            // the value was written into the label's cell.
             if labels.is_label(&whole.text) {
-                None
+                (!rest.trim().is_empty()).then(|| (rest, label_conf, c.clone()))
             } else {
                 Some((whole.text, whole.confidence, r.clone()))
             }
@@ -99,6 +104,20 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
         };
         if let Some((text, mut confidence, cell)) = value {
             let mut text = if is_hint(&text, field.hint.as_deref()) { String::new() } else { clean_value(spec, field, &text) };
+            // Block mode found no text at all in a cell that holds print (a short value wrapped
+            // in a narrow cell, 线路调度 / 员): its lines are read side by side, or its one line
+            // as a line.
+            if text.is_empty() && cell != *c && field.kind != Kind::Multiline && has_dark_ink(&p.clean, inset(&cell, reader.pad)) {
+                let lines = if matches!(field.kind, Kind::Month | Kind::Date) { Lines::Digits } else { Lines::Text };
+                let again = match reader.read_unwrapped(ocr, &cell, lines)? {
+                    Some(t) => t,
+                    None => reader.read_one_line(ocr, &cell)?,
+                };
+                let cleaned = clean_value(spec, field, &again.text);
+                if !is_hint(&again.text, field.hint.as_deref()) {
+                    (text, confidence) = (cleaned, again.confidence);
+                }
+            }
             // A listed value that did not read as one: read again as one line cut to its ink
             // (block mode on 党员 centred in a tall cell gives garbage).
             if field.kind == Kind::Enum && !text.is_empty() && !is_listed(field, &text) {
