@@ -391,16 +391,17 @@ pub fn suppose_signer(out: &mut BoxLayout, words: &[OcrWord], label: &str, dpi: 
         .collect();
     // The label's width from its print: each character an em, and an em for the colon.
     let width = |s: &Glyph| (chars + 1) * s.rect[3] as i64;
-    let start = gs
-        .iter()
-        .filter(|s| {
-            let em = s.rect[3] as i64;
-            let run = gs.iter().filter(|g| (cy(g.rect) - cy(s.rect)).abs() < em / 2 && g.rect[0] >= s.rect[0] && (g.rect[0] as i64) < s.rect[0] as i64 + width(s));
-            run.count() >= 3
-        })
-        .min_by_key(|s| s.rect[0]);
+    let run = |s: &Glyph| -> Vec<[u32; 4]> {
+        let em = s.rect[3] as i64;
+        gs.iter().filter(|g| (cy(g.rect) - cy(s.rect)).abs() < em / 2 && g.rect[0] >= s.rect[0] && (g.rect[0] as i64) < s.rect[0] as i64 + width(s)).map(|g| g.rect).collect()
+    };
+    let start = gs.iter().filter(|s| run(s).len() >= 3).min_by_key(|s| s.rect[0]);
     if let Some(s) = start {
-        set_signer(out, [s.rect[0], s.rect[1], width(s) as u32, s.rect[3]]);
+        // As wide as its characters at the first one's height, or as its run reaches when the
+        // first stood shorter than the rest (负 beside 责), and half an em on for the colon
+        // (its small dots are no character of the print's height).
+        let reach = run(s).iter().map(|r| (r[0] + r[2]) as i64).max().unwrap_or(0) - s.rect[0] as i64 + s.rect[3] as i64 / 2;
+        set_signer(out, [s.rect[0], s.rect[1], width(s).max(reach) as u32, s.rect[3]]);
         out.signer_supposed = true;
     }
 }

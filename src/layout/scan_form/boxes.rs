@@ -140,11 +140,13 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
                 approval::date_from_year(&mut layout, &line);
             }
         }
-        approval::suppose_signer(&mut layout, &words, &text.signer, dpi);
         if layout.signer_zone.is_none() {
-            // OCR's words hold no run of print there (the block read dropped the label's line,
-            // or made one word of it): the characters are taken from the ink itself.
-            approval::suppose_signer(&mut layout, &ink_marks(clean, region, dpi), &text.signer, dpi);
+            // The label starts its line: the leftmost run of print-sized characters, in OCR's
+            // words or in the ink itself (the block read may have dropped the label's line, or
+            // made one word of it, while reading the signature after it as print-sized junk).
+            let mut marks = words.clone();
+            marks.extend(ink_marks(clean, region, dpi));
+            approval::suppose_signer(&mut layout, &marks, &text.signer, dpi);
         }
         out.boxes.push(layout);
     }
