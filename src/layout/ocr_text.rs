@@ -27,6 +27,42 @@ pub fn cjk_brackets(text: &str) -> String {
         .collect()
 }
 
+/// A bracket OCR lost from a unit's name: an opening one never closed, followed within a few
+/// characters by the company's legal form (有限…, 股份…), is closed before it, as such names
+/// always are (内蒙古电力（集团有限责任公司 → 内蒙古电力（集团）有限责任公司).
+pub fn close_brackets(text: &str) -> String {
+    const FORMS: [&str; 2] = ["有限", "股份"];
+    let mut chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let close = match chars[i] {
+            '(' => ')',
+            '（' => '）',
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let rest = &chars[i + 1..];
+        let closed = rest.iter().take_while(|c| !matches!(c, '(' | '（')).any(|c| matches!(c, ')' | '）'));
+        if !closed {
+            // The first legal form within eight characters of the bracket, spaces aside.
+            let mut seen = 0;
+            let at = (0..rest.len()).find(|&k| {
+                if !rest[k].is_whitespace() {
+                    seen += 1;
+                }
+                seen >= 2 && seen <= 9 && FORMS.iter().any(|f| rest[k..].iter().filter(|c| !c.is_whitespace()).take(2).copied().eq(f.chars()))
+            });
+            if let Some(k) = at {
+                chars.insert(i + 1 + k, close);
+            }
+        }
+        i += 1;
+    }
+    chars.into_iter().collect()
+}
+
 /// `一` (one) read where a dash stands: between a date and a date or 至今 (`2001年7月一2006`,
 /// `1985.9一1988.3`), or alone in a cell (a dash for "none").
 pub fn dashes(text: &str) -> String {
@@ -225,7 +261,7 @@ pub const CN_DIGITS: &str = "〇零一二三四五六七八九十";
 pub fn clean(kind: Kind, text: &str) -> String {
     match kind {
         Kind::Multiline => dashes(text.trim()),
-        Kind::Text => dashes(&cjk_brackets(&trim_junk(&join_wrapped(text)))),
+        Kind::Text => dashes(&close_brackets(&cjk_brackets(&trim_junk(&join_wrapped(text))))),
         Kind::Name => name_dots(&trim_junk(&join_wrapped(text))),
         Kind::Vote => count_digits(&trim_junk(&join_wrapped(text))),
         Kind::Phone => phone_dashes(&trim_junk(&join_wrapped(text))),
@@ -325,5 +361,15 @@ mod tests {
         assert_eq!(clean(Kind::IdNumber, "15012219750823531又"), "15012219750823531X");
         assert_eq!(clean(Kind::IdNumber, "1501221975082353又"), "1501221975082353又", "not after seventeen digits");
         assert_eq!(clean(Kind::Month, "1986.03\n"), "1986.03");
+    }
+
+    #[test]
+    fn a_lost_closing_bracket_before_a_legal_form_is_put_back() {
+        assert_eq!(close_brackets("内蒙古电力 (集团 有限责任公司"), "内蒙古电力 (集团) 有限责任公司");
+        assert_eq!(close_brackets("包头钢铁（集团有限责任公司"), "包头钢铁（集团）有限责任公司");
+        // Closed already, or no legal form near: left as read.
+        assert_eq!(close_brackets("包头钢铁（集团）有限责任公司"), "包头钢铁（集团）有限责任公司");
+        assert_eq!(close_brackets("某某（试行"), "某某（试行");
+        assert_eq!(close_brackets("（有限公司"), "（有限公司");
     }
 }
