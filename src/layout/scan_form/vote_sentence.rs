@@ -359,6 +359,23 @@ fn read_blank_again(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &Gra
             return Ok(Some((cleaned, again.confidence)));
         }
     }
+    // A count of one digit alone at the start of the line below (反对 | 1人, the 1 on its
+    // underline) is dropped by line mode: the piece of that line before the word after the
+    // blank is read as one character, digits only. The word's box may hold the digit's ink
+    // too (OCR gives ink it read as nothing to the word beside it): only its last em is print.
+    if let Some((right, [x, y, _, h])) = right.and_then(|r| leading_rect(left, r, within).map(|lead| (r, lead))) {
+        let [rx, _, rw, rh] = right.rect;
+        let w = (rx + rw).saturating_sub(rh).max(rx).saturating_sub(x);
+        if w >= right.rect[3] / 3 {
+            let framed = framed_piece(page, [x, y, w, h], h / 2 + 4, None);
+            let one = read_on(ocr, &framed, page, reader.dpi, |ocr, all| ocr.read_only(all, Region::Char, DIGITS))?;
+            let digit: String = one.text.chars().filter(char::is_ascii_digit).collect();
+            reader.boxes.push(([x, y, w, h], format!("blank again, one character: {digit}")));
+            if digit.chars().count() == 1 {
+                return Ok(Some((digit, one.confidence)));
+            }
+        }
+    }
     Ok(None)
 }
 
@@ -520,6 +537,19 @@ mod tests {
         let mut engine = Sentence { block: text, line: text, again: vec!["对1", "9人。"], wrap_at: wrap };
         assert_eq!(sentence_read(&mut engine)[4].1, "1");
         assert_eq!(engine.again, ["9人。"]);
+    }
+
+    #[test]
+    fn a_lone_digit_dropped_at_a_line_s_start_is_read_as_one_character() {
+        // 反对 ends the first line, 1人。 begins the second; every read of the 1 drops it but
+        // the last, of the piece before 人 as one character.
+        let text = "经10届9次职代会通过并公示。出席会议124人，其中同意118人，反对人。";
+        let wrap = Some(text.chars().count() - 2);
+        let mut engine = Sentence { block: text, line: text, again: vec!["对", "人。", "1"], wrap_at: wrap };
+        assert_eq!(sentence_read(&mut engine)[4], ("votes.opposed".into(), "1".into()));
+        // What reads as no single digit there is no count.
+        let mut engine = Sentence { block: text, line: text, again: vec!["对", "人。", "人"], wrap_at: wrap };
+        assert_eq!(parse_count(&sentence_read(&mut engine)[4].1), None);
     }
 
     #[test]
