@@ -104,6 +104,12 @@ impl LabelMatcher {
             return None;
         }
         let squeezed: Vec<char> = squeeze(text).chars().collect();
+        // Marks no label holds (a stroke of a spaced label's gap read as -, a speck as ·) are
+        // left out of the comparison; the value after the label keeps them.
+        const MARKS: &[char] = &['-', '_', '|', '~', '`', '^', '*', '\'', '"', '‘', '’', '“', '”', '·', '.', ',', '，', '、', '。'];
+        let kept: Vec<usize> = (0..squeezed.len()).filter(|&i| !MARKS.contains(&squeezed[i])).collect();
+        let squeezed_all = squeezed;
+        let squeezed: Vec<char> = kept.iter().map(|&i| squeezed_all[i]).collect();
         let mut nearest = Nearest::default(); // payload: chars of the text used
         for (label, id) in &self.labels {
             let l: Vec<char> = label.chars().collect();
@@ -129,7 +135,8 @@ impl LabelMatcher {
             }
         }
         let (id, used) = nearest.winner()?;
-        let rest: String = squeezed[used..].iter().collect::<String>().trim_start_matches(':').to_string();
+        let from = kept.get(used).copied().unwrap_or(squeezed_all.len());
+        let rest: String = squeezed_all[from..].iter().collect::<String>().trim_start_matches(':').to_string();
         Some((id, rest))
     }
 
@@ -224,6 +231,10 @@ mod tests {
         assert_eq!(m.match_fuzzy("中共党员").map(|x| x.0), None);
         assert_eq!(m.match_fuzzy("乌日娜").map(|x| x.0), None);
         assert_eq!(m.match_fuzzy("汉族").map(|x| x.0), None, "a value, not 民族 misread");
+        // A mark read in a spaced label's gap is no character of it; a value after a label
+        // keeps its marks.
+        assert_eq!(m.match_fuzzy("个-信人简\n历").map(|x| x.0), Some("resume"));
+        assert_eq!(m.match_fuzzy("出生年目 1986.03"), Some(("birth_month", "1986.03".to_string())));
     }
 
     #[test]
