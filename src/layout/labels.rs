@@ -106,8 +106,7 @@ impl LabelMatcher {
         let squeezed: Vec<char> = squeeze(text).chars().collect();
         // Marks no label holds (a stroke of a spaced label's gap read as -, a speck as ·) are
         // left out of the comparison; the value after the label keeps them.
-        const MARKS: &[char] = &['-', '_', '|', '~', '`', '^', '*', '\'', '"', '‘', '’', '“', '”', '·', '.', ',', '，', '、', '。'];
-        let kept: Vec<usize> = (0..squeezed.len()).filter(|&i| !MARKS.contains(&squeezed[i])).collect();
+        let kept: Vec<usize> = (0..squeezed.len()).filter(|&i| !crate::layout::ocr_text::STRAY_MARKS.contains(&squeezed[i])).collect();
         let squeezed_all = squeezed;
         let squeezed: Vec<char> = kept.iter().map(|&i| squeezed_all[i]).collect();
         let mut nearest = Nearest::default(); // payload: chars of the text used

@@ -8,11 +8,14 @@ pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
-/// Strips what OCR reads from specks and line remnants at a value's ends: quotes, bars,
-/// underscores, dashes, stray punctuation. Inner characters are kept.
+/// What OCR reads from specks, line remnants and the gaps of spaced print: quotes, bars,
+/// underscores, dashes, dots and commas. No label holds one.
+pub const STRAY_MARKS: &[char] = &['"', '\'', '“', '”', '‘', '’', '|', '_', '-', '~', '`', '·', '.', ',', '，', '。', '、', '^', '*'];
+
+/// Strips what OCR reads from specks and line remnants at a value's ends: stray marks and
+/// stray punctuation. Inner characters are kept.
 pub fn trim_junk(text: &str) -> String {
-    const JUNK: &[char] = &['"', '\'', '“', '”', '‘', '’', '|', '_', '-', '~', '`', '·', '.', ',', '，', '。', ':', '：', ';', '；', '!', '！', '、', '^', '*'];
-    text.trim_matches(|c: char| c.is_whitespace() || JUNK.contains(&c)).to_string()
+    text.trim_matches(|c: char| c.is_whitespace() || STRAY_MARKS.contains(&c) || ":：;；!！".contains(c)).to_string()
 }
 
 /// Brackets OCR reads as look-alikes (`〈《【`) are round ones; which width they take is the

@@ -105,6 +105,8 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
     let seals: Option<Vec<SealCandidate>> = colour.map(|(c, f)| find_seals(c, dpi / f, &params.seal).into_iter().map(|s| in_grey_pixels(s, [0, 0], f)).collect());
     let writing = colour.map(|(c, _)| with_coloured_ink(seen, c, boxes));
     let seen = writing.as_ref().unwrap_or(seen);
+    // How many seals each box holds the centre of.
+    let centred_in: Vec<usize> = boxes.iter().map(|o| seals.iter().flatten().filter(|t| contains(o.rect, t.center)).count()).collect();
     boxes
         .iter()
         .map(|b| {
@@ -126,17 +128,17 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                     // over into a box without its own was stamped across the line from there.
                     let spare_for_b = |s: &SealCandidate| {
                         overlap_share(s.bbox, b.rect) >= ORPHAN_SEAL_SHARE
-                            && boxes.iter().any(|o| contains(o.rect, s.center) && all.iter().filter(|t| contains(o.rect, t.center)).count() >= 2)
+                            && boxes.iter().zip(&centred_in).any(|(o, &n)| contains(o.rect, s.center) && n >= 2)
                     };
                     // But a seal that is the only one centred in another box is that box's,
                     // unless the other box holds a seal of its own that the page-wide search
                     // missed (faint): counted for both, it hid a missing seal in the box below
                     // one stamped low over the line.
                     let owns_it = |s: &SealCandidate| {
-                        boxes.iter().any(|o| {
+                        boxes.iter().zip(&centred_in).any(|(o, &n)| {
                             o.rect != b.rect
                                 && contains(o.rect, s.center)
-                                && all.iter().filter(|t| contains(o.rect, t.center)).count() == 1
+                                && n == 1
                                 && !colour.and_then(|(c, f)| faint_seal(c, f, dpi, o.rect, &params.seal, Some(s))).is_some_and(|t| t.mark == Mark::Present)
                         })
                     };

@@ -366,7 +366,7 @@ fn read_blank_again(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &Gra
     if let Some((right, [x, y, _, h])) = right.and_then(|r| leading_rect(left, r, within).map(|lead| (r, lead))) {
         let [rx, _, rw, rh] = right.rect;
         let w = (rx + rw).saturating_sub(rh).max(rx).saturating_sub(x);
-        if w >= right.rect[3] / 3 {
+        if w >= rh / 3 {
             let framed = framed_piece(page, [x, y, w, h], h / 2 + 4, None);
             let one = read_on(ocr, &framed, page, reader.dpi, |ocr, all| ocr.read_only(all, Region::Char, DIGITS))?;
             let digit: String = one.text.chars().filter(char::is_ascii_digit).collect();
