@@ -193,7 +193,20 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
     let mut spans = Vec::new();
     for (blank, span) in placed {
         let Some((a, b)) = span else { continue };
-        let mut value = ocr_text::clean(Kind::Vote, &gs[a..b].iter().map(|g| g.ch).collect::<String>());
+        // OCR sometimes gives a printed word's character twice where handwriting follows it
+        // (同意意135): a copy of the word before or after the blank is no part of the count.
+        let mut held: &[approval::Glyph] = &gs[a..b];
+        if let Some(left) = a.checked_sub(1).map(|i| gs[i].ch) {
+            while held.first().is_some_and(|g| g.ch == left) {
+                held = &held[1..];
+            }
+        }
+        if let Some(right) = gs.get(b).map(|g| g.ch) {
+            while held.last().is_some_and(|g| g.ch == right) {
+                held = &held[..held.len() - 1];
+            }
+        }
+        let mut value = ocr_text::clean(Kind::Vote, &held.iter().map(|g| g.ch).collect::<String>());
         let mut conf = confidence;
         if parse_count(&value).is_none() {
             if let Some((again, c)) = read_blank_again(reader, ocr, page, &gs, a, b, rect)? {
@@ -205,8 +218,9 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
         spans.push((a, b));
     }
     // Counts that cannot be (more voted than attended: 45 read as 42) or that would return
-    // the form (35 of 39 read as 3) are read again, each on its own; the second readings are
-    // kept only if they add up and pass.
+    // the form (35 of 39 read as 3) are read again, each on its own; second readings are
+    // kept only if they add up and pass, and only as many as it takes (a count read right
+    // the first time is not given up for a second reading that also adds up).
     if !likely(&counts(&out)) {
         let mut again = out.clone();
         for (i, (blank, value, conf)) in again.iter_mut().enumerate() {
@@ -218,8 +232,8 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
                 (*value, *conf) = (text, c);
             }
         }
-        if likely(&counts(&again)) {
-            out = again;
+        if let Some(fewest) = fewest_changes(&out, &again) {
+            out = fewest;
         } else {
             // Neither set is likely (a form's counts may truly not add up): a count read two
             // ways is not guessed at. Both readings stand as its text, which reads as no
@@ -259,6 +273,23 @@ impl<'t> Placed<'t> {
     fn found(&self) -> usize {
         self.spans.iter().filter(|(_, span)| span.is_some()).count()
     }
+}
+
+/// The first readings with the fewest of them replaced by their second readings that makes
+/// the counts likely; None when not even all of them do.
+fn fewest_changes<'t>(first: &[(&'t str, String, f32)], second: &[(&'t str, String, f32)]) -> Option<Vec<(&'t str, String, f32)>> {
+    let differ: Vec<usize> = (0..first.len().min(second.len())).filter(|&i| first[i].1 != second[i].1).collect();
+    let mut masks: Vec<u32> = (1..1u32 << differ.len()).collect();
+    masks.sort_by_key(|m| m.count_ones());
+    masks.into_iter().map(|mask| {
+        let mut trial = first.to_vec();
+        for (bit, &i) in differ.iter().enumerate() {
+            if mask & (1 << bit) != 0 {
+                trial[i] = second[i].clone();
+            }
+        }
+        trial
+    }).find(|trial| likely(&counts(trial)))
 }
 
 /// Counts as most forms hold them: adding up, and more than half of those attending for.
@@ -523,6 +554,20 @@ mod tests {
         let mut engine = Sentence::new("经5届3次职代会通过并公示。出席会议48人，其中同意45人，反对0人。", vec!["议1人"]);
         assert_eq!(sentence_read(&mut engine)[2].1, "48");
         assert_eq!(engine.again.len(), 1);
+    }
+
+    #[test]
+    fn only_as_many_second_readings_are_kept_as_make_the_counts_add_up() {
+        // 出席 137 read as 1137 (a doubled stroke at the word's edge); read again, 137 is right
+        // but a handwritten 135 comes back as 132. 137 = 135 + 2 adds up with the first 135:
+        // the second reading of a count is taken only where the first cannot stand. The
+        // printed words' characters OCR doubled (议议, 意意) are not read as part of a count.
+        let text = "经11届8次职代会通过并公示。出席会议议1137人，其中同意意135人，反对2人。";
+        let mut engine = Sentence::new(text, vec!["议137人", "意132人", "对2人"]);
+        let read = sentence_read(&mut engine);
+        assert_eq!(read[2].1, "137");
+        assert_eq!(read[3].1, "135");
+        assert_eq!(read[4].1, "2");
     }
 
     #[test]
