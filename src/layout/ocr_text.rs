@@ -264,7 +264,7 @@ pub const CN_DIGITS: &str = "〇零一二三四五六七八九十";
 pub fn clean(kind: Kind, text: &str) -> String {
     match kind {
         Kind::Multiline => dashes(text.trim()),
-        Kind::Text => dashes(&close_brackets(&cjk_brackets(&trim_junk(&join_wrapped(text))))),
+        Kind::Text => dashes(&close_brackets(&cjk_brackets(&trim_junk(&leading_yi(&join_wrapped(text)))))),
         Kind::Name => name_dots(&trim_junk(&join_wrapped(text))),
         Kind::Vote => count_digits(&trim_junk(&join_wrapped(text))),
         Kind::Phone => phone_dashes(&trim_junk(&join_wrapped(text))),
@@ -276,9 +276,31 @@ pub fn clean(kind: Kind, text: &str) -> String {
     }
 }
 
+/// 一, a lone stroke, often comes back as a dash: at the start of a value and right before a
+/// Chinese character (-级教师) it is 一, since no value begins with a dash there; the dash would
+/// otherwise go as junk and take the character with it.
+fn leading_yi(text: &str) -> String {
+    let t = text.trim_start();
+    let mut chars = t.chars();
+    match (chars.next(), chars.next()) {
+        (Some('-' | '—' | '－' | '_' | '～' | '~'), Some(next)) if is_cjk(next) => format!("一{}", &t[t.chars().next().map_or(0, char::len_utf8)..]),
+        _ => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dash_that_starts_a_value_before_a_chinese_character_is_yi() {
+        assert_eq!(clean(Kind::Text, "-级教师"), "一级教师");
+        assert_eq!(clean(Kind::Text, " —线班组长"), "一线班组长");
+        // Elsewhere a dash stays a dash (or junk at the edge).
+        assert_eq!(clean(Kind::Text, "-"), "");
+        assert_eq!(clean(Kind::Text, "-2级"), "2级");
+        assert_eq!(leading_yi("高级-技师"), "高级-技师");
+    }
 
     #[test]
     fn months_and_dates_keep_only_digits_numerals_and_separators() {
