@@ -107,54 +107,12 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
     let seen = writing.as_ref().unwrap_or(seen);
     // How many seals each box holds the centre of.
     let centred_in: Vec<usize> = boxes.iter().map(|o| seals.iter().flatten().filter(|t| contains(o.rect, t.center)).count()).collect();
-    boxes
+    // The signature and date of each box first: a box holding neither was not signed, and a
+    // seal centred in it that lies as much over a signed box was stamped for that one.
+    let written: Vec<(ApprovalEvidence, Mark, Option<String>, f32)> = boxes
         .iter()
         .map(|b| {
             let mut ev = ApprovalEvidence { bbox: b.rect, ..ApprovalEvidence::default() };
-            let seal = match &seals {
-                None => Mark::Unverifiable,
-                Some(all) => {
-                    // A seal belongs to the box that holds its centre; a box without one
-                    // also takes a seal that lies mostly over it (stamped across the line
-                    // into the next box, whose centre is on the other side).
-                    // A seal whose centre is in no box (stamped low, off the table's foot)
-                    // belongs to the box it overlaps most, however little.
-                    let centred: Vec<&SealCandidate> = all.iter().filter(|s| contains(b.rect, s.center)).collect();
-                    let orphan_of_b = |s: &SealCandidate| {
-                        let share = overlap_share(s.bbox, b.rect);
-                        share >= ORPHAN_SEAL_SHARE && !boxes.iter().any(|o| contains(o.rect, s.center)) && boxes.iter().all(|o| overlap_share(s.bbox, o.rect) <= share)
-                    };
-                    // Nor does a box hold two seals: of two centred in one box, one reaching
-                    // over into a box without its own was stamped across the line from there.
-                    let spare_for_b = |s: &SealCandidate| {
-                        overlap_share(s.bbox, b.rect) >= ORPHAN_SEAL_SHARE
-                            && boxes.iter().zip(&centred_in).any(|(o, &n)| contains(o.rect, s.center) && n >= 2)
-                    };
-                    // But a seal that is the only one centred in another box is that box's,
-                    // unless the other box holds a seal of its own that the page-wide search
-                    // missed (faint): counted for both, it hid a missing seal in the box below
-                    // one stamped low over the line.
-                    let owns_it = |s: &SealCandidate| {
-                        boxes.iter().zip(&centred_in).any(|(o, &n)| {
-                            o.rect != b.rect
-                                && contains(o.rect, s.center)
-                                && n == 1
-                                && !colour.and_then(|(c, f)| faint_seal(c, f, dpi, o.rect, &params.seal, Some(s))).is_some_and(|t| t.mark == Mark::Present)
-                        })
-                    };
-                    let pool: Vec<&SealCandidate> =
-                        if centred.is_empty() { all.iter().filter(|s| (overlap_share(s.bbox, b.rect) >= 0.35 && !owns_it(s)) || orphan_of_b(s) || spare_for_b(s)).collect() } else { centred };
-                    let mine = pool.into_iter().max_by(|a, b| stronger(a, b)).cloned();
-                    match mine.or_else(|| colour.and_then(|(c, f)| faint_seal(c, f, dpi, b.rect, &params.seal, None))) {
-                        Some(s) => {
-                            ev.seal = Some(s.bbox);
-                            ev.seal_score = s.score;
-                            s.mark
-                        }
-                        None => Mark::Absent,
-                    }
-                }
-            };
             let signature = match b.signer_zone {
                 Some(zone) => {
                     // The written date is the date's, not a signature: a day's digits reaching
@@ -198,6 +156,72 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                         (None, 0.0)
                     }
                 },
+            };
+            (ev, signature, date, date_confidence)
+        })
+        .collect();
+    let unsigned: Vec<bool> = written.iter().map(|(ev, signature, ..)| *signature == Mark::Absent && ev.date_ink == Some(Mark::Absent)).collect();
+    // A seal centred in an unsigned box that reaches over a signed one without a seal of its
+    // own (stamped low over the date, into the empty box below) is that one's.
+    let given_away = |s: &SealCandidate, from: usize| {
+        unsigned[from]
+            && boxes.iter().zip(&unsigned).zip(&centred_in).enumerate().any(|(j, ((o, &u), &n))| j != from && !u && n == 0 && overlap_share(s.bbox, o.rect) >= ORPHAN_SEAL_SHARE)
+    };
+    boxes
+        .iter()
+        .zip(written)
+        .enumerate()
+        .map(|(bi, (b, (mut ev, signature, date, date_confidence)))| {
+            let seal = match &seals {
+                None => Mark::Unverifiable,
+                Some(all) => {
+                    // A seal belongs to the box that holds its centre; a box without one
+                    // also takes a seal that lies mostly over it (stamped across the line
+                    // into the next box, whose centre is on the other side).
+                    // A seal whose centre is in no box (stamped low, off the table's foot)
+                    // belongs to the box it overlaps most, however little.
+                    let centred: Vec<&SealCandidate> = all.iter().filter(|s| contains(b.rect, s.center) && !given_away(s, bi)).collect();
+                    let orphan_of_b = |s: &SealCandidate| {
+                        let share = overlap_share(s.bbox, b.rect);
+                        share >= ORPHAN_SEAL_SHARE && !boxes.iter().any(|o| contains(o.rect, s.center)) && boxes.iter().all(|o| overlap_share(s.bbox, o.rect) <= share)
+                    };
+                    // Nor does a box hold two seals: of two centred in one box, one reaching
+                    // over into a box without its own was stamped across the line from there.
+                    let spare_for_b = |s: &SealCandidate| {
+                        overlap_share(s.bbox, b.rect) >= ORPHAN_SEAL_SHARE
+                            && boxes.iter().zip(&centred_in).any(|(o, &n)| contains(o.rect, s.center) && n >= 2)
+                    };
+                    // But a seal that is the only one centred in another box is that box's,
+                    // unless the other box holds a seal of its own that the page-wide search
+                    // missed (faint): counted for both, it hid a missing seal in the box below
+                    // one stamped low over the line.
+                    let owns_it = |s: &SealCandidate| {
+                        boxes.iter().zip(&centred_in).enumerate().any(|(oi, (o, &n))| {
+                            o.rect != b.rect
+                                && contains(o.rect, s.center)
+                                && n == 1
+                                && !given_away(s, oi)
+                                && !colour.and_then(|(c, f)| faint_seal(c, f, dpi, o.rect, &params.seal, Some(s))).is_some_and(|t| t.mark == Mark::Present)
+                        })
+                    };
+                    // And a seal an unsigned box gave away goes to the signed box it reaches.
+                    let given_to_b = |s: &SealCandidate| {
+                        overlap_share(s.bbox, b.rect) >= ORPHAN_SEAL_SHARE && boxes.iter().enumerate().any(|(oi, o)| oi != bi && contains(o.rect, s.center) && given_away(s, oi))
+                    };
+                    let pool: Vec<&SealCandidate> =
+                        if centred.is_empty() { all.iter().filter(|s| !given_away(s, bi)).filter(|s| (overlap_share(s.bbox, b.rect) >= 0.35 && !owns_it(s)) || orphan_of_b(s) || spare_for_b(s) || given_to_b(s)).collect() } else { centred };
+                    let mine = pool.into_iter().max_by(|a, b| stronger(a, b)).cloned();
+                    // Looked for again as a faint one, the seal it gave away is not found anew.
+                    let gave = all.iter().find(|s| contains(b.rect, s.center) && given_away(s, bi));
+                    match mine.or_else(|| colour.and_then(|(c, f)| faint_seal(c, f, dpi, b.rect, &params.seal, gave))) {
+                        Some(s) => {
+                            ev.seal = Some(s.bbox);
+                            ev.seal_score = s.score;
+                            s.mark
+                        }
+                        None => Mark::Absent,
+                    }
+                }
             };
             BoxMarks { id: b.id.clone(), signature, seal, date, date_confidence, evidence: ev }
         })

@@ -386,6 +386,36 @@ fn a_seal_over_a_box_line_counts_once_unless_its_box_has_another() {
 }
 
 #[test]
+fn a_seal_centred_in_an_empty_box_that_reaches_over_a_signed_one_without_a_seal_is_that_ones() {
+    if the_fonts().is_none() {
+        return;
+    }
+    use crate::layout::approval::BoxLayout;
+    // 200 dpi: two boxes 2.5 in high. The upper one signed and dated, its seal stamped low over
+    // its date so that the centre fell below the line, into the lower box, left empty.
+    let laid = |y: u32| BoxLayout {
+        rect: [0, y, 800, 500],
+        signer_zone: Some([200, y + 100, 550, 150]),
+        date_zone: Some([400, y + 400, 350, 90]),
+        date_blanks: Some([[400, y + 400, 120, 90], [560, y + 400, 60, 90], [660, y + 400, 60, 90]]),
+        ..BoxLayout::default()
+    };
+    let boxes = [laid(0), laid(500)];
+    let params = judge::MarksParams { colour_dpi: INK_DPI, ..judge::MarksParams::default() };
+    let mut page = paper(800, 1000);
+    stamp(&mut page, INK_DPI, (560.0, 560.0), 5.0, false, 8);
+    let seal_only = page.clone();
+    write(&mut page, INK_DPI, "谢志刚", (230.0, 200.0 + mm(8.0, INK_DPI)), 8.0, BLACK);
+    write(&mut page, INK_DPI, "2023", (405.0, 400.0 + mm(7.0, INK_DPI)), 5.0, BLUE);
+    let judged = judge::judge_page(&boxes, &to_gray(&page), INK_DPI, Some(&page), &params);
+    assert_eq!((judged[0].signature, judged[1].signature), (Mark::Present, Mark::Absent), "{judged:?}");
+    assert_eq!((judged[0].seal, judged[1].seal), (Mark::Present, Mark::Absent), "{judged:?}");
+    // With neither box signed, the seal is the box's that holds its centre.
+    let judged = judge::judge_page(&boxes, &to_gray(&seal_only), INK_DPI, Some(&seal_only), &params);
+    assert_eq!((judged[0].seal, judged[1].seal), (Mark::Absent, Mark::Present), "{judged:?}");
+}
+
+#[test]
 fn a_gently_curved_pen_stroke_is_no_seal_ring_that_makes_a_signature_doubtful() {
     if the_fonts().is_none() {
         return;
