@@ -49,6 +49,7 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
             }
         }
     }
+    label_by_place(grid, &mut texts, &labels, spec);
     let grid = &split_unruled_labels(grid, &mut texts, &labels, &mut reader, ocr)?;
     out.kind = PageKind::Table;
     let index_of = |cell: &Cell| grid.cells.iter().position(|x| x == cell);
@@ -199,6 +200,47 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
 /// wide cell with the label on its left and the value beside it; its top strip then reads as
 /// the value's first line, not as a label. Such a cell is cut where the label column ends in
 /// the other rows, and kept cut when its left part reads as a label.
+/// A label cell starting a row whose print OCR garbled past matching (个人简历 as 个类 便:历)
+/// between two labels matched to rows one apart in the spec is the label of the row between
+/// them: the form's rows come in the spec's order. Only the first field of that row, labelled
+/// on its left, is taken so.
+fn label_by_place(grid: &Grid, texts: &mut [Option<(OcrText, Portion)>], labels: &LabelMatcher, spec: &Spec) {
+    let row_of = |id: &str| match spec.field(id).map(|f| &f.place) {
+        Some(Place::Table { row, .. }) => Some(*row),
+        _ => None,
+    };
+    let matched_row = |texts: &[Option<(OcrText, Portion)>], c: &Cell| {
+        let i = grid.cells.iter().position(|x| x == c)?;
+        let (t, _) = texts[i].as_ref()?;
+        row_of(labels.match_fuzzy(&t.text)?.0)
+    };
+    for i in 0..grid.cells.len() {
+        let c = &grid.cells[i];
+        let Some((t, Portion::Whole)) = &texts[i] else { continue };
+        if grid.has_left(c) || t.text.trim().is_empty() || labels.match_fuzzy(&t.text).is_some() {
+            continue;
+        }
+        let Some(above) = grid.cells.iter().find(|a| grid.below(a) == Some(c)) else { continue };
+        let (Some(up), Some(down)) = (matched_row(texts, above), grid.below(c).and_then(|b| matched_row(texts, b))) else { continue };
+        if down != up + 2 {
+            continue;
+        }
+        let first = spec
+            .fields
+            .iter()
+            .filter_map(|f| match &f.place {
+                Place::Table { row, col, label_at: LabelAt::Left, .. } if *row == up + 1 && f.kind != Kind::Approval => Some((*col, f)),
+                _ => None,
+            })
+            .min_by_key(|(col, _)| *col);
+        if let Some((_, f)) = first {
+            // As read, only less sure: what it read is kept out of the value.
+            let confidence = t.confidence.min(0.5);
+            texts[i] = Some((OcrText { text: f.label.clone(), confidence }, Portion::Whole));
+        }
+    }
+}
+
 fn split_unruled_labels(grid: &Grid, texts: &mut Vec<Option<(OcrText, Portion)>>, labels: &LabelMatcher, reader: &mut CellReader, ocr: &mut dyn OcrEngine) -> Result<Grid, OcrError> {
     let mut out = grid.clone();
     // The label column: the right edge of the cells that start rows and hold a label.
@@ -256,4 +298,35 @@ fn is_hint(text: &str, hint: Option<&str>) -> bool {
     let Some(hint) = hint else { return false };
     let (t, h): (Vec<char>, Vec<char>) = (squeeze(text).chars().collect(), squeeze(hint).chars().collect());
     !t.is_empty() && edit_distance(&t, &h) <= (h.len() / 4).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(x0: u32, x1: u32, band: usize) -> Cell {
+        Cell { x0, y0: band as u32 * 100, x1, y1: band as u32 * 100 + 100, band, bands: 1 }
+    }
+
+    fn read(text: &str) -> Option<(OcrText, Portion)> {
+        Some((OcrText { text: text.into(), confidence: 0.9 }, Portion::Whole))
+    }
+
+    #[test]
+    fn a_garbled_label_between_two_matched_rows_is_the_row_between() {
+        let spec = Spec::builtin();
+        let labels = LabelMatcher::new(&spec, |f| f.part() == Part::Table);
+        // Awards, the résumé read as 个类便历, social relations; each with its value cell.
+        let cells = vec![cell(0, 100, 0), cell(100, 600, 0), cell(0, 100, 1), cell(100, 600, 1), cell(0, 100, 2), cell(100, 600, 2)];
+        let grid = Grid { hlines: Vec::new(), vlines: Vec::new(), cells };
+        let mut texts = vec![read("何时何地受过何种奖励"), None, read("个类便:历"), None, read("主要社会关系"), None];
+        label_by_place(&grid, &mut texts, &labels, &spec);
+        let (t, _) = texts[2].as_ref().unwrap();
+        assert_eq!(labels.match_fuzzy(&t.text).map(|(id, _)| id), Some("resume"));
+        assert!(t.confidence <= 0.5);
+        // Without a matched label below it, nothing is supposed.
+        let mut texts = vec![read("何时何地受过何种奖励"), None, read("个类便:历"), None, read("某某某"), None];
+        label_by_place(&grid, &mut texts, &labels, &spec);
+        assert_eq!(texts[2].as_ref().unwrap().0.text, "个类便:历");
+    }
 }
