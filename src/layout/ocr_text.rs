@@ -283,7 +283,7 @@ fn leading_yi(text: &str) -> String {
     let t = text.trim_start();
     let mut chars = t.chars();
     match (chars.next(), chars.next()) {
-        (Some('-' | '—' | '－' | '_' | '～' | '~'), Some(next)) if is_cjk(next) => format!("一{}", &t[t.chars().next().map_or(0, char::len_utf8)..]),
+        (Some(dash @ ('-' | '—' | '－' | '_' | '～' | '~')), Some(next)) if is_cjk(next) => format!("一{}", &t[dash.len_utf8()..]),
         _ => text.to_string(),
     }
 }

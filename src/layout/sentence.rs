@@ -109,7 +109,15 @@ fn find_anchor(text: &str, from: usize, anchor: &str, side: Side) -> Option<(usi
     let hay = text.get(from..)?;
     for t in tries {
         if let Some(at) = hay.find(&t) {
-            return Some((from + at, from + at + t.len()));
+            let mut end = from + at + t.len();
+            // OCR sometimes gives the last character of the words before a blank twice where
+            // handwriting follows (同意意135): the copy is the print's, not the blank's.
+            if let (Side::Left, Some(last)) = (side, t.chars().last()) {
+                while text[end..].starts_with(last) {
+                    end += last.len_utf8();
+                }
+            }
+            return Some((from + at, end));
         }
     }
     None
@@ -129,6 +137,12 @@ mod tests {
     fn typed_numbers_fall_into_their_blanks() {
         let v = values("经 七 届 三 次职代会\n通过并公示。出席会议 126 人，其中同意 120 人，\n反对 2 人。");
         assert_eq!(v, [Some("七".into()), Some("三".into()), Some("126".into()), Some("120".into()), Some("2".into())]);
+    }
+
+    #[test]
+    fn a_character_of_the_print_given_twice_before_a_blank_is_not_the_blank_s() {
+        let v = values("经11届8次职代会通过并公示。出席会议议1137人，其中同意意135人，反对2人。");
+        assert_eq!(v[2..], [Some("1137".into()), Some("135".into()), Some("2".into())]);
     }
 
     #[test]

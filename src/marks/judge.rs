@@ -167,6 +167,20 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
         unsigned[from]
             && boxes.iter().zip(&unsigned).zip(&centred_in).enumerate().any(|(j, ((o, &u), &n))| j != from && !u && n == 0 && overlap_share(s.bbox, o.rect) >= ORPHAN_SEAL_SHARE)
     };
+    // The box a seal is the only one centred in, and keeps: not given away, and no faint seal
+    // of that box's own besides it (else it was stamped there from the box it reaches over).
+    // Asked of a seal by every box it reaches over, and the faint search is costly: once each.
+    let kept_by: Vec<std::cell::OnceCell<Option<usize>>> = seals.iter().flatten().map(|_| std::cell::OnceCell::new()).collect();
+    let keeper = |k: usize, s: &SealCandidate| {
+        *kept_by[k].get_or_init(|| {
+            boxes.iter().zip(&centred_in).enumerate().position(|(oi, (o, &n))| {
+                contains(o.rect, s.center)
+                    && n == 1
+                    && !given_away(s, oi)
+                    && !colour.and_then(|(c, f)| faint_seal(c, f, dpi, o.rect, &params.seal, Some(s))).is_some_and(|t| t.mark == Mark::Present)
+            })
+        })
+    };
     boxes
         .iter()
         .zip(written)
@@ -195,21 +209,21 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                     // unless the other box holds a seal of its own that the page-wide search
                     // missed (faint): counted for both, it hid a missing seal in the box below
                     // one stamped low over the line.
-                    let owns_it = |s: &SealCandidate| {
-                        boxes.iter().zip(&centred_in).enumerate().any(|(oi, (o, &n))| {
-                            o.rect != b.rect
-                                && contains(o.rect, s.center)
-                                && n == 1
-                                && !given_away(s, oi)
-                                && !colour.and_then(|(c, f)| faint_seal(c, f, dpi, o.rect, &params.seal, Some(s))).is_some_and(|t| t.mark == Mark::Present)
-                        })
-                    };
+                    let owns_it = |k: usize, s: &SealCandidate| keeper(k, s).is_some_and(|oi| boxes[oi].rect != b.rect);
                     // And a seal an unsigned box gave away goes to the signed box it reaches.
                     let given_to_b = |s: &SealCandidate| {
                         overlap_share(s.bbox, b.rect) >= ORPHAN_SEAL_SHARE && boxes.iter().enumerate().any(|(oi, o)| oi != bi && contains(o.rect, s.center) && given_away(s, oi))
                     };
                     let pool: Vec<&SealCandidate> =
-                        if centred.is_empty() { all.iter().filter(|s| !given_away(s, bi)).filter(|s| (overlap_share(s.bbox, b.rect) >= 0.35 && !owns_it(s)) || orphan_of_b(s) || spare_for_b(s) || given_to_b(s)).collect() } else { centred };
+                        if centred.is_empty() {
+                            all.iter()
+                                .enumerate()
+                                .filter(|(k, s)| !given_away(s, bi) && ((overlap_share(s.bbox, b.rect) >= 0.35 && !owns_it(*k, s)) || orphan_of_b(s) || spare_for_b(s) || given_to_b(s)))
+                                .map(|(_, s)| s)
+                                .collect()
+                        } else {
+                            centred
+                        };
                     let mine = pool.into_iter().max_by(|a, b| stronger(a, b)).cloned();
                     // Looked for again as a faint one, the seal it gave away is not found anew.
                     let gave = all.iter().find(|s| contains(b.rect, s.center) && given_away(s, bi));

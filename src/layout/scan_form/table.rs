@@ -196,10 +196,6 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
     Ok(())
 }
 
-/// A row whose rule between label and value is too faint to be found (a pale scan) is one
-/// wide cell with the label on its left and the value beside it; its top strip then reads as
-/// the value's first line, not as a label. Such a cell is cut where the label column ends in
-/// the other rows, and kept cut when its left part reads as a label.
 /// A label cell starting a row whose print OCR garbled past matching (个人简历 as 个类 便:历)
 /// between two labels matched to rows one apart in the spec is the label of the row between
 /// them: the form's rows come in the spec's order. Only the first field of that row, labelled
@@ -241,6 +237,10 @@ fn label_by_place(grid: &Grid, texts: &mut [Option<(OcrText, Portion)>], labels:
     }
 }
 
+/// A row whose rule between label and value is too faint to be found (a pale scan) is one
+/// wide cell with the label on its left and the value beside it; its top strip then reads as
+/// the value's first line, not as a label. Such a cell is cut where the label column ends in
+/// the other rows, and kept cut when its left part reads as a label.
 fn split_unruled_labels(grid: &Grid, texts: &mut Vec<Option<(OcrText, Portion)>>, labels: &LabelMatcher, reader: &mut CellReader, ocr: &mut dyn OcrEngine) -> Result<Grid, OcrError> {
     let mut out = grid.clone();
     // The label column: the right edge of the cells that start rows and hold a label.

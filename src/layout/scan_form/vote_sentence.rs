@@ -193,20 +193,7 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
     let mut spans = Vec::new();
     for (blank, span) in placed {
         let Some((a, b)) = span else { continue };
-        // OCR sometimes gives a printed word's character twice where handwriting follows it
-        // (同意意135): a copy of the word before or after the blank is no part of the count.
-        let mut held: &[approval::Glyph] = &gs[a..b];
-        if let Some(left) = a.checked_sub(1).map(|i| gs[i].ch) {
-            while held.first().is_some_and(|g| g.ch == left) {
-                held = &held[1..];
-            }
-        }
-        if let Some(right) = gs.get(b).map(|g| g.ch) {
-            while held.last().is_some_and(|g| g.ch == right) {
-                held = &held[..held.len() - 1];
-            }
-        }
-        let mut value = ocr_text::clean(Kind::Vote, &held.iter().map(|g| g.ch).collect::<String>());
+        let mut value = ocr_text::clean(Kind::Vote, &gs[a..b].iter().map(|g| g.ch).collect::<String>());
         let mut conf = confidence;
         if parse_count(&value).is_none() {
             if let Some((again, c)) = read_blank_again(reader, ocr, page, &gs, a, b, rect)? {
