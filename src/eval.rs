@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::layout::labels::edit_distance;
 use crate::record::Record;
 use crate::spec::{Kind, Spec};
+use crate::timing::Stage;
 
 /// Issue codes that a sample set plants; precision is measured over these only (a record may
 /// carry other, legitimate findings such as review notes).
@@ -190,11 +191,20 @@ fn marks_time(t: &Tally) -> String {
         "approval marks' time: {:.2} s/form of {:.2} (box words {:.2}, judging {:.2}): {:.1}% of the time, adding {:.1}% to the rest\n",
         s.marks() / t.forms.max(1) as f64,
         t.seconds / t.forms.max(1) as f64,
-        s.box_words / t.forms.max(1) as f64,
-        s.mark_judging / t.forms.max(1) as f64,
+        s.of(Stage::BoxWords) / t.forms.max(1) as f64,
+        s.of(Stage::MarkJudging) / t.forms.max(1) as f64,
         100.0 * s.marks() / t.seconds.max(f64::EPSILON),
         100.0 * s.marks() / rest,
     )
+}
+
+/// Where a scanned form's time goes, stage by stage (s/form); what no stage holds is the
+/// record's rules and the time between stages.
+fn stage_times(t: &Tally) -> String {
+    let n = t.forms.max(1) as f64;
+    let mut parts: Vec<String> = t.stages.named().map(|(name, secs)| format!("{name} {:.2}", secs / n)).collect();
+    parts.push(format!("other {:.2}", (t.seconds - t.stages.total()).max(0.0) / n));
+    format!("time by stage, s/form: {}\n", parts.join(", "))
 }
 
 /// Compares one record with its truth form.
@@ -299,6 +309,7 @@ pub fn report(groups: &BTreeMap<String, Tally>) -> String {
     scans.add(&grey);
     if scans.stages.marks() > 0.0 {
         out.push_str(&marks_time(&scans));
+        out.push_str(&stage_times(&scans));
     }
     let mut misses: Vec<(&String, &usize)> = all.misses.iter().collect();
     misses.sort_by(|a, b| b.1.cmp(a.1));
@@ -339,7 +350,10 @@ mod tests {
 
     #[test]
     fn the_marks_time_is_reported_over_scans_against_the_rest_of_their_time() {
-        let stages = crate::timing::StageTimes { box_words: 0.3, mark_judging: 0.1 };
+        let mut stages = crate::timing::StageTimes::default();
+        stages.set(Stage::BoxWords, 0.3);
+        stages.set(Stage::MarkJudging, 0.1);
+        stages.set(Stage::Read, 2.0);
         let scan = Tally { forms: 2, seconds: 4.4, stages, ..Tally::default() };
         let word = Tally { forms: 2, seconds: 0.2, ..Tally::default() };
         let groups = BTreeMap::from([("pdf 300dpi color".to_string(), scan), ("docx".to_string(), word)]);
@@ -348,6 +362,8 @@ mod tests {
         // 10.0 % added to the 4.0 s of the rest.
         let line = out.lines().find(|l| l.starts_with("approval marks' time")).expect("a line on the marks' time");
         assert!(line.contains("0.20 s/form of 2.20") && line.contains("9.1%") && line.contains("adding 10.0%"), "{line}");
+        let by_stage = out.lines().find(|l| l.starts_with("time by stage")).expect("a line by stage");
+        assert!(by_stage.contains("read 1.00") && by_stage.contains("box words 0.15") && by_stage.contains("other 1.00"), "{by_stage}");
         assert!(!report(&BTreeMap::from([("docx".to_string(), Tally { forms: 1, seconds: 0.1, ..Tally::default() })])).contains("marks' time"));
     }
 

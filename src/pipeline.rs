@@ -26,6 +26,7 @@ use crate::ocr::{Tesseract, OCR_LANG};
 use crate::reading::{ApprovalReading, RawValue, Reading};
 use crate::record::{ApprovalEvidence, Issue, Mark, Record, Severity, Source, SourceKind};
 use crate::spec::Spec;
+use crate::timing::{timed, Stage};
 
 /// Everything a run needs besides its inputs, checked before the first file is read.
 pub struct Job<'a> {
@@ -238,10 +239,11 @@ fn read_submission(blobs: &[Vec<u8>], detected: Detected, sub: &Submission, job:
     let mut pages: Vec<ScanPage> = Vec::new();
     let mut reduce = |p: PageImage| -> Result<(), Unreadable> {
         let dpi = scan_form::page_dpi(&p);
-        let colour = crate::timing::timed(crate::timing::Stage::MarkJudging, || {
+        let colour = timed(Stage::MarkJudging, || {
             (!crate::preprocess::is_grayscale(&p.image)).then(|| crate::preprocess::upright_colour(&p.image, dpi, marks_dpi, 0, 0.0))
         });
-        pages.push(ScanPage { gray: scan_form::GrayPage { dpi, gray: crate::preprocess::to_gray(&p.image) }, colour });
+        let gray = timed(Stage::Level, || crate::preprocess::to_gray(&p.image));
+        pages.push(ScanPage { gray: scan_form::GrayPage { dpi, gray }, colour });
         Ok(())
     };
     match detected {
@@ -251,14 +253,14 @@ fn read_submission(blobs: &[Vec<u8>], detected: Detected, sub: &Submission, job:
         }
         Detected::EncryptedOoxml => return Err(Unreadable::Encrypted),
         Detected::LegacyWord => return Err(Unreadable::LegacyWord),
-        Detected::Pdf => crate::ingest::pdf::for_each_pdf_page(&blobs[0], &job.image_limits, &mut reduce)?,
+        Detected::Pdf => timed(Stage::Decode, || crate::ingest::pdf::for_each_pdf_page(&blobs[0], &job.image_limits, &mut reduce))?,
         Detected::Jpeg | Detected::Png | Detected::Tiff => {
             for b in blobs {
                 let kind = detect(b);
                 if !matches!(kind, Detected::Jpeg | Detected::Png | Detected::Tiff) {
                     return Err(Unreadable::BadImage("a page of the scan is not an image".into()));
                 }
-                crate::ingest::image::for_each_image_page(b, kind, &job.image_limits, &mut reduce)?;
+                timed(Stage::Decode, || crate::ingest::image::for_each_image_page(b, kind, &job.image_limits, &mut reduce))?;
             }
         }
         Detected::OtherOle => return Err(Unreadable::UnsupportedFormat("Office 97–2003 文件，非Word")),
@@ -310,7 +312,7 @@ fn read_scan(pages: Vec<ScanPage>, sub: &Submission, job: &Job) -> Result<(Readi
             }
             labels_found += pr.labels_found;
             if !pr.boxes.is_empty() {
-                let judged = crate::timing::timed(crate::timing::Stage::MarkJudging, || {
+                let judged = timed(Stage::MarkJudging, || {
                     let upright = colour.map(|c| crate::preprocess::upright_colour(&c, marks_dpi, marks_dpi, pr.quarter_turns, pr.skew_deg));
                     judge_page(&pr.boxes, &pr.seen, dpi / pr.scale, upright.as_ref(), &job.marks)
                 });

@@ -1,7 +1,10 @@
-//! Time spent in the approval marks' stages on the current thread, so that `formscan eval` can
-//! say what checking signatures, seals and dates costs apart from the rest of a form. A
-//! submission is read on one thread from start to end (the driver parallelises across
+//! Time spent in a submission's stages on the current thread, so that `formscan eval` can say
+//! where a form's time goes, and what checking signatures, seals and dates costs apart from the
+//! rest. A submission is read on one thread from start to end (the driver parallelises across
 //! submissions only), so a thread's sums between two `take`s are that submission's.
+//!
+//! Stages nest (the colour copy for the seals is made while a page is decoded): a stage's time
+//! is its own, without the stages timed inside it, so the stages add up to no more than the whole.
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};
@@ -9,6 +12,16 @@ use std::time::{Duration, Instant};
 /// The stages timed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
+    /// Reading the file and decoding its pages' pixels.
+    Decode,
+    /// Grey copy, quarter turn, skew estimate, deskew and the shrink to the working resolution.
+    Level,
+    /// Ruling lines, the grid of cells, underlines erased, the ink mask.
+    Grid,
+    /// OCR of the few cells or lines that tell the page's way up.
+    Probe,
+    /// OCR of the labels and values (everything read on the page but the approval boxes).
+    Read,
     /// OCR of the approval boxes' printed words (the signer label, 年 月 日) and the re-reads of
     /// their date lines: the zones of the marks.
     BoxWords,
@@ -16,20 +29,25 @@ pub enum Stage {
     MarkJudging,
 }
 
-const STAGES: usize = 2;
+const STAGES: usize = 7;
+const NAMES: [&str; STAGES] = ["decode", "level", "grid", "probe", "read", "box words", "judging"];
 
 thread_local! {
     static SPENT: Cell<[Duration; STAGES]> = const { Cell::new([Duration::ZERO; STAGES]) };
+    /// Time of the stages timed inside the one now running.
+    static INNER: Cell<Duration> = const { Cell::new(Duration::ZERO) };
 }
 
-/// Runs `f`, adding its time to `stage` on this thread.
+/// Runs `f`, adding its time, less that of stages timed inside it, to `stage` on this thread.
 pub fn timed<T>(stage: Stage, f: impl FnOnce() -> T) -> T {
+    let outer_inner = INNER.with(|c| c.replace(Duration::ZERO));
     let start = Instant::now();
     let out = f();
     let took = start.elapsed();
+    let inner = INNER.with(|c| c.replace(outer_inner + took));
     SPENT.with(|s| {
         let mut spent = s.get();
-        spent[stage as usize] += took;
+        spent[stage as usize] += took.saturating_sub(inner);
         s.set(spent);
     });
     out
@@ -38,25 +56,43 @@ pub fn timed<T>(stage: Stage, f: impl FnOnce() -> T) -> T {
 /// Seconds spent in each stage on this thread since the last `take`.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct StageTimes {
-    pub box_words: f64,
-    pub mark_judging: f64,
+    pub secs: [f64; STAGES],
 }
 
 impl StageTimes {
+    pub fn of(&self, stage: Stage) -> f64 {
+        self.secs[stage as usize]
+    }
+
+    pub fn set(&mut self, stage: Stage, secs: f64) {
+        self.secs[stage as usize] = secs;
+    }
+
+    /// The approval marks' share: their zones' words and their judgement.
     pub fn marks(&self) -> f64 {
-        self.box_words + self.mark_judging
+        self.of(Stage::BoxWords) + self.of(Stage::MarkJudging)
+    }
+
+    pub fn total(&self) -> f64 {
+        self.secs.iter().sum()
     }
 
     pub fn add(&mut self, o: &StageTimes) {
-        self.box_words += o.box_words;
-        self.mark_judging += o.mark_judging;
+        for (a, b) in self.secs.iter_mut().zip(o.secs) {
+            *a += b;
+        }
+    }
+
+    /// Each stage's name and seconds, in the order a page goes through them.
+    pub fn named(&self) -> impl Iterator<Item = (&'static str, f64)> + '_ {
+        NAMES.iter().copied().zip(self.secs.iter().copied())
     }
 }
 
 /// This thread's sums since the last call, which start again from zero.
 pub fn take() -> StageTimes {
     let spent = SPENT.with(|s| s.replace([Duration::ZERO; STAGES]));
-    StageTimes { box_words: spent[Stage::BoxWords as usize].as_secs_f64(), mark_judging: spent[Stage::MarkJudging as usize].as_secs_f64() }
+    StageTimes { secs: spent.map(|d| d.as_secs_f64()) }
 }
 
 #[cfg(test)]
@@ -76,9 +112,22 @@ mod tests {
         });
         let other = other.join().unwrap();
         let t = take();
-        assert!(other.box_words >= 0.2, "{other:?}");
-        assert!(t.box_words >= 0.010 && t.box_words < 0.2, "{t:?}");
-        assert!(t.mark_judging >= 0.003 && t.mark_judging < 0.2, "{t:?}");
+        assert!(other.of(Stage::BoxWords) >= 0.2, "{other:?}");
+        assert!(t.of(Stage::BoxWords) >= 0.010 && t.of(Stage::BoxWords) < 0.2, "{t:?}");
+        assert!(t.of(Stage::MarkJudging) >= 0.003 && t.of(Stage::MarkJudging) < 0.2, "{t:?}");
         assert_eq!(take(), StageTimes::default());
+    }
+
+    #[test]
+    fn a_stage_inside_another_is_not_counted_twice() {
+        take();
+        timed(Stage::Decode, || {
+            std::thread::sleep(Duration::from_millis(20));
+            timed(Stage::MarkJudging, || std::thread::sleep(Duration::from_millis(60)));
+        });
+        let t = take();
+        assert!(t.of(Stage::MarkJudging) >= 0.06, "{t:?}");
+        assert!(t.of(Stage::Decode) >= 0.02 && t.of(Stage::Decode) < 0.06, "the inner stage's time is not the outer's: {t:?}");
+        assert!(t.total() < 0.12, "{t:?}");
     }
 }

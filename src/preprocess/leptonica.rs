@@ -1,7 +1,5 @@
-//! Deskewing through Leptonica, the image library Tesseract itself is built on (linked
-//! already). Its area-mapping rotation keeps a thin rule as sharp as a bilinear one and takes
-//! a fraction of the time of imageproc's general projective warp, which was a tenth of a
-//! scan's time at 300 dpi.
+//! Pages handed to Tesseract as Leptonica images (the image library Tesseract is built on),
+//! packed here a word at a time.
 
 use image::GrayImage;
 use leptess::capi;
@@ -63,6 +61,8 @@ impl Pix {
         (!data.is_null() && wpl > 0).then_some((data, wpl as usize))
     }
 
+    /// Back to an image buffer (the round trip is tested).
+    #[cfg(test)]
     fn to_gray(&self) -> Option<GrayImage> {
         // SAFETY: self.0 is a live PIX; its size and depth are read, not changed.
         let (w, h, d) = unsafe { (capi::pixGetWidth(self.0), capi::pixGetHeight(self.0), capi::pixGetDepth(self.0)) };
@@ -86,19 +86,6 @@ impl Pix {
         }
         GrayImage::from_raw(w as u32, h as u32, out)
     }
-}
-
-/// The page rotated by `deg` degrees about its centre (the sense of `preprocess::rotate`), the same size, the
-/// corners filled with white paper. None if Leptonica could not allocate it.
-pub fn rotate_gray(gray: &GrayImage, deg: f32) -> Option<GrayImage> {
-    let src = Pix::from_gray(gray)?;
-    // Leptonica turns clockwise for a positive angle, as imageproc does.
-    // SAFETY: src is a live 8 bpp PIX; the result is a new PIX or null.
-    let rotated = Pix(unsafe { capi::pixRotateAMGray(src.0, deg.to_radians(), 255) });
-    if rotated.0.is_null() {
-        return None;
-    }
-    rotated.to_gray()
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ use crate::ocr::{OcrEngine, OcrText};
 use crate::preprocess::{self, PreprocessParams};
 use crate::reading::RawValue;
 use crate::spec::{Part, Spec};
+use crate::timing::{timed, Stage};
 
 #[derive(Debug, Clone)]
 pub struct ScanParams {
@@ -129,12 +130,59 @@ pub struct GrayPage {
 /// Reads a page already in grey; consumes it so that each intermediate image is dropped as
 /// soon as the next exists (a 300 dpi A4 page is 9 MB in grey, and two workers hold several).
 pub fn read_gray_page(page: GrayPage, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams) -> Result<PageReading, OcrError> {
-    let GrayPage { gray, mut dpi } = page;
+    let GrayPage { gray, dpi } = page;
     // A landscape image of a portrait form was scanned on its side.
     let (w, h) = gray.dimensions();
     let first_turn = if w > h + h / 10 { 1 } else { 0 };
+    let (level, skew, scale, dpi) = timed(Stage::Level, || level_page(gray, first_turn, dpi, params));
+    // Upright or upside down: a few labels read in each way decide, before the whole page
+    // is read once.
+    let mut best: Option<(u32, Prepared, Probe)> = None;
+    // Whether the engine still holds the best orientation's page (set by its probe).
+    let mut best_is_set = false;
+    for extra in [0u32, 2] {
+        let prepared = timed(Stage::Grid, || prepare(&preprocess::turn(&level, extra), dpi, params));
+        // Both orientations are whole until compared: the one kept may be the first (neither
+        // found a label), and it is read from its ink. The other is dropped here.
+        let probed = timed(Stage::Probe, || probe(&prepared, dpi, spec, ocr, params))?;
+        let (found, probed_legible) = (probed.found, probed.legible);
+        let better = best.as_ref().is_none_or(|b| found > b.2.found);
+        best_is_set = better;
+        if better {
+            best = Some(((first_turn + extra) % 4, prepared, probed));
+        }
+        // A page with no label of the form (the notes' overflow) is upright when its lines
+        // read as text: read upside down they come out as low-confidence garble, so the
+        // turned page is not prepared and read as well.
+        if found >= 1 || probed_legible {
+            break;
+        }
+    }
+    drop(level);
+    let (turns, prepared, probed) = best.expect("an orientation was probed");
+    let mut reading = timed(Stage::Read, || -> Result<PageReading, OcrError> {
+        if !best_is_set {
+            ocr.set_page(&prepared.clean, dpi.round() as u32)?;
+        }
+        read_prepared(prepared, probed, turns, skew, dpi, spec, ocr, params)
+    })?;
+    reading.scale = scale;
+    if scale != 1.0 {
+        for (_, v) in &mut reading.values {
+            if let Some(b) = &mut v.bbox {
+                *b = b.map(|x| (x as f32 * scale).round() as u32);
+            }
+        }
+    }
+    Ok(reading)
+}
+
+/// The page turned a first quarter `first_turn`, deskewed, and at the working resolution; with
+/// the skew (degrees), the factor from working pixels back to the page's, and the resolution.
+fn level_page(gray: GrayImage, first_turn: u32, dpi: f32, params: &ScanParams) -> (GrayImage, f32, f32, f32) {
+    let mut dpi = dpi;
     let turned = if first_turn == 0 { gray } else { preprocess::turn(&gray, first_turn) };
-    let skew = preprocess::estimate_skew(&preprocess::binarize(&turned), &params.preprocess);
+    let skew = preprocess::skew_of_page(&turned, &params.preprocess);
     // Deskewed first, at the scan's own resolution: a thin rule rotated after shrinking comes
     // out too pale to be found (tried: a third of the 300 dpi tables lost cells). Then
     // brought to the working resolution by a box filter, which keeps a thin line whole (a
@@ -149,45 +197,7 @@ pub fn read_gray_page(page: GrayPage, spec: &Spec, ocr: &mut dyn OcrEngine, para
         level = preprocess::resize(&level, (w as f32 / scale).round() as u32, (h as f32 / scale).round() as u32, preprocess::Shrink::Area);
         dpi = params.work_dpi;
     }
-    // Upright or upside down: a few labels read in each way decide, before the whole page
-    // is read once.
-    let mut best: Option<(u32, Prepared, Probe)> = None;
-    // Whether the engine still holds the best orientation's page (set by its probe).
-    let mut best_is_set = false;
-    for extra in [0u32, 2] {
-        let img = preprocess::turn(&level, extra);
-        let prepared = prepare(&img, dpi, params);
-        drop(img);
-        // Both orientations are whole until compared: the one kept may be the first (neither
-        // found a label), and it is read from its ink. The other is dropped here.
-        let probed = probe(&prepared, dpi, spec, ocr, params)?;
-        let (found, probed_legible) = (probed.found, probed.legible);
-        let better = best.as_ref().is_none_or(|b| found > b.2.found);
-        best_is_set = better;
-        if better {
-            best = Some(((first_turn + extra) % 4, prepared, probed));
-        }
-        // A page with no label of the form (the notes' overflow) is upright when its lines
-        // read as text: read upside down they come out as low-confidence garble, so the
-        // turned page is not prepared and read as well.
-        if found >= 1 || probed_legible {
-            break;
-        }
-    }
-    let (turns, prepared, probed) = best.expect("an orientation was probed");
-    if !best_is_set {
-        ocr.set_page(&prepared.clean, dpi.round() as u32)?;
-    }
-    let mut reading = read_prepared(prepared, probed, turns, skew, dpi, spec, ocr, params)?;
-    reading.scale = scale;
-    if scale != 1.0 {
-        for (_, v) in &mut reading.values {
-            if let Some(b) = &mut v.bbox {
-                *b = b.map(|x| (x as f32 * scale).round() as u32);
-            }
-        }
-    }
-    Ok(reading)
+    (level, skew, scale, dpi)
 }
 
 /// What the orientation probe read: how many labels, and the cells it already read (kept
