@@ -9,10 +9,7 @@ fn main() {
     let g = formscan::preprocess::to_gray(&img);
     eprintln!("gray {:?}", t.elapsed());
     let t = Instant::now();
-    let b = formscan::preprocess::binarize(&g);
-    eprintln!("binarize {:?}", t.elapsed());
-    let t = Instant::now();
-    let s = formscan::preprocess::estimate_skew(&b, &Default::default());
+    let s = formscan::preprocess::skew_of_page(&g, &Default::default());
     eprintln!("skew {:?} = {s}", t.elapsed());
     let t = Instant::now();
     let r = formscan::preprocess::rotate(&g, s);

@@ -181,15 +181,39 @@ pub fn find_seals(rgb: &RgbImage, dpi: f32, p: &SealParams) -> Vec<SealCandidate
             if here.iter().any(|s| inside_ring(s, centre, mm)) {
                 continue;
             }
-            if let Some(c) = verify(&crop, centre, (w, h), mm, p) {
-                here.push(c);
+            let Some(mut c) = verify(&crop, centre, (w, h), mm, p) else { continue };
+            // The crop holds the group and a margin: a faint seal's group may be only the
+            // part of its ring inked darkest, the rest of the ring then lying outside the
+            // crop, bare to the test though it is inked. Such a ring is tested again on a
+            // crop that holds it whole.
+            if c.mark != Mark::Present && !crop.holds_ring(&c, ring_reach(&c, mm, p)) {
+                let big = ring_bbox(&c, ring_reach(&c, mm, p), (w, h));
+                let wide = Crop::new(rgb, &big, &member, mm, p);
+                if let Some(again) = verify(&wide, c.center, (w, h), mm, p) {
+                    if (again.mark == Mark::Present, again.score) > (c.mark == Mark::Present, c.score) {
+                        c = again;
+                    }
+                }
             }
+            here.push(c);
         }
         found.extend(here);
     }
     dedupe(&mut found, mm);
     found.sort_by(|a, b| (a.center[1], a.center[0]).partial_cmp(&(b.center[1], b.center[0])).unwrap_or(std::cmp::Ordering::Equal));
     found
+}
+
+/// How far from a seal's centre its ring and the band the ring test reads reach, in pixels.
+fn ring_reach(s: &SealCandidate, mm: f32, p: &SealParams) -> f32 {
+    s.diameter_mm * mm / 2.0 + 4.0 * (p.ring_band_mm * mm).max(1.0) + 1.0
+}
+
+/// The box round a seal's ring out to `reach`, within the image.
+fn ring_bbox(s: &SealCandidate, reach: f32, (w, h): (u32, u32)) -> Blob {
+    let lo = |v: f32| (v - reach).max(0.0) as u32;
+    let hi = |v: f32, max: u32| ((v + reach).max(0.0) as u32).min(max - 1);
+    Blob { x0: lo(s.center[0]).min(w - 1), y0: lo(s.center[1]).min(h - 1), x1: hi(s.center[0], w), y1: hi(s.center[1], h), area: 0 }
 }
 
 struct Group {
