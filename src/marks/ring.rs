@@ -15,9 +15,6 @@ pub(super) struct Crop {
     weak: GrayImage,
     /// The weak mask's pixel centres.
     weak_ink: Vec<[f32; 2]>,
-    /// The size of the image cropped.
-    image_w: u32,
-    image_h: u32,
 }
 
 impl Crop {
@@ -34,19 +31,19 @@ impl Crop {
             imageproc::morphology::close_mut(&mut weak, Norm::LInf, k);
         }
         let weak_ink = weak.enumerate_pixels().filter(|(_, _, v)| v.0[0] != 0).map(|(x, y, _)| [x as f32 + 0.5, y as f32 + 0.5]).collect();
-        Crop { x0, y0, mask, weak, weak_ink, image_w: rgb.width(), image_h: rgb.height() }
+        Crop { x0, y0, mask, weak, weak_ink }
     }
 
-    /// Whether the crop holds a seal's ring out to `reach` from its centre, as far as the image
-    /// does (a seal cut by the image's edge is held when the crop reaches that edge).
-    pub fn holds_ring(&self, s: &super::seal::SealCandidate, reach: f32) -> bool {
-        let (x1, y1) = ((self.x0 + self.mask.width()) as f32, (self.y0 + self.mask.height()) as f32);
+    /// Whether the crop holds a seal's ring out to `reach` from its centre, as far as the
+    /// `w × h` image cropped does (a seal cut by the image's edge is held when the crop reaches
+    /// that edge).
+    pub fn holds_ring(&self, s: &super::seal::SealCandidate, reach: f32, (w, h): (u32, u32)) -> bool {
+        let (x1, y1) = (self.x0 + self.mask.width(), self.y0 + self.mask.height());
         let [cx, cy] = s.center;
-        let edge = |inside: bool, at_image_edge: bool| inside || at_image_edge;
-        edge(cx - reach >= self.x0 as f32, self.x0 == 0)
-            && edge(cy - reach >= self.y0 as f32, self.y0 == 0)
-            && edge(cx + reach <= x1, x1 as u32 >= self.image_w)
-            && edge(cy + reach <= y1, y1 as u32 >= self.image_h)
+        (self.x0 == 0 || cx - reach >= self.x0 as f32)
+            && (self.y0 == 0 || cy - reach >= self.y0 as f32)
+            && (x1 >= w || cx + reach <= x1 as f32)
+            && (y1 >= h || cy + reach <= y1 as f32)
     }
 
     /// Ring centres (page coordinates) by a Hough vote along the mask's gradient.

@@ -186,8 +186,9 @@ pub fn find_seals(rgb: &RgbImage, dpi: f32, p: &SealParams) -> Vec<SealCandidate
             // part of its ring inked darkest, the rest of the ring then lying outside the
             // crop, bare to the test though it is inked. Such a ring is tested again on a
             // crop that holds it whole.
-            if c.mark != Mark::Present && !crop.holds_ring(&c, ring_reach(&c, mm, p)) {
-                let big = ring_bbox(&c, ring_reach(&c, mm, p), (w, h));
+            let reach = ring_reach(&c, mm, p);
+            if c.mark != Mark::Present && !crop.holds_ring(&c, reach, (w, h)) {
+                let big = ring_bbox(&c, reach, (w, h));
                 let wide = Crop::new(rgb, &big, &member, mm, p);
                 if let Some(again) = verify(&wide, c.center, (w, h), mm, p) {
                     if (again.mark == Mark::Present, again.score) > (c.mark == Mark::Present, c.score) {

@@ -98,7 +98,14 @@ pub fn estimate_skew(ink: &GrayImage, params: &PreprocessParams) -> f32 {
     let (w, h) = ink.dimensions();
     let scale = (params.skew_work_width as f32 / w as f32).min(1.0);
     // Area averaging: as good as a filtered resize for a profile, and several times faster.
-    let small = resize(ink, (w as f32 * scale) as u32, (h as f32 * scale) as u32, Shrink::Area);
+    // Ink already at the working width (from `skew_of_page`) is used as it is.
+    let shrunk;
+    let small = if scale < 1.0 {
+        shrunk = resize(ink, (w as f32 * scale) as u32, (h as f32 * scale) as u32, Shrink::Area);
+        &shrunk
+    } else {
+        ink
+    };
     let (sw, sh) = small.dimensions();
     let points: Vec<(f32, f32)> = small
         .enumerate_pixels()

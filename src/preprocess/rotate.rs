@@ -5,7 +5,7 @@
 //! of a scan's time at 300 dpi, and Leptonica's area-mapping rotation (with the copies into
 //! and out of its own image) 80 ms a 300 dpi page, more than all the rest of the page's
 //! preparation. Walking each output row in fixed point, as here, does the same bilinear
-//! sampling in a fifth of that.
+//! sampling in about half that (35–50 ms).
 
 use image::{ImageBuffer, Pixel};
 
@@ -63,19 +63,13 @@ fn rotate_raw<const C: usize>(src: &[u8], w: u32, h: u32, deg: f32, fill: &[u8])
                 // The four neighbours as two pairs, one bounds check each.
                 let (upper, lower) = (&src[i..i + 2 * C], &src[i + stride..i + stride + 2 * C]);
                 for c in 0..C {
-                    let (a, b) = (upper[c] as i32, upper[C + c] as i32);
-                    let (d, e) = (lower[c] as i32, lower[C + c] as i32);
-                    let top = (a << 8) + (b - a) * fx;
-                    let bottom = (d << 8) + (e - d) * fx;
-                    px[c] = (((top << 8) + (bottom - top) * fy + (1 << 15)) >> 16) as u8;
+                    px[c] = mix([upper[c], upper[C + c], lower[c], lower[C + c]], fx, fy);
                 }
             } else if x0 >= -1 && y0 >= -1 && x0 < wi && y0 < hi {
                 // On the image's edge: what lies outside is the fill.
                 let (a, b, d, e) = (at(x0, y0), at(x0 + 1, y0), at(x0, y0 + 1), at(x0 + 1, y0 + 1));
                 for c in 0..C {
-                    let top = ((a[c] as i32) << 8) + (b[c] as i32 - a[c] as i32) * fx;
-                    let bottom = ((d[c] as i32) << 8) + (e[c] as i32 - d[c] as i32) * fx;
-                    px[c] = (((top << 8) + (bottom - top) * fy + (1 << 15)) >> 16) as u8;
+                    px[c] = mix([a[c], b[c], d[c], e[c]], fx, fy);
                 }
             } else {
                 px.copy_from_slice(&fill);
@@ -85,6 +79,16 @@ fn rotate_raw<const C: usize>(src: &[u8], w: u32, h: u32, deg: f32, fill: &[u8])
         }
     }
     out
+}
+
+/// Bilinear mix of four neighbours (upper left, upper right, lower left, lower right) at the
+/// fractions `fx`, `fy` of 256.
+#[inline]
+fn mix([a, b, d, e]: [u8; 4], fx: i32, fy: i32) -> u8 {
+    let (a, b, d, e) = (a as i32, b as i32, d as i32, e as i32);
+    let top = (a << 8) + (b - a) * fx;
+    let bottom = (d << 8) + (e - d) * fx;
+    (((top << 8) + (bottom - top) * fy + (1 << 15)) >> 16) as u8
 }
 
 #[cfg(test)]
