@@ -5,6 +5,7 @@ use image::GrayImage;
 
 use crate::error::OcrError;
 use crate::layout::approval;
+use crate::layout::labels::squeeze;
 use crate::layout::grid::{Cell, Grid};
 use crate::ocr::{OcrEngine, Region};
 use crate::spec::{LabelAt, Place, Spec};
@@ -67,11 +68,22 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
             0
         };
         let region = [rect[0], rect[1] + skip, rect[2], rect[3] - skip];
-        let words = if has_dark_ink(clean, region) { ocr.read_words(region, Region::Block)? } else { Vec::new() };
+        let box_rect = [cell.x0, cell.y0, cell.width(), cell.height()];
+        let split = read_above_date_line(clean, region, box_rect, dpi, &f.id, &text.signer, ocr, out)?;
+        let (words, mut layout, date_line) = match split {
+            Some(AboveDateLine { words, layout, date_band }) => (words, layout, Some(date_band)),
+            None => {
+                let words = if has_dark_ink(clean, region) { ocr.read_words(region, Region::Block)? } else { Vec::new() };
+                let layout = approval::locate(&f.id, box_rect, &words, &text.signer, dpi);
+                (words, layout, None)
+            }
+        };
         for w in &words {
             out.ocr_boxes.push((w.bbox, w.text.clone()));
         }
-        let mut layout = approval::locate(&f.id, [cell.x0, cell.y0, cell.width(), cell.height()], &words, &text.signer, dpi);
+        if let Some(band) = date_line {
+            layout.date_band = Some(band);
+        }
         if layout.signer_zone.is_none() {
             // Read again allowing only the label's characters (and digits, so that the date
             // written against it does not turn into label characters).
@@ -102,11 +114,15 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         // The seal's printed word (公章) often stands just above the date, inside its band:
         // allowed too, or it is forced into digits and the year with it.
         let chars: String = DATE_CHARS.chars().chain(text.seal.as_deref().unwrap_or("").chars()).collect();
+        let seal_word = text.seal.as_deref().map(squeeze);
         if let Some(band) = layout.date_band.filter(|_| !whole) {
             let line = ocr.read_words_only(band, Region::Block, &chars)?;
             let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
             out.ocr_boxes.push((band, format!("date line: {}", text.join(" "))));
             approval::refine_date(&mut layout, &line);
+            for w in line.iter().filter(|w| seal_word.as_ref().is_some_and(|seal| &squeeze(&w.text) == seal)) {
+                layout.printed.push(w.bbox);
+            }
             if layout.date_zone.is_none() {
                 // Still no 年 月 日: the line again with seal remnants made paper. Pale digits
                 // may go with them; the printed words that place the blanks stay, and whether
@@ -148,9 +164,113 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
             marks.extend(ink_marks(clean, region, dpi));
             approval::suppose_signer(&mut layout, &marks, &text.signer, dpi);
         }
+        if date_line.is_some() {
+            // The signer's zone was placed before the date was found: it stops above the
+            // date line, as when both are found in one read.
+            if let (Some(z), Some(dz), Some(lab)) = (layout.signer_zone.as_mut(), layout.date_zone, layout.signer_label) {
+                if dz[1] > lab[1] + lab[3] / 2 && dz[1] > z[1] && dz[1] < z[1] + z[3] {
+                    z[3] = dz[1] - z[1];
+                }
+            }
+        }
         out.boxes.push(layout);
     }
     Ok(())
+}
+
+/// A box read above its date line: the words, the box split by them, and the band to read as
+/// its date line.
+struct AboveDateLine {
+    words: Vec<crate::ocr::OcrWord>,
+    layout: approval::BoxLayout,
+    date_band: [u32; 4],
+}
+
+/// A box filled in order ends with its date on a line of its own, read later alone with only
+/// a date's characters allowed: the box is then read only above that line, so as not to read
+/// the date twice (it is a third of a box's characters). Above it, the label starts a line,
+/// and only the label's width from the line's first ink is read: the signature after it costs
+/// as much to read as print and is judged by its ink. Failing that, all that stands above the
+/// date line is read. The date band starts under the label's line: 公章 on a line of its own
+/// is read with the date, or its print would count as the signer's writing. None when the
+/// label was not found so, and the box is to be read whole.
+#[allow(clippy::too_many_arguments)]
+fn read_above_date_line(clean: &GrayImage, region: [u32; 4], box_rect: [u32; 4], dpi: f32, id: &str, signer: &str, ocr: &mut dyn OcrEngine, out: &mut PageReading) -> Result<Option<AboveDateLine>, OcrError> {
+    let Some(band) = lone_date_line(clean, region, dpi) else { return Ok(None) };
+    let above = [region[0], region[1], region[2], band[1] - region[1]];
+    let tries = label_line_starts(clean, above, dpi, signer.chars().count() as u32).into_iter().map(Some).chain([None]);
+    for crop in tries {
+        let words = ocr.read_words(crop.unwrap_or(above), Region::Block)?;
+        let layout = approval::locate(id, box_rect, &words, signer, dpi);
+        // The label read to its end, and the signer's zone after that end: a block stopping
+        // just under the label may drop its last characters (签字：), and a speck read among
+        // them (负责 人 人 签字) cuts the label's match short; the zone would hold the rest as
+        // if written.
+        let zone_after = |end: u32| layout.signer_zone.is_some_and(|z| z[0] + layout.em / 2 >= end);
+        if label_read_to_its_end(&words, signer).is_some_and(zone_after) {
+            let from = crop.map_or(band[1], |c| (c[1] + c[3]).min(band[1]));
+            return Ok(Some(AboveDateLine { words, layout, date_band: [band[0], from, band[2], band[1] + band[3] - from] }));
+        }
+        let how = if crop.is_some() { "a line's start" } else { "above the date line" };
+        let read: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        out.ocr_boxes.push((crop.unwrap_or(above), format!("{how}: {}", read.join(" "))));
+    }
+    Ok(None)
+}
+
+/// Where a label may start a line in `above` (the box above its date line): of the last two
+/// lines of dark ink, bottom up, those whose first ink is in the box's left half (公章 may
+/// stand on a line of its own below the label's, at the right), each from that ink over the
+/// label's characters and two more, with a margin. The print's size is taken large (4.5 mm)
+/// so that a larger font's label still fits.
+fn label_line_starts(clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32, label_chars: u32) -> Vec<[u32; 4]> {
+    let x1 = (x + w).min(clean.width());
+    let dark = |xx: u32, yy: u32| clean.get_pixel(xx, yy)[0] < DARK_INK;
+    let (lo, m, em) = (mm_px(dpi, 1.5), mm_px(dpi, 1.0), mm_px(dpi, 4.5));
+    let bands = ink_bands(|yy| (x..x1).filter(|&xx| dark(xx, yy)).count() >= 3, y..(y + h).min(clean.height()), mm_px(dpi, 0.8).max(2));
+    bands
+        .into_iter()
+        .rev()
+        .filter(|(a, b)| b - a >= lo)
+        .take(2)
+        .filter_map(|(a, b)| {
+            // A label starts its line in the box's left half (公章 on its own line stands right).
+            let first = (x..x1).find(|&xx| (a..b).any(|yy| dark(xx, yy))).filter(|&f| f < x + w / 2)?;
+            let left = first.saturating_sub(em / 2).max(x);
+            let top = a.saturating_sub(m).max(y);
+            let right = (first + (label_chars + 2) * em).min(x1);
+            let bottom = (b + m).min(y + h);
+            (right > left && bottom > top).then_some([left, top, right - left, bottom - top])
+        })
+        .collect()
+}
+
+/// Where the label's read ends, when the words hold its start (one of its first three
+/// characters) and, after it, its last character (签名 or 签字 read, not only 负责人): where
+/// OCR lost the end, the label's width is only estimated.
+fn label_read_to_its_end(words: &[crate::ocr::OcrWord], label: &str) -> Option<u32> {
+    let core: Vec<char> = squeeze(label).chars().filter(|c| !matches!(c, ':' | '：')).collect();
+    let (first, &last) = (&core[..core.len().min(3)], core.last()?);
+    // Any of its first three characters (one of them may be misread: 负 as 由), then the
+    // word holding the last: where that word ends, the label ends.
+    let start = words.iter().position(|w| squeeze(&w.text).chars().any(|c| first.contains(&c)))?;
+    let end = words[start..].iter().find(|w| {
+        let t = squeeze(&w.text);
+        // In the first word, only after a first character.
+        t.chars().skip_while(|c| !first.contains(c)).skip(1).any(|c| c == last) || (!t.chars().any(|c| first.contains(&c)) && t.contains(last))
+    })?;
+    Some(end.bbox[0] + end.bbox[2])
+}
+
+/// The lowest line of dark ink in a box's `region` when it stands alone below other ink and is
+/// one line high: print (3.7 mm) or handwritten digits up to half as tall again, with the
+/// band's margins. A signature running down into the date joins the two lines into one band
+/// too tall for this.
+fn lone_date_line(clean: &GrayImage, region: [u32; 4], dpi: f32) -> Option<[u32; 4]> {
+    let band = lowest_ink_band(clean, region, dpi)?;
+    let above = band[1].saturating_sub(region[1]);
+    let alone = band[3] <= mm_px(dpi, 9.0) && above >= mm_px(dpi, 4.0);
+    (alone && has_dark_ink(clean, [region[0], region[1], region[2], above])).then_some(band)
 }
 
 /// The lowest band of dark ink in `rect` (a box's date line when the box is filled in order),
@@ -162,7 +282,7 @@ fn lowest_ink_band(clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> Optio
     let bands = ink_bands(dark, y..(y + h).min(clean.height()), mm_px(dpi, 0.8).max(2));
     // A signature written low runs into the date line: two lines of writing, about 2 cm.
     let (lo, hi) = (mm_px(dpi, 1.5), mm_px(dpi, 24.0));
-    let (a, b) = bands.into_iter().filter(|(a, b)| (lo..=hi).contains(&(b - a))).last()?;
+    let (a, b) = bands.into_iter().rfind(|(a, b)| (lo..=hi).contains(&(b - a)))?;
     let m = mm_px(dpi, 1.0);
     let top = a.saturating_sub(m).max(y);
     Some([x, top, w, (b + m).min(y + h) - top])
@@ -283,6 +403,40 @@ mod tests {
         assert!(y <= 150 && y + 8 >= 150, "the band starts at the signature: {y}");
         assert!((242..=252).contains(&(y + h)), "and ends below the date: {}", y + h);
         assert_eq!(lowest_ink_band(&GrayImage::from_pixel(100, 100, image::Luma([255])), [0, 0, 100, 100], 200.0), None);
+    }
+
+    #[test]
+    fn a_date_line_standing_alone_below_the_label_is_split_off_and_one_joined_by_writing_is_not() {
+        // 200 dpi (a mm is about 8 px): the label's line (print 29 px high) with a signature
+        // after it, a gap of 3 mm, then the date's line of print and digits.
+        let mut page = GrayImage::from_pixel(800, 400, image::Luma([255]));
+        draw_filled_rect_mut(&mut page, Rect::at(40, 100).of_size(170, 29), image::Luma([20]));
+        draw_filled_rect_mut(&mut page, Rect::at(260, 90).of_size(200, 45), image::Luma([40]));
+        draw_filled_rect_mut(&mut page, Rect::at(450, 160).of_size(300, 32), image::Luma([20]));
+        let region = [0, 40, 800, 300];
+        let [_, y, _, h] = lone_date_line(&page, region, 200.0).expect("the date line alone");
+        assert!(y > 135 && y <= 160 && y + h >= 192 && y + h <= 205, "the date's band: {y}+{h}");
+        // A signature written down into the date joins the two lines: no split.
+        draw_filled_rect_mut(&mut page, Rect::at(300, 120).of_size(40, 60), image::Luma([40]));
+        assert_eq!(lone_date_line(&page, region, 200.0), None);
+        // A date line with nothing above it (a box holding only the date) is not split off.
+        let mut alone = GrayImage::from_pixel(800, 400, image::Luma([255]));
+        draw_filled_rect_mut(&mut alone, Rect::at(450, 160).of_size(300, 32), image::Luma([20]));
+        assert_eq!(lone_date_line(&alone, region, 200.0), None);
+    }
+
+    #[test]
+    fn a_label_counts_as_read_to_its_end_only_with_its_last_character_after_its_start() {
+        let ends = |texts: &[&str], label: &str| {
+            let ws: Vec<crate::ocr::OcrWord> = texts.iter().enumerate().map(|(i, t)| crate::ocr::OcrWord { text: t.to_string(), bbox: [i as u32 * 10, 0, 8, 8], confidence: 0.9 }).collect();
+            label_read_to_its_end(&ws, label)
+        };
+        assert_eq!(ends(&["负责", "人", "签名", ":", "陈明"], "负责人签名："), Some(28));
+        assert_eq!(ends(&["负责", "人", "等", "字", "：", "张"], "负责人签字："), Some(38));
+        assert_eq!(ends(&["负责人签字：", "张"], "负责人签字："), Some(8));
+        assert_eq!(ends(&["负责", "人"], "负责人签字："), None);
+        assert_eq!(ends(&["字", "负责", "人", "王"], "负责人签字："), None);
+        assert_eq!(ends(&["由", "责", "人", "签名", "："], "负责人签名："), Some(38));
     }
 
     #[test]
