@@ -440,6 +440,21 @@ mod tests {
     }
 
     #[test]
+    fn a_label_is_looked_for_from_the_first_ink_of_the_lines_starting_in_the_left_half() {
+        // 200 dpi, 4.5 mm = 35 px: an upper line of writing, the label's line with a
+        // signature after it, and 公章 alone on a line at the right.
+        let mut page = GrayImage::from_pixel(800, 300, image::Luma([255]));
+        draw_filled_rect_mut(&mut page, Rect::at(60, 20).of_size(300, 30), image::Luma([20]));
+        draw_filled_rect_mut(&mut page, Rect::at(40, 100).of_size(170, 29), image::Luma([20]));
+        draw_filled_rect_mut(&mut page, Rect::at(260, 95).of_size(200, 40), image::Luma([40]));
+        draw_filled_rect_mut(&mut page, Rect::at(600, 160).of_size(60, 28), image::Luma([20]));
+        let crops = label_line_starts(&page, [0, 0, 800, 220], 200.0, 6);
+        // 公章's line is passed over, the label's is taken from its first ink less half an
+        // em, eight ems wide; of the last two lines only, so the top line is not tried.
+        assert_eq!(crops, [[23, 87, 297, 56]]);
+    }
+
+    #[test]
     fn ink_is_cut_into_marks_of_a_character_each_pale_ink_left_out() {
         let mut page = GrayImage::from_pixel(400, 120, image::Luma([255]));
         // Three "characters" of print 24 px high, 4 px apart; a taller one further on; a pale
