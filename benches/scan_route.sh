@@ -58,7 +58,7 @@ read -r a1 _ < <(run "$tmp/in" 1)
 read -r b1 memsmall < <(run "$tmp/in" 2)
 read -r b2 _ < <(run "$tmp/in" 2)
 read -r a2 _ < <(run "$tmp/in" 1)
-printf "forms %s, pages %s (rasterised for the CLI: %s)\n" "$forms" "$(ls "$tmp"/in | wc -l)" "$npages"
+printf "forms %s in %s files, %s pages (each rasterised for the CLI)\n" "$forms" "$(ls "$tmp"/in | wc -l)" "$npages"
 printf "tesseract CLI, whole pages, 1 process at a time: %.2f s (%.2f s/form)\n" "$cli" "$(echo "$cli / $forms" | bc -l)"
 printf "formscan, 1 worker, in turns with the CLI:  %.2f s (%.2f s/form) — %.2f× the CLI's time\n" "$one" "$(echo "$one / $forms" | bc -l)" "$(echo "$one / $cli" | bc -l)"
 printf "formscan, whole set: 1 worker %.2f s and %.2f s, 2 workers %.2f s and %.2f s — speed-up %.2f×\n" "$a1" "$a2" "$b1" "$b2" "$(echo "($a1 + $a2) / ($b1 + $b2)" | bc -l)"
