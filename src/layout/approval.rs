@@ -315,13 +315,28 @@ pub fn locate(id: &str, rect: [u32; 4], words: &[OcrWord], label: &str, dpi: f32
     }
 
     place_signer(&mut out, &gs, label);
-    // Other printed words the box carries (公章) stay out of the handwriting judgement.
+    keep_seal_word(&mut out, words);
+    out
+}
+
+/// The box's printed 公章 among `words` (read with the box or with its date line) stays out of
+/// the handwriting judgement.
+pub fn keep_seal_word(out: &mut BoxLayout, words: &[OcrWord]) {
     for w in words {
         if matches!(squeeze(&w.text).as_str(), "公章" | "(公章)" | "（公章）") && w.confidence >= 0.6 {
             out.printed.push(w.bbox);
         }
     }
-    out
+}
+
+/// The signer's zone stopped above the date line, as `set_signer` stops it when the date is
+/// known first: for a box whose date was placed after its label (read apart).
+pub fn stop_signer_above_date(out: &mut BoxLayout) {
+    if let (Some(z), Some(dz), Some(lab)) = (out.signer_zone.as_mut(), out.date_zone, out.signer_label) {
+        if dz[1] > lab[1] + lab[3] / 2 && dz[1] > z[1] && dz[1] < z[1] + z[3] {
+            z[3] = dz[1] - z[1];
+        }
+    }
 }
 
 /// Places the signer label found again in a read restricted to the label's own characters

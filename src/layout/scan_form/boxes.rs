@@ -114,15 +114,12 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         // The seal's printed word (公章) often stands just above the date, inside its band:
         // allowed too, or it is forced into digits and the year with it.
         let chars: String = DATE_CHARS.chars().chain(text.seal.as_deref().unwrap_or("").chars()).collect();
-        let seal_word = text.seal.as_deref().map(squeeze);
         if let Some(band) = layout.date_band.filter(|_| !whole) {
             let line = ocr.read_words_only(band, Region::Block, &chars)?;
             let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
             out.ocr_boxes.push((band, format!("date line: {}", text.join(" "))));
             approval::refine_date(&mut layout, &line);
-            for w in line.iter().filter(|w| seal_word.as_ref().is_some_and(|seal| &squeeze(&w.text) == seal)) {
-                layout.printed.push(w.bbox);
-            }
+            approval::keep_seal_word(&mut layout, &line);
             if layout.date_zone.is_none() {
                 // Still no 年 月 日: the line again with seal remnants made paper. Pale digits
                 // may go with them; the printed words that place the blanks stay, and whether
@@ -165,13 +162,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
             approval::suppose_signer(&mut layout, &marks, &text.signer, dpi);
         }
         if date_line.is_some() {
-            // The signer's zone was placed before the date was found: it stops above the
-            // date line, as when both are found in one read.
-            if let (Some(z), Some(dz), Some(lab)) = (layout.signer_zone.as_mut(), layout.date_zone, layout.signer_label) {
-                if dz[1] > lab[1] + lab[3] / 2 && dz[1] > z[1] && dz[1] < z[1] + z[3] {
-                    z[3] = dz[1] - z[1];
-                }
-            }
+            approval::stop_signer_above_date(&mut layout);
         }
         out.boxes.push(layout);
     }
@@ -196,9 +187,11 @@ struct AboveDateLine {
 /// label was not found so, and the box is to be read whole.
 #[allow(clippy::too_many_arguments)]
 fn read_above_date_line(clean: &GrayImage, region: [u32; 4], box_rect: [u32; 4], dpi: f32, id: &str, signer: &str, ocr: &mut dyn OcrEngine, out: &mut PageReading) -> Result<Option<AboveDateLine>, OcrError> {
-    let Some(band) = lone_date_line(clean, region, dpi) else { return Ok(None) };
+    // The rows' ink is scanned once for both the date line and the label's lines above it.
+    let rows = DarkRows::scan(clean, region);
+    let Some(band) = lone_date_line(clean, &rows, region, dpi) else { return Ok(None) };
     let above = [region[0], region[1], region[2], band[1] - region[1]];
-    let tries = label_line_starts(clean, above, dpi, signer.chars().count() as u32).into_iter().map(Some).chain([None]);
+    let tries = label_line_starts(clean, &rows, above, dpi, signer.chars().count() as u32).into_iter().map(Some).chain([None]);
     for crop in tries {
         let words = ocr.read_words(crop.unwrap_or(above), Region::Block)?;
         let layout = approval::locate(id, box_rect, &words, signer, dpi);
@@ -223,12 +216,11 @@ fn read_above_date_line(clean: &GrayImage, region: [u32; 4], box_rect: [u32; 4],
 /// stand on a line of its own below the label's, at the right), each from that ink over the
 /// label's characters and two more, with a margin. The print's size is taken large (4.5 mm)
 /// so that a larger font's label still fits.
-fn label_line_starts(clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32, label_chars: u32) -> Vec<[u32; 4]> {
+fn label_line_starts(clean: &GrayImage, rows: &DarkRows, [x, y, w, h]: [u32; 4], dpi: f32, label_chars: u32) -> Vec<[u32; 4]> {
     let x1 = (x + w).min(clean.width());
     let dark = |xx: u32, yy: u32| clean.get_pixel(xx, yy)[0] < DARK_INK;
     let (lo, m, em) = (mm_px(dpi, 1.5), mm_px(dpi, 1.0), mm_px(dpi, 4.5));
-    let bands = ink_bands(|yy| (x..x1).filter(|&xx| dark(xx, yy)).count() >= 3, y..(y + h).min(clean.height()), mm_px(dpi, 0.8).max(2));
-    bands
+    rows.bands(y..(y + h).min(clean.height()), dpi)
         .into_iter()
         .rev()
         .filter(|(a, b)| b - a >= lo)
@@ -266,8 +258,8 @@ fn label_read_to_its_end(words: &[crate::ocr::OcrWord], label: &str) -> Option<u
 /// one line high: print (3.7 mm) or handwritten digits up to half as tall again, with the
 /// band's margins. A signature running down into the date joins the two lines into one band
 /// too tall for this.
-fn lone_date_line(clean: &GrayImage, region: [u32; 4], dpi: f32) -> Option<[u32; 4]> {
-    let band = lowest_ink_band(clean, region, dpi)?;
+fn lone_date_line(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], dpi: f32) -> Option<[u32; 4]> {
+    let band = lowest_band(rows, region, dpi)?;
     let above = band[1].saturating_sub(region[1]);
     let alone = band[3] <= mm_px(dpi, 9.0) && above >= mm_px(dpi, 4.0);
     (alone && has_dark_ink(clean, [region[0], region[1], region[2], above])).then_some(band)
@@ -276,16 +268,40 @@ fn lone_date_line(clean: &GrayImage, region: [u32; 4], dpi: f32) -> Option<[u32;
 /// The lowest band of dark ink in `rect` (a box's date line when the box is filled in order),
 /// across the rectangle with a margin. Bands thinner than print (a rule's remnant) or taller
 /// than a few lines are passed over.
-fn lowest_ink_band(clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> Option<[u32; 4]> {
-    let x1 = (x + w).min(clean.width());
-    let dark = |yy: u32| (x..x1).filter(|&xx| clean.get_pixel(xx, yy)[0] < DARK_INK).count() >= 3;
-    let bands = ink_bands(dark, y..(y + h).min(clean.height()), mm_px(dpi, 0.8).max(2));
+fn lowest_ink_band(clean: &GrayImage, rect: [u32; 4], dpi: f32) -> Option<[u32; 4]> {
+    lowest_band(&DarkRows::scan(clean, rect), rect, dpi)
+}
+
+/// `lowest_ink_band` from the rows of `rect` already scanned.
+fn lowest_band(rows: &DarkRows, [x, y, w, h]: [u32; 4], dpi: f32) -> Option<[u32; 4]> {
+    let bands = rows.bands(rows.y0..rows.y0 + rows.dark.len() as u32, dpi);
     // A signature written low runs into the date line: two lines of writing, about 2 cm.
     let (lo, hi) = (mm_px(dpi, 1.5), mm_px(dpi, 24.0));
     let (a, b) = bands.into_iter().rfind(|(a, b)| (lo..=hi).contains(&(b - a)))?;
     let m = mm_px(dpi, 1.0);
     let top = a.saturating_sub(m).max(y);
     Some([x, top, w, (b + m).min(y + h) - top])
+}
+
+/// Which rows of a rectangle hold dark ink across it (three pixels or more), scanned once;
+/// the lines of a box are cut from them.
+struct DarkRows {
+    y0: u32,
+    dark: Vec<bool>,
+}
+
+impl DarkRows {
+    fn scan(clean: &GrayImage, [x, y, w, h]: [u32; 4]) -> DarkRows {
+        let x1 = (x + w).min(clean.width());
+        let dark = (y..(y + h).min(clean.height())).map(|yy| (x..x1).filter(|&xx| clean.get_pixel(xx, yy)[0] < DARK_INK).count() >= 3).collect();
+        DarkRows { y0: y, dark }
+    }
+
+    /// The bands of dark rows within `rows` (a range inside the rectangle scanned), split
+    /// where 0.8 mm of rows hold none.
+    fn bands(&self, rows: std::ops::Range<u32>, dpi: f32) -> Vec<(u32, u32)> {
+        ink_bands(|yy| self.dark[(yy - self.y0) as usize], rows, mm_px(dpi, 0.8).max(2))
+    }
 }
 
 /// The dark ink of `rect` cut into marks of about a character each, as unnamed words: the
@@ -414,15 +430,15 @@ mod tests {
         draw_filled_rect_mut(&mut page, Rect::at(260, 90).of_size(200, 45), image::Luma([40]));
         draw_filled_rect_mut(&mut page, Rect::at(450, 160).of_size(300, 32), image::Luma([20]));
         let region = [0, 40, 800, 300];
-        let [_, y, _, h] = lone_date_line(&page, region, 200.0).expect("the date line alone");
+        let [_, y, _, h] = lone_date_line(&page, &DarkRows::scan(&page, region), region, 200.0).expect("the date line alone");
         assert!(y > 135 && y <= 160 && y + h >= 192 && y + h <= 205, "the date's band: {y}+{h}");
         // A signature written down into the date joins the two lines: no split.
         draw_filled_rect_mut(&mut page, Rect::at(300, 120).of_size(40, 60), image::Luma([40]));
-        assert_eq!(lone_date_line(&page, region, 200.0), None);
+        assert_eq!(lone_date_line(&page, &DarkRows::scan(&page, region), region, 200.0), None);
         // A date line with nothing above it (a box holding only the date) is not split off.
         let mut alone = GrayImage::from_pixel(800, 400, image::Luma([255]));
         draw_filled_rect_mut(&mut alone, Rect::at(450, 160).of_size(300, 32), image::Luma([20]));
-        assert_eq!(lone_date_line(&alone, region, 200.0), None);
+        assert_eq!(lone_date_line(&alone, &DarkRows::scan(&alone, region), region, 200.0), None);
     }
 
     #[test]
@@ -448,7 +464,7 @@ mod tests {
         draw_filled_rect_mut(&mut page, Rect::at(40, 100).of_size(170, 29), image::Luma([20]));
         draw_filled_rect_mut(&mut page, Rect::at(260, 95).of_size(200, 40), image::Luma([40]));
         draw_filled_rect_mut(&mut page, Rect::at(600, 160).of_size(60, 28), image::Luma([20]));
-        let crops = label_line_starts(&page, [0, 0, 800, 220], 200.0, 6);
+        let crops = label_line_starts(&page, &DarkRows::scan(&page, [0, 0, 800, 300]), [0, 0, 800, 220], 200.0, 6);
         // 公章's line is passed over, the label's is taken from its first ink less half an
         // em, eight ems wide; of the last two lines only, so the top line is not tried.
         assert_eq!(crops, [[23, 87, 297, 56]]);
