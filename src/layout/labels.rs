@@ -139,6 +139,42 @@ impl LabelMatcher {
         Some((id, rest))
     }
 
+    /// The label that `head` begins, when `head` is the start of a label cell read alone:
+    /// the first line of a label wrapped over several (所在单位职 / 代会意见), or the first
+    /// characters of a box's title. Each label is compared over the length they share (one
+    /// character more or less, as OCR drops and adds them), one slip in four allowed; at least
+    /// four characters must be read, and a head that two fields' labels begin as closely
+    /// (所在单位 of 所在单位职代会意见 and 所在单位工会意见) is refused. Gives the field id and
+    /// its label.
+    pub fn match_head(&self, head: &str) -> Option<(&str, &str)> {
+        let squeezed = squeeze(head);
+        if self.values.contains(&squeezed) {
+            return None;
+        }
+        // Compared without punctuation, which OCR drops and adds (、 read as , or not at all).
+        let marks = |c: &char| !crate::layout::ocr_text::STRAY_MARKS.contains(c) && *c != ':';
+        let h: Vec<char> = squeezed.chars().filter(marks).collect();
+        if h.len() < 4 {
+            return None;
+        }
+        let mut nearest = Nearest::default();
+        for (label, id) in &self.labels {
+            let l: Vec<char> = label.chars().filter(marks).collect();
+            // The shorter of the two against the other's start of its length, one more or one
+            // less; a label shorter than the head is whole in it (旗县工会意见 in 旗县工会意见(公章).
+            let (short, long) = if l.len() >= h.len() { (&h, &l) } else { (&l, &h) };
+            if short.len() < 4 {
+                continue;
+            }
+            let n = short.len();
+            let d = [n - 1, n, n + 1].into_iter().filter(|&k| k <= long.len()).map(|k| edit_distance(short, &long[..k])).min();
+            if let Some(d) = d.filter(|&d| d <= n / 4) {
+                nearest.offer(d, id, label.as_str());
+            }
+        }
+        nearest.winner()
+    }
+
     /// Whether the whole text is a label (and nothing else).
     pub fn is_label(&self, text: &str) -> bool {
         matches!(self.match_start(text), Some((_, rest)) if rest.trim().is_empty())
@@ -210,6 +246,28 @@ mod tests {
         assert_eq!(m.match_start("主要事迹（3000字）"), Some(("deeds", "")));
         // Block mode sometimes drops the label's first line and returns its second alone.
         assert_eq!(m.match_fuzzy("(3000字)").map(|x| x.0), Some("deeds"));
+    }
+
+    #[test]
+    fn a_label_is_known_by_its_first_line_or_characters_unless_another_starts_alike() {
+        let m = table_matcher();
+        assert_eq!(m.match_head("所在单位职").map(|x| x.0), Some("unit_congress"));
+        assert_eq!(m.match_head("所在单位工").map(|x| x.0), Some("unit_union"));
+        assert_eq!(m.match_head("何时何地受").map(|x| x.0), Some("awards"));
+        // One slip in four, and a character dropped.
+        assert_eq!(m.match_head("何时河地受").map(|x| x.0), Some("awards"));
+        assert_eq!(m.match_head("主要社关").map(|x| x.0), Some("social_relations"));
+        // A title read on past its end.
+        assert_eq!(m.match_head("旗县工会意见(公章").map(|x| x.0), Some("county_union"));
+        assert_eq!(m.match_head("盟市、自治区产").map(|x| x.0), Some("city_union"));
+        assert_eq!(m.match_head("盟市委宣传部、").map(|x| x.0), Some("city_propaganda"));
+        // Too short to tell, two labels alike, one slip too many, or a value.
+        assert_eq!(m.match_head("所在单"), None);
+        assert_eq!(m.match_head("所在单位"), None);
+        assert_eq!(m.match_head("所左单位识"), None);
+        // Two labels of one field begin alike: no doubt which field.
+        assert_eq!(m.match_head("工作单位及").map(|x| x.0), Some("employer"));
+        assert_eq!(m.match_head("内蒙古第一机械集团"), None);
     }
 
     #[test]

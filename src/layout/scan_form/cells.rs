@@ -79,6 +79,30 @@ impl<'a> CellReader<'a> {
         Ok(t)
     }
 
+    /// Reads only the head of a label cell's line `line` (0 the first) of ink, cut to that
+    /// ink, and no further than `chars` characters from the line's first ink (a character
+    /// taken as wide as the line's ink is high, and a fifth more). A label is known by its
+    /// start, and Tesseract's time goes by the characters it reads. None when the portion holds
+    /// no such line.
+    pub(super) fn read_head(&mut self, ocr: &mut dyn OcrEngine, c: &Cell, portion: Portion, line: usize, chars: u32) -> Result<Option<OcrText>, OcrError> {
+        let mut rect = inset(c, self.pad);
+        if portion == Portion::TopStrip {
+            rect[3] = rect[3].min(self.strip_px);
+        }
+        let [x, y, w, h] = rect;
+        let Some(&(a, b)) = self.cell_lines(rect).get(line) else { return Ok(None) };
+        let Some([ix, _, iw, _]) = ink_bounds(&self.p.ink, [x, a, w, b - a]) else { return Ok(None) };
+        let margin = self.pad;
+        let em = (b - a) * 6 / 5;
+        let left = ix.saturating_sub(margin).max(x);
+        let right = (ix + iw + margin).min(ix + chars * em).min(x + w);
+        let top = a.saturating_sub(margin).max(y);
+        let head = [left, top, right.saturating_sub(left).max(1), (b + margin).min(y + h) - top];
+        let t = read_with_retry(ocr, head, Region::Line)?;
+        self.boxes.push((head, format!("head: {}", t.text.trim())));
+        Ok(Some(t))
+    }
+
     /// Reads a value wrapped over lines as the one line it was before wrapping: each line of
     /// ink cut to its ink and set beside the one before on white paper, then read in line
     /// mode. A character alone on the last line (the 工 of 生产线操作 / 工) is read with the
@@ -464,5 +488,41 @@ pub(super) mod tests {
         assert_eq!(after(&mut reader, "技术等级 无").as_deref(), Some("无"));
         assert_eq!(after(&mut reader, "技术等级：无").as_deref(), Some("无"));
         assert_eq!(after(&mut reader, "无").as_deref(), None, "the label not read: nothing to cut at");
+    }
+
+    /// An engine that keeps the rectangles it is asked to read.
+    struct Asked(Vec<[u32; 4]>);
+    impl OcrEngine for Asked {
+        fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
+            Ok(())
+        }
+        fn read(&mut self, rect: [u32; 4], _: Region) -> Result<OcrText, OcrError> {
+            self.0.push(rect);
+            Ok(OcrText { text: "所在单位".into(), confidence: 0.9 })
+        }
+    }
+
+    #[test]
+    fn a_labels_head_is_its_lines_start_no_wider_than_the_characters_asked() {
+        // A label wrapped over two lines of print 25 px high: twelve characters' width on the
+        // first, four on the second.
+        let mut ink = GrayImage::new(500, 120);
+        draw_filled_rect_mut(&mut ink, Rect::at(30, 20).of_size(360, 25), image::Luma([255]));
+        draw_filled_rect_mut(&mut ink, Rect::at(30, 70).of_size(120, 25), image::Luma([255]));
+        let p = prepared(ink);
+        let cell = Cell { x0: 0, y0: 0, x1: 500, y1: 120, band: 0, bands: 1 };
+        let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
+        let mut engine = Asked(Vec::new());
+        reader.read_head(&mut engine, &cell, Portion::Whole, 0, 8).unwrap().expect("a first line");
+        reader.read_head(&mut engine, &cell, Portion::Whole, 1, 8).unwrap().expect("a second line");
+        assert!(reader.read_head(&mut engine, &cell, Portion::Whole, 2, 8).unwrap().is_none());
+        let [first, second] = [engine.0[0], engine.0[1]];
+        // The first line's rows only, from its first ink, eight characters of 30 px (a fifth
+        // more than the ink's height) wide.
+        assert!(first[1] <= 20 && first[1] + first[3] >= 45 && first[1] + first[3] < 70, "{first:?}");
+        assert!(first[0] < 30 && first[0] + 10 >= 30, "{first:?}");
+        assert_eq!(first[0] + first[2], 30 + 8 * 30, "{first:?}");
+        // The second line is narrower than the cap: cut to its ink, with a margin.
+        assert!(second[1] > 45 && second[0] + second[2] > 150 && second[0] + second[2] < 170, "{second:?}");
     }
 }

@@ -217,7 +217,10 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
         let mut conf = 1.0f32;
         let mut last_conf = 1.0f32;
         for seg in split_at_gaps(ink, rect, gap) {
-            let t = match known.iter().position(|(r, _)| *r == seg) {
+            // A line the probe read only the head of stands for the whole when it is the
+            // printed notes' (the page is not read further), else it is read whole.
+            let head_of = |r: &[u32; 4], t: &OcrText| r[..2] == seg[..2] && r[3] == seg[3] && r[2] < seg[2] && is_notes_line(&notes, &t.text);
+            let t = match known.iter().position(|(r, t)| *r == seg || head_of(r, t)) {
                 Some(i) => known.swap_remove(i).1,
                 None => read_line_scaled(ocr, clean, seg, dpi)?,
             };

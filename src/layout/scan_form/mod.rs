@@ -12,7 +12,7 @@ mod cover;
 mod table;
 mod vote_sentence;
 
-use cells::{CellReader, Portion};
+use cells::{has_dark_ink, inset, text_lines, CellReader, Portion};
 use cover::{read_cover, read_line_scaled, text_line_boxes};
 use table::read_table;
 
@@ -26,7 +26,7 @@ use crate::layout::labels::{squeeze, LabelMatcher};
 use crate::ocr::{OcrEngine, OcrText};
 use crate::preprocess::{self, PreprocessParams};
 use crate::reading::RawValue;
-use crate::spec::{Part, Spec};
+use crate::spec::{LabelAt, Part, Place, Spec};
 use crate::timing::{timed, Stage};
 
 #[derive(Debug, Clone)]
@@ -259,7 +259,7 @@ fn probe(p: &Prepared, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &
         let labels = LabelMatcher::new(spec, |f| f.part() == Part::Table);
         for (i, c) in p.grid.cells.iter().enumerate() {
             let Some(portion) = first_pass_portion(&p.grid, c) else { continue };
-            let t = reader.read(ocr, c, portion)?;
+            let t = read_first_pass(&mut reader, ocr, &p.grid, c, portion, &labels, spec)?;
             if labels.match_fuzzy(&t.text).is_some() {
                 out.found += 1;
             }
@@ -272,14 +272,19 @@ fn probe(p: &Prepared, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &
     } else {
         let lines = text_line_boxes(&p.ink, dpi);
         let cover = LabelMatcher::new(spec, |f| f.part() == Part::Cover);
-        // The cover's first lines are its title.
+        // The cover's first lines are its title. Only a line's head is read: the title's lines
+        // fit in it, the printed notes' run across the page (forty characters) and are told
+        // by their first few as well.
+        let pad = mm_px(dpi, 1.0);
         for rect in lines.iter().take(2) {
-            let t = read_line_scaled(ocr, &p.clean, *rect, dpi)?;
+            let em = (rect[3].saturating_sub(2 * pad) * 6 / 5).max(1);
+            let head = [rect[0], rect[1], rect[2].min(PROBE_HEAD_CHARS * em), rect[3]];
+            let t = read_line_scaled(ocr, &p.clean, head, dpi)?;
             let sq = squeeze(&t.text);
             if sq.contains("申报表") || sq.contains("最美职工") || sq.contains("年度") || cover.match_fuzzy(&t.text).is_some() {
                 out.found += 1;
             }
-            out.lines.push((*rect, t));
+            out.lines.push((head, t));
         }
         out.legible = reads_as_text(&out.lines);
         Ok(out)
@@ -309,6 +314,46 @@ fn first_pass_portion(grid: &Grid, c: &Cell) -> Option<Portion> {
     } else {
         None
     }
+}
+
+/// How many characters of a line's head the orientation probe reads on a page without a
+/// table: more than the title's longest line.
+const PROBE_HEAD_CHARS: u32 = 16;
+
+/// How many characters of a label's head are read: enough to tell the box titles apart
+/// (盟市、自治区产 from 盟市委宣传部) with a slip or two.
+const HEAD_CHARS: u32 = 8;
+
+/// Reads a cell of the first pass. A label wrapped over lines at a row's start, or a box's
+/// title, is known by its head: its first line, at most `HEAD_CHARS` characters, and the
+/// second too when the first is too short to tell (所在单位 / 职代会意见 in a narrow column).
+/// Read whole, these labels cost a fifth of a table page's reading. The cell is read whole
+/// when its head is not a label's start, or when its value might be written in it (nothing
+/// right of it).
+#[allow(clippy::too_many_arguments)]
+fn read_first_pass(reader: &mut CellReader, ocr: &mut dyn OcrEngine, grid: &Grid, c: &Cell, portion: Portion, labels: &LabelMatcher, spec: &Spec) -> Result<OcrText, OcrError> {
+    let wrapped = || text_lines(&reader.p.ink, inset(c, reader.pad), reader.dpi) >= 2;
+    if !grid.has_left(c) && (portion == Portion::TopStrip || wrapped()) {
+        let (mut head, mut confidence) = (String::new(), 1.0f32);
+        for line in 0..if portion == Portion::Whole { 2 } else { 1 } {
+            let Some(t) = reader.read_head(ocr, c, portion, line, HEAD_CHARS)? else { break };
+            head.push_str(t.text.trim());
+            confidence = confidence.min(t.confidence);
+            if let Some((id, label)) = labels.match_head(&head) {
+                let inside = spec.field(id).is_some_and(|f| matches!(f.place, Place::Table { label_at: LabelAt::Inside, .. }));
+                let written_right = || grid.right_of(c).is_some_and(|r| has_dark_ink(&reader.p.clean, inset(r, reader.pad)));
+                if inside || written_right() {
+                    return Ok(OcrText { text: label.to_string(), confidence });
+                }
+                break;
+            }
+            // A head of five characters or more that is no label's start is not a label.
+            if squeeze(&head).chars().count() > 4 {
+                break;
+            }
+        }
+    }
+    reader.read(ocr, c, portion)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -27,7 +27,7 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
     for (i, c) in grid.cells.iter().enumerate() {
         if texts[i].is_none() {
             if let Some(portion) = first_pass_portion(grid, c) {
-                texts[i] = Some((reader.read(ocr, c, portion)?, portion));
+                texts[i] = Some((super::read_first_pass(&mut reader, ocr, grid, c, portion, &labels, spec)?, portion));
             }
         }
         // A cell starting a row holds a label. One that read as none may be a letter-spaced
