@@ -84,6 +84,24 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         if let Some(band) = date_line {
             layout.date_band = Some(band);
         }
+        if layout.signer_zone.is_none() && date_line.is_none() {
+            // The box's read gave no label: a signature written low, into the date line right
+            // under the label, makes one band of label, name and date, of which block mode may
+            // return no word at all. The label is looked for from the first ink of the box's
+            // last lines, as above a date line.
+            let rows = DarkRows::scan(clean, region);
+            for crop in label_line_starts(clean, &rows, region, dpi, text.signer.chars().count() as u32) {
+                let again = ocr.read_words(crop, Region::Block)?;
+                let read: Vec<&str> = again.iter().map(|w| w.text.as_str()).collect();
+                out.ocr_boxes.push((crop, format!("a line's start, the box read giving no label: {}", read.join(" "))));
+                if label_read_to_its_end(&again, &text.signer).is_some() {
+                    approval::refine_signer(&mut layout, &again, &text.signer);
+                    if layout.signer_zone.is_some() {
+                        break;
+                    }
+                }
+            }
+        }
         if layout.signer_zone.is_none() {
             // Read again allowing only the label's characters (and digits, so that the date
             // written against it does not turn into label characters).
@@ -505,5 +523,54 @@ mod tests {
         draw_filled_rect_mut(&mut page, Rect::at(20, 28).of_size(24, 18), image::Luma([20]));
         let boxes: Vec<[u32; 4]> = ink_marks(&page, [0, 0, 100, 100], 200.0).iter().map(|m| m.bbox).collect();
         assert_eq!(boxes, [[20, 20, 24, 26]]);
+    }
+
+    /// Tesseract on a box whose signature runs into the date line under the label: the box's
+    /// read gives no word; a narrow crop from a line's start (under 400 px) gives the label.
+    struct LabelOnlyInCrops;
+    impl OcrEngine for LabelOnlyInCrops {
+        fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
+            Ok(())
+        }
+        fn read(&mut self, _: [u32; 4], _: Region) -> Result<crate::ocr::OcrText, OcrError> {
+            Ok(crate::ocr::OcrText::default())
+        }
+        fn read_words(&mut self, [x, y, w, _]: [u32; 4], _: Region) -> Result<Vec<crate::ocr::OcrWord>, OcrError> {
+            Ok(if w < 400 {
+                vec![crate::ocr::OcrWord { text: "负责人签字：".into(), bbox: [x + 20, y + 10, 180, 30], confidence: 0.9 }]
+            } else {
+                Vec::new()
+            })
+        }
+    }
+
+    #[test]
+    fn a_box_whose_read_gives_no_label_has_it_read_from_a_lines_start() {
+        // A box at 200 dpi under its title (two lines of print), then label, signature and
+        // date run together into one band 12 mm high, too tall for a date line of its own.
+        let mut clean = GrayImage::from_pixel(1000, 400, image::Luma([255]));
+        draw_filled_rect_mut(&mut clean, Rect::at(20, 15).of_size(700, 25), image::Luma([0]));
+        draw_filled_rect_mut(&mut clean, Rect::at(20, 50).of_size(120, 25), image::Luma([0]));
+        draw_filled_rect_mut(&mut clean, Rect::at(100, 270).of_size(600, 95), image::Luma([0]));
+        let spec = Spec::builtin();
+        let cell = Cell { x0: 0, y0: 0, x1: 1000, y1: 400, band: 0, bands: 1 };
+        let known = vec![("city_propaganda".to_string(), cell.clone(), cell)];
+        let mut out = PageReading {
+            kind: super::super::PageKind::Table,
+            values: Vec::new(),
+            boxes: Vec::new(),
+            quarter_turns: 0,
+            skew_deg: 0.0,
+            scale: 1.0,
+            seen: GrayImage::new(0, 0),
+            grid: Default::default(),
+            ocr_boxes: Vec::new(),
+            labels_found: 0,
+        };
+        read_boxes(&clean, &known, 200.0, &spec, &mut LabelOnlyInCrops, &ScanParams::default(), &mut out).unwrap();
+        let b = &out.boxes[0];
+        let zone = b.signer_zone.expect("the signer's zone, after the label read from the line's start");
+        let label = b.signer_label.expect("the label");
+        assert!(zone[0] >= label[0] + label[2] / 2 && zone[0] > 100, "{zone:?} after {label:?}");
     }
 }
