@@ -555,18 +555,7 @@ mod tests {
         let spec = Spec::builtin();
         let cell = Cell { x0: 0, y0: 0, x1: 1000, y1: 400, band: 0, bands: 1 };
         let known = vec![("city_propaganda".to_string(), cell.clone(), cell)];
-        let mut out = PageReading {
-            kind: super::super::PageKind::Table,
-            values: Vec::new(),
-            boxes: Vec::new(),
-            quarter_turns: 0,
-            skew_deg: 0.0,
-            scale: 1.0,
-            seen: GrayImage::new(0, 0),
-            grid: Default::default(),
-            ocr_boxes: Vec::new(),
-            labels_found: 0,
-        };
+        let mut out = PageReading::nothing_yet(0, 0.0);
         read_boxes(&clean, &known, 200.0, &spec, &mut LabelOnlyInCrops, &ScanParams::default(), &mut out).unwrap();
         let b = &out.boxes[0];
         let zone = b.signer_zone.expect("the signer's zone, after the label read from the line's start");

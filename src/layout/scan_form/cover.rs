@@ -313,18 +313,7 @@ mod tests {
     #[test]
     fn a_line_whose_label_misread_takes_the_field_its_place_gives() {
         let spec = Spec::builtin();
-        let mut out = PageReading {
-            kind: PageKind::Unknown,
-            values: Vec::new(),
-            boxes: Vec::new(),
-            quarter_turns: 0,
-            skew_deg: 0.0,
-            scale: 1.0,
-            seen: GrayImage::new(0, 0),
-            grid: Default::default(),
-            ocr_boxes: Vec::new(),
-            labels_found: 0,
-        };
+        let mut out = PageReading::nothing_yet(0, 0.0);
         let raw = |y: u32| RawValue { text: "x".into(), confidence: 0.9, page: None, bbox: Some([300, y, 800, 58]) };
         out.values.push(("cover_name".into(), raw(800)));
         out.values.push(("cover_region".into(), raw(1000)));

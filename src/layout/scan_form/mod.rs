@@ -81,6 +81,24 @@ pub enum PageKind {
     Unknown,
 }
 
+impl PageReading {
+    /// A page turned and deskewed so, nothing read from it yet.
+    fn nothing_yet(quarter_turns: u32, skew_deg: f32) -> PageReading {
+        PageReading {
+            kind: PageKind::Unknown,
+            values: Vec::new(),
+            boxes: Vec::new(),
+            quarter_turns,
+            skew_deg,
+            scale: 1.0,
+            seen: GrayImage::new(0, 0),
+            grid: Grid::default(),
+            ocr_boxes: Vec::new(),
+            labels_found: 0,
+        }
+    }
+}
+
 /// What one page gave.
 #[derive(Debug, Clone)]
 pub struct PageReading {
@@ -359,18 +377,7 @@ fn read_first_pass(reader: &mut CellReader, ocr: &mut dyn OcrEngine, grid: &Grid
 #[allow(clippy::too_many_arguments)]
 /// Reads a prepared page; the engine already holds its cleaned image.
 fn read_prepared(p: Prepared, probed: Probe, turns: u32, skew: f32, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams) -> Result<PageReading, OcrError> {
-    let mut reading = PageReading {
-        kind: PageKind::Unknown,
-        values: Vec::new(),
-        boxes: Vec::new(),
-        quarter_turns: turns,
-        skew_deg: skew,
-        scale: 1.0,
-        seen: GrayImage::new(0, 0),
-        grid: Grid::default(),
-        ocr_boxes: Vec::new(),
-        labels_found: 0,
-    };
+    let mut reading = PageReading::nothing_yet(turns, skew);
     let cells = p.grid.cells.len();
     if cells >= params.min_table_cells {
         read_table(&p, probed, dpi, spec, ocr, params, &mut reading)?;
