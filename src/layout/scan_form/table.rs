@@ -51,6 +51,7 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
     }
     label_by_place(grid, &mut texts, &labels, spec);
     let grid = &split_unruled_labels(grid, &mut texts, &labels, &mut reader, ocr)?;
+    let grid = &split_stacked_labels(grid, &mut texts, &labels, &mut reader, ocr)?;
     out.kind = PageKind::Table;
     let index_of = |cell: &Cell| grid.cells.iter().position(|x| x == cell);
     // Approval boxes found by their label: (id, label cell, box cell).
@@ -275,6 +276,51 @@ fn split_unruled_labels(grid: &Grid, texts: &mut Vec<Option<(OcrText, Portion)>>
 }
 
 /// Whether an enum field's text is one of its values or aliases.
+/// A label cell at a row's start that spans rows its right neighbours keep apart (the rule
+/// between 身份证号码 and 工作单位 lost in the label column alone, by the scan or the drawing)
+/// holds a label a row: each row's part is read as a cell of its own, and the cell is split
+/// when every part reads as a label, each of another field. A label spanning rows on purpose
+/// does not read as a label in each part.
+fn split_stacked_labels(grid: &Grid, texts: &mut Vec<Option<(OcrText, Portion)>>, labels: &LabelMatcher, reader: &mut CellReader, ocr: &mut dyn OcrEngine) -> Result<Grid, OcrError> {
+    let mut out = grid.clone();
+    // Where a cell's right edge meets its neighbours' left: within the lines' width.
+    let near = reader.pad.max(2) * 2;
+    for (i, c) in grid.cells.iter().enumerate() {
+        if c.bands < 2 || grid.has_left(c) || !matches!(&texts[i], Some((_, Portion::Whole))) {
+            continue;
+        }
+        let mut rows: Vec<&Cell> = grid
+            .cells
+            .iter()
+            .filter(|o| o.x0 + near >= c.x1 && o.x0 <= c.x1 + near && o.band >= c.band && o.band + o.bands <= c.band + c.bands)
+            .collect();
+        if rows.len() < 2 {
+            continue;
+        }
+        rows.sort_by_key(|o| o.band);
+        let parts: Vec<Cell> = rows.iter().map(|r| Cell { x0: c.x0, x1: c.x1, y0: r.y0, y1: r.y1, band: r.band, bands: r.bands }).collect();
+        let mut read = Vec::new();
+        for part in &parts {
+            read.push(reader.read(ocr, part, Portion::Whole)?);
+        }
+        let ids: Vec<&str> = read.iter().filter_map(|t| labels.match_fuzzy(&t.text).map(|m| m.0)).collect();
+        let distinct = ids.iter().collect::<std::collections::HashSet<_>>().len();
+        if ids.len() < parts.len() || distinct < ids.len() {
+            continue;
+        }
+        for (k, (part, t)) in parts.into_iter().zip(read).enumerate() {
+            if k == 0 {
+                out.cells[i] = part;
+                texts[i] = Some((t, Portion::Whole));
+            } else {
+                out.cells.push(part);
+                texts.push(Some((t, Portion::Whole)));
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn is_listed(field: &crate::spec::Field, text: &str) -> bool {
     field.values.iter().any(|v| v == text) || field.aliases.contains_key(text)
 }
@@ -328,5 +374,44 @@ mod tests {
         let mut texts = vec![read("何时何地受过何种奖励"), None, read("个类便:历"), None, read("某某某"), None];
         label_by_place(&grid, &mut texts, &labels, &spec);
         assert_eq!(texts[2].as_ref().unwrap().0.text, "个类便:历");
+    }
+
+    /// Reads 身份证号码 in the top 100 rows of the page and `below` under them.
+    struct ByRow(&'static str);
+    impl OcrEngine for ByRow {
+        fn set_page(&mut self, _: &image::GrayImage, _: u32) -> Result<(), OcrError> {
+            Ok(())
+        }
+        fn read(&mut self, rect: [u32; 4], _: crate::ocr::Region) -> Result<OcrText, OcrError> {
+            let text = if rect[1] + rect[3] <= 100 { "身份证号码" } else { self.0 };
+            Ok(OcrText { text: text.into(), confidence: 0.9 })
+        }
+    }
+
+    #[test]
+    fn a_label_cell_over_two_rows_kept_apart_on_its_right_is_split_when_each_part_is_a_label() {
+        let spec = Spec::builtin();
+        let labels = LabelMatcher::new(&spec, |f| f.part() == Part::Table);
+        // Print in the label column, both rows.
+        let mut clean = image::GrayImage::from_pixel(600, 200, image::Luma([255]));
+        imageproc::drawing::draw_filled_rect_mut(&mut clean, imageproc::rect::Rect::at(15, 30).of_size(70, 25), image::Luma([0]));
+        imageproc::drawing::draw_filled_rect_mut(&mut clean, imageproc::rect::Rect::at(15, 130).of_size(70, 25), image::Luma([0]));
+        let ink = imageproc::contrast::threshold(&clean, 128, imageproc::contrast::ThresholdType::BinaryInverted);
+        let p = Prepared { grid: Grid::default(), clean, ink };
+        let merged = Cell { x0: 0, y0: 0, x1: 100, y1: 200, band: 0, bands: 2 };
+        let grid = Grid { hlines: Vec::new(), vlines: Vec::new(), cells: vec![merged.clone(), cell(100, 600, 0), cell(100, 600, 1)] };
+        for (below, split) in [("工作单位", true), ("身份证号码", false), ("呼和浩特市", false)] {
+            let mut texts = vec![read("身份证号码 工作单位"), None, None];
+            let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
+            let out = split_stacked_labels(&grid, &mut texts, &labels, &mut reader, &mut ByRow(below)).unwrap();
+            if split {
+                assert_eq!(out.cells.len(), 4);
+                assert_eq!((out.cells[0].y1, out.cells[0].bands), (100, 1));
+                assert_eq!((out.cells[3].y0, out.cells[3].band), (100, 1));
+                assert_eq!(texts[3].as_ref().unwrap().0.text, "工作单位");
+            } else {
+                assert_eq!(out.cells, grid.cells, "{below} under 身份证号码");
+            }
+        }
     }
 }
