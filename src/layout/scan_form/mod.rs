@@ -345,7 +345,7 @@ const HEAD_CHARS: u32 = 8;
 /// Reads a cell of the first pass. A label wrapped over lines at a row's start, or a box's
 /// title, is known by its head: its first line, at most `HEAD_CHARS` characters, and the
 /// second too when the first is too short to tell (所在单位 / 职代会意见 in a narrow column).
-/// Read whole, these labels cost a fifth of a table page's reading. The cell is read whole
+/// Read whole, these labels cost about a tenth of the table pages' reading. The cell is read whole
 /// when its head is not a label's start, or when its value might be written in it (nothing
 /// right of it).
 #[allow(clippy::too_many_arguments)]
