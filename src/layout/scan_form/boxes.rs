@@ -69,7 +69,10 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         };
         let region = [rect[0], rect[1] + skip, rect[2], rect[3] - skip];
         let box_rect = [cell.x0, cell.y0, cell.width(), cell.height()];
-        let split = read_above_date_line(clean, region, box_rect, dpi, &f.id, &text.signer, ocr, out)?;
+        // The rows' ink, scanned once for the date line, the label's lines above it, and the
+        // lines' starts searched again when the box's read gives no label.
+        let rows = DarkRows::scan(clean, region);
+        let split = read_above_date_line(clean, &rows, region, box_rect, dpi, &f.id, &text.signer, ocr, out)?;
         let (words, mut layout, date_line) = match split {
             Some(AboveDateLine { words, layout, date_band }) => (words, layout, Some(date_band)),
             None => {
@@ -89,7 +92,6 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
             // under the label, makes one band of label, name and date, of which block mode may
             // return no word at all. The label is looked for from the first ink of the box's
             // last lines, as above a date line.
-            let rows = DarkRows::scan(clean, region);
             for crop in label_line_starts(clean, &rows, region, dpi, text.signer.chars().count() as u32) {
                 let again = ocr.read_words(crop, Region::Block)?;
                 let read: Vec<&str> = again.iter().map(|w| w.text.as_str()).collect();
@@ -204,12 +206,10 @@ struct AboveDateLine {
 /// is read with the date, or its print would count as the signer's writing. None when the
 /// label was not found so, and the box is to be read whole.
 #[allow(clippy::too_many_arguments)]
-fn read_above_date_line(clean: &GrayImage, region: [u32; 4], box_rect: [u32; 4], dpi: f32, id: &str, signer: &str, ocr: &mut dyn OcrEngine, out: &mut PageReading) -> Result<Option<AboveDateLine>, OcrError> {
-    // The rows' ink is scanned once for both the date line and the label's lines above it.
-    let rows = DarkRows::scan(clean, region);
-    let Some(band) = lone_date_line(clean, &rows, region, dpi) else { return Ok(None) };
+fn read_above_date_line(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], box_rect: [u32; 4], dpi: f32, id: &str, signer: &str, ocr: &mut dyn OcrEngine, out: &mut PageReading) -> Result<Option<AboveDateLine>, OcrError> {
+    let Some(band) = lone_date_line(clean, rows, region, dpi) else { return Ok(None) };
     let above = [region[0], region[1], region[2], band[1] - region[1]];
-    let tries = label_line_starts(clean, &rows, above, dpi, signer.chars().count() as u32).into_iter().map(Some).chain([None]);
+    let tries = label_line_starts(clean, rows, above, dpi, signer.chars().count() as u32).into_iter().map(Some).chain([None]);
     for crop in tries {
         let words = ocr.read_words(crop.unwrap_or(above), Region::Block)?;
         let layout = approval::locate(id, box_rect, &words, signer, dpi);

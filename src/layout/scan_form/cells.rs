@@ -64,6 +64,12 @@ impl<'a> CellReader<'a> {
         CellReader { p, dpi, pad: mm_px(dpi, params.cell_inset_mm), strip_px: mm_px(dpi, 11.0), line_px: mm_px(dpi, params.line_cell_mm), boxes: Vec::new() }
     }
 
+    /// Whether the cell right of `c` holds writing (dark ink inside its lines): then a label
+    /// cell's own text is its label, not its value as well.
+    pub(super) fn written_right_of(&self, grid: &crate::layout::grid::Grid, c: &Cell) -> bool {
+        grid.right_of(c).is_some_and(|r| has_dark_ink(&self.p.clean, inset(r, self.pad)))
+    }
+
     /// Reads a cell as one line, cut to the rows that carry its ink.
     pub(super) fn read_one_line(&mut self, ocr: &mut dyn OcrEngine, c: &Cell) -> Result<OcrText, OcrError> {
         let [x, y, w, h] = inset(c, self.pad);

@@ -12,7 +12,7 @@ mod cover;
 mod table;
 mod vote_sentence;
 
-use cells::{has_dark_ink, inset, text_lines, CellReader, Portion};
+use cells::{inset, text_lines, CellReader, Portion};
 use cover::{read_cover, read_line_scaled, text_line_boxes};
 use table::read_table;
 
@@ -359,8 +359,7 @@ fn read_first_pass(reader: &mut CellReader, ocr: &mut dyn OcrEngine, grid: &Grid
             confidence = confidence.min(t.confidence);
             if let Some((id, label)) = labels.match_head(&head) {
                 let inside = spec.field(id).is_some_and(|f| matches!(f.place, Place::Table { label_at: LabelAt::Inside, .. }));
-                let written_right = || grid.right_of(c).is_some_and(|r| has_dark_ink(&reader.p.clean, inset(r, reader.pad)));
-                if inside || written_right() {
+                if inside || reader.written_right_of(grid, c) {
                     return Ok(OcrText { text: label.to_string(), confidence });
                 }
                 break;

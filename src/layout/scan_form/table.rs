@@ -82,8 +82,7 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
         // What the label cell read besides the label is its value when the value was written
         // into it, not when the cell right of it holds writing: then it is the label's own
         // print misread (政治面貌 wrapped and read as 政治面 / 台面狐).
-        let inked_right = || grid.right_of(c).is_some_and(|r| has_dark_ink(&p.clean, inset(r, reader.pad)));
-        let value = if !rest.trim().is_empty() && !inked_right() {
+        let value = if !rest.trim().is_empty() && !reader.written_right_of(grid, c) {
             Some((rest, label_conf, c.clone()))
         } else if let Some(r) = grid.right_of(c) {
             let j = index_of(r).expect("a cell of the grid");
