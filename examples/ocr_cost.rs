@@ -7,7 +7,9 @@ fn main() {
     let region = match a[2].as_str() { "line" => Region::Line, "char" => Region::Char, _ => Region::Block };
     let r: Vec<u32> = a[3].split(',').map(|v| v.parse().unwrap()).collect();
     let n: u32 = a.get(4).map_or(10, |v| v.parse().unwrap());
-    let mut t = formscan::ocr::Tesseract::new("chi_sim").unwrap();
+    let lang = std::env::var("OCR_COST_LANG").unwrap_or("chi_sim".into());
+    let mut t = formscan::ocr::Tesseract::new(&lang).unwrap();
+    if let Ok(w) = std::env::var("OCR_COST_ONLY") { t.restrict(Some(&w)); }
     t.set_page(&img, 200).unwrap();
     let rect = [r[0], r[1], r[2], r[3]];
     let first = if a[2] == "words" { t.read_words(rect, region).unwrap().iter().map(|w| w.text.clone()).collect::<Vec<_>>().join(" ") } else { t.read(rect, region).unwrap().text };

@@ -1,7 +1,7 @@
 //! `formscan doctor`: what this machine has of what formscan needs.
 
 use crate::external;
-use crate::ocr::{self, OCR_LANG};
+use crate::ocr::{self, DIGITS_LANG, OCR_LANG};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -55,6 +55,18 @@ pub fn run() -> Report {
             Err(e) => Check { name: "engine", status: Status::Missing, detail: e.to_string() },
         });
     }
+
+    // The digits' second opinion: optional, votes are read without it (a serif 5 may then
+    // stay read as 2).
+    let digits = ocr::find_tessdata(DIGITS_LANG);
+    checks.push(match &digits.found {
+        Some(dir) => Check { name: "eng", status: Status::Ok, detail: format!("{} (second reading of handwritten counts)", dir.join(format!("{DIGITS_LANG}.traineddata")).display()) },
+        None => Check {
+            name: "eng",
+            status: Status::Warning,
+            detail: format!("{DIGITS_LANG}.traineddata not found: counts are read by chi_sim alone; install Debian's tesseract-ocr-eng"),
+        },
+    });
 
     let omp = std::env::var("OMP_THREAD_LIMIT").ok();
     checks.push(match omp.as_deref() {

@@ -2,7 +2,8 @@
 //! rendered page read back by the real Tesseract.
 
 use formscan::external;
-use formscan::ocr::{Psm, Tesseract, OCR_LANG};
+use formscan::ocr::{OcrEngine, Psm, Tesseract, OCR_LANG};
+use std::path::Path;
 
 use crate::common::*;
 
@@ -98,4 +99,17 @@ fn tesseract_reads_the_rendered_cover() {
     assert!(text.contains("推荐申报表") && text.contains("最美职工"), "OCR read: {text}");
     assert!(text.contains("填报日期"), "OCR read: {text}");
     assert!(conf > 0.5, "confidence {conf}");
+}
+
+#[test]
+fn the_digits_engine_reads_serif_counts_cut_from_a_scan() {
+    // Counts cut from a 200 dpi sample scan (their printed words cut away): chi_sim read
+    // this 5 as 2 or 9 in the sentence; the digits' engine is the second opinion.
+    let mut engine = Tesseract::new(OCR_LANG).expect("chi_sim installed (make deps)");
+    for (file, want) in [("count_5.png", "5"), ("count_50.png", "50"), ("count_51.png", "51")] {
+        let piece = image::open(Path::new("tests/data/scans").join(file)).unwrap().to_luma8();
+        let read = engine.read_digits(&piece, 200).unwrap().expect("eng installed (make deps)");
+        assert_eq!(read.text.trim(), want, "{file}");
+        assert!(read.confidence >= 0.8, "{file}: confidence {}", read.confidence);
+    }
 }

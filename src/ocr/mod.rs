@@ -10,7 +10,7 @@ use image::GrayImage;
 
 use crate::error::OcrError;
 
-pub use tesseract::{find_tessdata, tesseract_version, Psm, Tesseract, TessdataSearch, OCR_LANG};
+pub use tesseract::{find_tessdata, tesseract_version, Psm, Tesseract, TessdataSearch, DIGITS_LANG, OCR_LANG};
 
 /// What a region holds, so the engine can segment it right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +64,14 @@ pub trait OcrEngine {
         let read = self.read_words(rect, region);
         self.restrict(None);
         read
+    }
+    /// Reads `piece`, a small image holding a handwritten count's digits alone (the print round
+    /// them cut away), with a model made for Latin script and digits only: a second opinion on
+    /// the first reading's digits (chi_sim reads a serif 5 as 2). None when the engine has no
+    /// such model.
+    fn read_digits(&mut self, piece: &GrayImage, dpi: u32) -> Result<Option<OcrText>, OcrError> {
+        let _ = (piece, dpi);
+        Ok(None)
     }
     /// Reads a rectangle into words with their boxes. An engine without word boxes returns
     /// its text as one word covering the rectangle.

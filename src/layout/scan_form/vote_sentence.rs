@@ -1,6 +1,7 @@
 //! The row-12 sentence of a scanned table page (经 X 届 Y 次职代会通过并公示。出席会议 A 人…):
 //! its blanks' underlines erased, read with its words' boxes, split into its vote blanks by the
-//! printed words, and blanks or counts that cannot be read again.
+//! printed words, each count read a second time from its ink alone by the digits' engine, and
+//! blanks or counts that cannot be read again.
 
 use image::GrayImage;
 
@@ -191,6 +192,7 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
     reader.boxes.push((rect, text));
     let mut out = Vec::new();
     let mut spans = Vec::new();
+    let mut seconds = Vec::new();
     for (blank, span) in placed {
         let Some((a, b)) = span else { continue };
         let mut value = ocr_text::clean(Kind::Vote, &gs[a..b].iter().map(|g| g.ch).collect::<String>());
@@ -200,9 +202,24 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
                 value = again;
                 conf = c;
             }
+        } else if value.chars().all(|c| c.is_ascii_digit()) {
+            if let Some(digits) = second_opinion(reader, ocr, page, &gs, a, b, rect)? {
+                if digits != value {
+                    seconds.push((out.len(), digits));
+                }
+            }
         }
         out.push((blank, value, conf));
         spans.push((a, b));
+    }
+    // The digits' second opinion where it differs (a serif 5 read 2 by chi_sim: 经5届 as 经2届,
+    // 58 as 28); counts taken from it only if they then add up, or did not before.
+    let mut opined = out.clone();
+    for (i, digits) in seconds {
+        opined[i].1 = digits;
+    }
+    if likely(&counts(&opined)) || !likely(&counts(&out)) {
+        out = opined;
     }
     // Counts that cannot be (more voted than attended: 45 read as 42) or that would return
     // the form (35 of 39 read as 3) are read again, each on its own; second readings are
@@ -260,6 +277,86 @@ impl<'t> Placed<'t> {
     fn found(&self) -> usize {
         self.spans.iter().filter(|(_, span)| span.is_some()).count()
     }
+}
+
+/// A count read again from its ink alone (the printed words round it cut away) by the
+/// digits' engine: kept when that engine is sure of it (Tesseract gives 0.9 and more to a
+/// clean line of digits) and it reads as a number.
+fn second_opinion(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &GrayImage, gs: &[approval::Glyph], a: usize, b: usize, within: [u32; 4]) -> Result<Option<String>, OcrError> {
+    let Some(ink) = a.checked_sub(1).and_then(|l| count_ink(page, &gs[l], gs.get(b)?, within, reader.dpi)) else { return Ok(None) };
+    let piece = framed_piece(page, ink, ink[3] / 2 + 4, None);
+    let Some(read) = ocr.read_digits(&piece, reader.dpi.round() as u32)? else { return Ok(None) };
+    let digits: String = read.text.chars().filter(|c| !c.is_whitespace()).collect();
+    reader.boxes.push((ink, format!("count alone, digits' engine: {digits} ({:.2})", read.confidence)));
+    Ok((read.confidence >= 0.9 && parse_count(&digits).is_some()).then_some(digits))
+}
+
+/// The ink of a count written between two printed words on one line, cut from theirs: the
+/// line's columns of ink are split into runs, runs close together joined into characters, and
+/// each word is the character as wide as print nearest its estimated centre; what lies
+/// between the two words is the count. The glyph boxes are only shares of OCR's word boxes,
+/// and those may hold a digit beside the word (议 1|81): a character's width, not its box,
+/// says where it ends. None when the words stand on two
+/// lines or nothing lies between them.
+fn count_ink(page: &GrayImage, left: &approval::Glyph, right: &approval::Glyph, within: [u32; 4], dpi: f32) -> Option<[u32; 4]> {
+    // The print's em: the glyph boxes' heights are those of OCR's words, which may take in a
+    // taller neighbour, and their widths shares of them.
+    let h = mm_px(dpi, 3.7).max(4);
+    if (left.rect[1] as i64 - right.rect[1] as i64).unsigned_abs() > h as u64 / 2 || right.rect[0] <= left.rect[0] {
+        return None;
+    }
+    let x0 = left.rect[0].saturating_sub(h * 3 / 2).max(within[0]);
+    let x1 = (right.rect[0] + right.rect[2] + h * 3 / 2).min(within[0] + within[2]).min(page.width());
+    let top = left.rect[1].min(right.rect[1]).saturating_sub(h / 3).max(within[1]);
+    let bottom = (left.rect[1].max(right.rect[1]) + h + h / 3).min(within[1] + within[3]).min(page.height());
+    let dark = |x: u32, y: u32| page.get_pixel(x, y)[0] < DARK_INK;
+    let inked = |x: u32| (top..bottom).any(|y| dark(x, y));
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    let mut start = None;
+    for x in x0..=x1 {
+        match (x < x1 && inked(x), start) {
+            (true, None) => start = Some(x),
+            (false, Some(s0)) => {
+                runs.push((s0, x));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    // Runs close together make a character (讠 and 义), no wider than a tenth more than an
+    // em; a character of print is at least six tenths of an em wide and three quarters high,
+    // where a number's digits together may be as wide but stand lower (a digit is about
+    // seven tenths of an em high).
+    let mut chars: Vec<(usize, usize)> = Vec::new();
+    for i in 0..runs.len() {
+        match chars.last_mut() {
+            Some((a, b)) if runs[i].0 - runs[*b - 1].1 <= h / 8 && runs[i].1 - runs[*a].0 <= h * 11 / 10 => *b = i + 1,
+            _ => chars.push((i, i + 1)),
+        }
+    }
+    let wide = |&(a, b): &(usize, usize)| {
+        let (x0, x1) = (runs[a].0, runs[b - 1].1);
+        let rows: Vec<u32> = (top..bottom).filter(|&y| (x0..x1).any(|x| dark(x, y))).collect();
+        let tall = rows.last().zip(rows.first()).is_some_and(|(b, a)| (b + 1 - a) * 4 >= h * 3);
+        (x1 - x0) * 10 >= h * 6 && tall
+    };
+    // The printed word is the character of print nearest its estimated centre.
+    let word = |g: &approval::Glyph| {
+        let cx = g.rect[0] + g.rect[2] / 2;
+        chars.iter().copied().filter(wide).min_by_key(|&(a, b)| {
+            let (x0, x1) = (runs[a].0, runs[b - 1].1);
+            if cx < x0 { x0 - cx } else { cx.saturating_sub(x1) }
+        })
+    };
+    let (_, left_end) = word(left)?;
+    let (right_start, _) = word(right)?;
+    if left_end >= right_start {
+        return None;
+    }
+    let (xa, xb) = (runs[left_end].0, runs[right_start - 1].1);
+    let rows: Vec<u32> = (top..bottom).filter(|&y| (xa..xb).any(|x| dark(x, y))).collect();
+    let (&ya, &yb) = (rows.first()?, rows.last()?);
+    Some([xa, ya, xb - xa, yb + 1 - ya])
 }
 
 /// The first readings with the fewest of them replaced by their second readings that makes
@@ -523,6 +620,59 @@ mod tests {
         read.into_iter().map(|(blank, value, _)| (blank.to_string(), value)).collect()
     }
 
+    /// A sentence OCR reads as given, each character its own word, whose counts the digits'
+    /// engine reads as told.
+    struct WithDigits {
+        sentence: Sentence,
+        digits: Vec<&'static str>,
+    }
+    impl OcrEngine for WithDigits {
+        fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
+            Ok(())
+        }
+        fn read(&mut self, rect: [u32; 4], region: Region) -> Result<crate::ocr::OcrText, OcrError> {
+            self.sentence.read(rect, region)
+        }
+        fn read_words(&mut self, rect: [u32; 4], region: Region) -> Result<Vec<OcrWord>, OcrError> {
+            self.sentence.read_words(rect, region)
+        }
+        fn read_digits(&mut self, _: &GrayImage, _: u32) -> Result<Option<crate::ocr::OcrText>, OcrError> {
+            Ok(Some(crate::ocr::OcrText { text: self.digits.remove(0).into(), confidence: 0.96 }))
+        }
+    }
+
+    /// The sentence read at 200 dpi from a page where each character has its own ink: print
+    /// an em square, digits narrower and lower.
+    fn sentence_read_with_digits(engine: &mut WithDigits) -> Vec<(String, String)> {
+        let mut page = GrayImage::from_pixel(1500, 60, image::Luma([255]));
+        for (i, c) in engine.sentence.block.chars().enumerate() {
+            let x = 10 + 30 * i as i32;
+            let r = if c.is_ascii_digit() { Rect::at(x + 8, 18).of_size(12, 20) } else { Rect::at(x, 10).of_size(28, 28) };
+            draw_filled_rect_mut(&mut page, r, image::Luma([0]));
+        }
+        let p = super::super::Prepared { grid: Grid::default(), clean: page.clone(), ink: page.clone() };
+        let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
+        let sentence = "经{votes.term}届{votes.session}次职代会通过并公示。出席会议{votes.attended}人，其中同意{votes.approved}人，反对{votes.opposed}人。";
+        let read = read_sentence_on(&mut reader, engine, &page, [0, 0, 1500, 60], sentence).unwrap();
+        read.into_iter().map(|(blank, value, _)| (blank.to_string(), value)).collect()
+    }
+
+    #[test]
+    fn the_digits_engine_corrects_a_count_and_is_not_taken_where_the_counts_would_no_longer_add_up() {
+        // chi_sim read the term's serif 5 as 2; the digits' engine reads each count from its
+        // ink alone, in order.
+        let block = "经2届4次职代会通过并公示。出席会议51人，其中同意50人，反对1人。";
+        let mut engine = WithDigits { sentence: Sentence::new(block, vec![]), digits: vec!["5", "4", "51", "50", "1"] };
+        let read = sentence_read_with_digits(&mut engine);
+        let values: Vec<&str> = read.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(values, ["5", "4", "51", "50", "1"]);
+        // Where it would make counts that no longer add up (5 attending, 50 for), the first
+        // reading stands.
+        let mut engine = WithDigits { sentence: Sentence::new(block, vec![]), digits: vec!["2", "4", "5", "50", "1"] };
+        let values: Vec<String> = sentence_read_with_digits(&mut engine).into_iter().map(|(_, v)| v).collect();
+        assert_eq!(values, ["2", "4", "51", "50", "1"]);
+    }
+
     #[test]
     fn counts_that_cannot_be_are_read_again_and_kept_when_they_add_up() {
         let text = "经5届3次职代会通过并公示。出席会议42人，其中同意45人，反对0人。";
@@ -620,6 +770,32 @@ mod tests {
         assert!((150..180).all(|x| page.get_pixel(x, 40)[0] >= 200), "the underline is erased");
         assert!((300..328).all(|x| page.get_pixel(x, 26)[0] == 0), "the 一 is kept");
         assert_eq!(page.get_pixel(190, 30)[0], 0, "the character it touches is kept");
+    }
+
+    #[test]
+    fn a_count_is_cut_from_the_printed_words_round_it_by_their_width_not_their_boxes() {
+        // 200 dpi, an em of 29 px: 议 as two strokes (讠 and 义), a count 173 whose 7 and 3
+        // stand close together (as wide as a character, but lower), then 人. OCR's box for 议
+        // took in the 1.
+        let mut page = GrayImage::from_pixel(400, 100, image::Luma([255]));
+        let ink = |page: &mut GrayImage, x: i32, y: i32, w: u32, h: u32| draw_filled_rect_mut(page, Rect::at(x, y).of_size(w, h), image::Luma([20]));
+        ink(&mut page, 100, 30, 6, 26);
+        ink(&mut page, 109, 30, 17, 26);
+        ink(&mut page, 140, 36, 4, 20);
+        ink(&mut page, 150, 36, 12, 20);
+        ink(&mut page, 165, 36, 12, 20);
+        ink(&mut page, 190, 30, 25, 26);
+        let glyph = |ch, rect| approval::Glyph { ch, rect, confidence: 0.9 };
+        let (left, right) = (glyph('议', [110, 30, 36, 26]), glyph('人', [188, 30, 28, 26]));
+        let within = [0, 0, 400, 100];
+        assert_eq!(count_ink(&page, &left, &right, within, 200.0), Some([140, 36, 37, 20]));
+        // Nothing between the words: no count.
+        let mut bare = GrayImage::from_pixel(400, 100, image::Luma([255]));
+        ink(&mut bare, 100, 30, 26, 26);
+        ink(&mut bare, 190, 30, 25, 26);
+        assert_eq!(count_ink(&bare, &glyph('议', [100, 30, 26, 26]), &right, within, 200.0), None);
+        // The words on two lines: not cut here.
+        assert_eq!(count_ink(&page, &left, &glyph('人', [20, 70, 28, 26]), within, 200.0), None);
     }
 
     #[test]
