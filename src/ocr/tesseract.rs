@@ -105,7 +105,11 @@ impl super::OcrEngine for Tesseract {
         let Some(engine) = engine.as_deref_mut() else { return Ok(None) };
         engine.set_gray(piece, dpi)?;
         engine.restrict(Some("0123456789"));
-        let read = engine.read_rect([0, 0, piece.width(), piece.height()], Psm::SingleLine);
+        // A lone digit (narrower than it is high) read as a line comes back with no confidence.
+        let dark: Vec<(u32, u32)> = piece.enumerate_pixels().filter(|p| p.2[0] < 128).map(|(x, y, _)| (x, y)).collect();
+        let extent = |f: fn(&(u32, u32)) -> u32| dark.iter().map(f).max().zip(dark.iter().map(f).min()).map_or(0, |(a, b)| a + 1 - b);
+        let psm = if extent(|p| p.0) * 5 < extent(|p| p.1) * 4 { Psm::SingleChar } else { Psm::SingleLine };
+        let read = engine.read_rect([0, 0, piece.width(), piece.height()], psm);
         engine.restrict(None);
         let (text, confidence) = read?;
         Ok(Some(super::OcrText { text, confidence }))

@@ -202,23 +202,26 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
                 value = again;
                 conf = c;
             }
-        } else if value.chars().all(|c| c.is_ascii_digit()) {
+        } else if value.chars().all(|c| c.is_ascii_digit()) || starts_a_line(&gs, a, b, reader.dpi) {
             if let Some(digits) = second_opinion(reader, ocr, page, &gs, a, b, rect)? {
-                if digits != value {
-                    seconds.push((out.len(), digits));
-                }
+                seconds.push((out.len(), digits));
             }
         }
         out.push((blank, value, conf));
         spans.push((a, b));
     }
     // The digits' second opinion where it differs (a serif 5 read 2 by chi_sim: 经5届 as 经2届,
-    // 58 as 28); counts taken from it only if they then add up, or did not before.
+    // 58 as 28); counts taken from it only if they then add up, or did not before. A count
+    // both engines read alike, or taken from the digits' engine, is settled: chi_sim reading
+    // it again below would only bring back the misreading (52 read 92 again, the form's own
+    // counts not adding up, left the count a conflict).
     let mut opined = out.clone();
-    for (i, digits) in seconds {
-        opined[i].1 = digits;
+    for (i, digits) in &seconds {
+        opined[*i].1 = digits.clone();
     }
-    if likely(&counts(&opined)) || !likely(&counts(&out)) {
+    let taken = likely(&counts(&opined)) || !likely(&counts(&out));
+    let settled: Vec<bool> = (0..out.len()).map(|i| seconds.iter().any(|(j, d)| *j == i && (taken || *d == out[i].1))).collect();
+    if taken {
         out = opined;
     }
     // Counts that cannot be (more voted than attended: 45 read as 42) or that would return
@@ -228,7 +231,7 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
     if !likely(&counts(&out)) {
         let mut again = out.clone();
         for (i, (blank, value, conf)) in again.iter_mut().enumerate() {
-            if !crate::record::Votes::COUNTS.contains(&vote_key(blank)) {
+            if !crate::record::Votes::COUNTS.contains(&vote_key(blank)) || settled[i] {
                 continue;
             }
             let (a, b) = spans[i];
@@ -279,6 +282,18 @@ impl<'t> Placed<'t> {
     }
 }
 
+/// Whether a blank's count starts the line below the word before it: its 1 stands on an
+/// underline there, read as 二 however the underline was erased.
+fn starts_a_line(gs: &[approval::Glyph], a: usize, b: usize, dpi: f32) -> bool {
+    a.checked_sub(1).zip(gs.get(b)).is_some_and(|(l, right)| wraps_before(&gs[l], right, dpi) && gs[a].rect[1] + gs[a].rect[3] / 2 > gs[l].rect[1] + gs[l].rect[3])
+}
+
+/// Whether the printed word after a blank stands a line below the one before it: the
+/// sentence wrapped at the blank.
+fn wraps_before(left: &approval::Glyph, right: &approval::Glyph, dpi: f32) -> bool {
+    right.rect[1] > left.rect[1] + mm_px(dpi, 3.7) / 2
+}
+
 /// A count read again from its ink alone (the printed words round it cut away) by the
 /// digits' engine: kept when that engine is sure of it (Tesseract gives 0.9 and more to a
 /// clean line of digits) and it reads as a number.
@@ -302,13 +317,16 @@ fn count_ink(page: &GrayImage, left: &approval::Glyph, right: &approval::Glyph, 
     // The print's em: the glyph boxes' heights are those of OCR's words, which may take in a
     // taller neighbour, and their widths shares of them.
     let h = mm_px(dpi, 3.7).max(4);
-    if (left.rect[1] as i64 - right.rect[1] as i64).unsigned_abs() > h as u64 / 2 || right.rect[0] <= left.rect[0] {
+    // A count starting the line below its word before (反对 | 1人) runs from that line's start.
+    let wrapped = wraps_before(left, right, dpi);
+    if !wrapped && ((left.rect[1] as i64 - right.rect[1] as i64).unsigned_abs() > h as u64 / 2 || right.rect[0] <= left.rect[0]) {
         return None;
     }
-    let x0 = left.rect[0].saturating_sub(h * 3 / 2).max(within[0]);
+    let x0 = if wrapped { within[0] } else { left.rect[0].saturating_sub(h * 3 / 2).max(within[0]) };
     let x1 = (right.rect[0] + right.rect[2] + h * 3 / 2).min(within[0] + within[2]).min(page.width());
-    let top = left.rect[1].min(right.rect[1]).saturating_sub(h / 3).max(within[1]);
-    let bottom = (left.rect[1].max(right.rect[1]) + h + h / 3).min(within[1] + within[3]).min(page.height());
+    let on_line = if wrapped { [right.rect[1], right.rect[1]] } else { [left.rect[1].min(right.rect[1]), left.rect[1].max(right.rect[1])] };
+    let top = on_line[0].saturating_sub(h / 3).max(within[1]);
+    let bottom = (on_line[1] + h + h / 3).min(within[1] + within[3]).min(page.height());
     let dark = |x: u32, y: u32| page.get_pixel(x, y)[0] < DARK_INK;
     let inked = |x: u32| (top..bottom).any(|y| dark(x, y));
     let mut runs: Vec<(u32, u32)> = Vec::new();
@@ -348,13 +366,20 @@ fn count_ink(page: &GrayImage, left: &approval::Glyph, right: &approval::Glyph, 
             if cx < x0 { x0 - cx } else { cx.saturating_sub(x1) }
         })
     };
-    let (_, left_end) = word(left)?;
+    let left_end = if wrapped { 0 } else { word(left)?.1 };
     let (right_start, _) = word(right)?;
     if left_end >= right_start {
         return None;
     }
     let (xa, xb) = (runs[left_end].0, runs[right_start - 1].1);
-    let rows: Vec<u32> = (top..bottom).filter(|&y| (xa..xb).any(|x| dark(x, y))).collect();
+    let mut rows: Vec<u32> = (top..bottom).filter(|&y| (xa..xb).any(|x| dark(x, y))).collect();
+    // An underline left under the digits (touching a foot, it was not erased) spans the cut:
+    // its rows, a rule's thickness at most, are left out.
+    let across = |y: u32| (xa..xb).filter(|&x| dark(x, y)).count() * 5 >= (xb - xa) as usize * 4;
+    let rule: Vec<u32> = rows.iter().rev().copied().take_while(|&y| across(y)).collect();
+    if !rule.is_empty() && rule.len() as u32 <= (h / 6).max(2) && rule.len() < rows.len() {
+        rows.truncate(rows.len() - rule.len());
+    }
     let (&ya, &yb) = (rows.first()?, rows.last()?);
     Some([xa, ya, xb - xa, yb + 1 - ya])
 }
@@ -794,8 +819,32 @@ mod tests {
         ink(&mut bare, 100, 30, 26, 26);
         ink(&mut bare, 190, 30, 25, 26);
         assert_eq!(count_ink(&bare, &glyph('议', [100, 30, 26, 26]), &right, within, 200.0), None);
-        // The words on two lines: not cut here.
+        // The words on two lines, nothing at the second's start before 人: no count.
         assert_eq!(count_ink(&page, &left, &glyph('人', [20, 70, 28, 26]), within, 200.0), None);
+        // A count starting the line below its word before (反对 | 1人), standing on an
+        // underline that touched its foot and was not erased: cut from the line's start to 人,
+        // the underline's rows left out.
+        let mut wrapped = GrayImage::from_pixel(400, 110, image::Luma([255]));
+        ink(&mut wrapped, 300, 30, 26, 26);
+        ink(&mut wrapped, 20, 76, 4, 20);
+        ink(&mut wrapped, 14, 96, 21, 2);
+        ink(&mut wrapped, 40, 70, 25, 26);
+        let (left, right) = (glyph('对', [300, 30, 26, 26]), glyph('人', [40, 70, 25, 26]));
+        assert_eq!(count_ink(&wrapped, &left, &right, [0, 0, 400, 110], 200.0), Some([14, 76, 21, 20]));
+    }
+
+    #[test]
+    fn a_count_read_as_a_numeral_is_read_again_only_where_it_starts_a_line() {
+        // 反对 | 二人 (a 1 on its underline): the numeral is at the second line's start.
+        let glyph = |ch, rect| approval::Glyph { ch, rect, confidence: 0.9 };
+        let wrapped = [glyph('对', [300, 30, 26, 26]), glyph('二', [14, 76, 21, 20]), glyph('人', [40, 70, 25, 26])];
+        assert!(starts_a_line(&wrapped, 1, 2, 200.0));
+        // 经三届 on one line: a numeral written so, not read again by the digits' engine.
+        let one_line = [glyph('经', [10, 30, 26, 26]), glyph('三', [40, 30, 26, 26]), glyph('届', [70, 30, 26, 26])];
+        assert!(!starts_a_line(&one_line, 1, 2, 200.0));
+        // The count ending the first line, 人 starting the next: not at a line's start.
+        let ends = [glyph('对', [300, 30, 26, 26]), glyph('二', [330, 33, 21, 20]), glyph('人', [14, 70, 25, 26])];
+        assert!(!starts_a_line(&ends, 1, 2, 200.0));
     }
 
     #[test]
