@@ -341,22 +341,28 @@ fn count_ink(page: &GrayImage, left: &approval::Glyph, right: &approval::Glyph, 
             _ => {}
         }
     }
-    // Runs close together make a character (讠 and 义), no wider than a tenth more than an
-    // em; a character of print is at least six tenths of an em wide and three quarters high,
-    // where a number's digits together may be as wide but stand lower (a digit is about
-    // seven tenths of an em high).
+    // Runs no further apart than a quarter of an em make a character (讠 and 义; thin print
+    // shrunk from 300 dpi leaves gaps of a sixth inside 届 and a quarter in 议), no wider than
+    // a tenth more than an em. A character of print is at least six tenths of an em wide and
+    // nine tenths as high as the tallest character round the count: a number's digits
+    // together may be as wide, but stand lower (about four fifths of the print's height).
     let mut chars: Vec<(usize, usize)> = Vec::new();
     for i in 0..runs.len() {
         match chars.last_mut() {
-            Some((a, b)) if runs[i].0 - runs[*b - 1].1 <= h / 8 && runs[i].1 - runs[*a].0 <= h * 11 / 10 => *b = i + 1,
+            Some((a, b)) if runs[i].0 - runs[*b - 1].1 <= h / 4 && runs[i].1 - runs[*a].0 <= h * 11 / 10 => *b = i + 1,
             _ => chars.push((i, i + 1)),
         }
     }
-    let wide = |&(a, b): &(usize, usize)| {
+    let height = |&(a, b): &(usize, usize)| {
         let (x0, x1) = (runs[a].0, runs[b - 1].1);
         let rows: Vec<u32> = (top..bottom).filter(|&y| (x0..x1).any(|x| dark(x, y))).collect();
-        let tall = rows.last().zip(rows.first()).is_some_and(|(b, a)| (b + 1 - a) * 4 >= h * 3);
-        (x1 - x0) * 10 >= h * 6 && tall
+        rows.last().zip(rows.first()).map_or(0, |(b, a)| b + 1 - a)
+    };
+    let heights: Vec<u32> = chars.iter().map(height).collect();
+    let print = heights.iter().copied().max().unwrap_or(0).max(h * 3 / 5);
+    let wide = |&(a, b): &(usize, usize)| {
+        let i = chars.iter().position(|c| *c == (a, b)).unwrap_or(0);
+        (runs[b - 1].1 - runs[a].0) * 10 >= h * 6 && heights[i] * 10 >= print * 9
     };
     // The printed word is the character of print nearest its estimated centre.
     let word = |g: &approval::Glyph| {
