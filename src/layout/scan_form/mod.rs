@@ -11,6 +11,8 @@ mod cells;
 mod cover;
 mod table;
 mod vote_sentence;
+mod count_cut;
+mod sentence_underlines;
 
 use cells::{inset, text_lines, CellReader, Portion};
 use cover::{read_cover, read_line_scaled, text_line_boxes};

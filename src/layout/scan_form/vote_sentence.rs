@@ -15,6 +15,8 @@ use crate::ocr::{OcrEngine, Region};
 use crate::spec::Kind;
 
 use super::boxes::framed_piece;
+use super::count_cut::{count_ink, starts_a_line};
+use super::sentence_underlines::erase_blank_underlines;
 use super::cells::{has_dark_ink, ink_bands, inset, read_on, CellReader, DARK_INK};
 use super::mm_px;
 
@@ -42,139 +44,6 @@ pub(super) fn read_sentence<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine
     let read = read_sentence_on(reader, ocr, &page, rect, sentence);
     ocr.set_page(&reader.p.clean, dpi)?;
     read
-}
-
-/// Erases the short underlines of the sentence's blanks. Too short to be told from a stroke
-/// of print anywhere on the page (so `prepare` leaves them), they join a handwritten digit
-/// standing on them: 1 reads 工 or 士, 一 reads 二. Here they are known by where they lie:
-/// below the line's print, whose baseline most columns of ink reach. A run of ink at least
-/// half an em long, two pixels or more below that baseline, is an underline.
-fn erase_blank_underlines(page: &mut GrayImage, [x, y, w, h]: [u32; 4], em: u32) {
-    let (x1, y1) = ((x + w).min(page.width()), (y + h).min(page.height()));
-    let dark = |p: &GrayImage, xx: u32, yy: u32| p.get_pixel(xx, yy)[0] < 140;
-    let rows: Vec<bool> = (y..y1).map(|yy| (x..x1).filter(|&xx| dark(page, xx, yy)).count() >= 2).collect();
-    let mut yy = 0usize;
-    while yy < rows.len() {
-        if !rows[yy] {
-            yy += 1;
-            continue;
-        }
-        // A band of ink rows; an underline a few pixels below the print belongs to its line.
-        let start = yy;
-        let gap = (em / 3).max(1) as usize;
-        let mut last = yy;
-        while yy < rows.len() && (rows[yy] || yy - last <= gap) {
-            if rows[yy] {
-                last = yy;
-            }
-            yy += 1;
-        }
-        yy = last + 1;
-        let (b0, b1) = (y + start as u32, y + yy as u32);
-        // The lowest ink of each column of the band; the baseline is reached by most columns
-        // of print, while underlines are a small share of the line's columns.
-        let mut bottoms: Vec<u32> = (x..x1).filter_map(|xx| (b0..b1).rev().find(|&r| dark(page, xx, r))).collect();
-        if bottoms.len() < 8 {
-            continue;
-        }
-        bottoms.sort_unstable();
-        let baseline = bottoms[bottoms.len() * 3 / 4];
-        // Where the line's underlines are many and long, they are the lowest ink of a large
-        // share of its columns: the feet are then taken from the columns whose lowest ink is
-        // a stroke standing on them, taller than a rule is thick.
-        let thin = rule_thickness(em);
-        let mut feet: Vec<u32> = (x..x1)
-            .filter_map(|xx| {
-                let bottom = (b0..b1).rev().find(|&r| dark(page, xx, r))?;
-                let top = (b0..=bottom).rev().find(|&r| !dark(page, xx, r)).map_or(b0, |r| r + 1);
-                (bottom + 1 - top > thin).then_some(bottom)
-            })
-            .collect();
-        feet.sort_unstable();
-        let feet = if feet.len() >= 8 { feet[feet.len() * 3 / 4].min(baseline) } else { baseline };
-        // The band ends at its last row of dark ink; a grey rule may lie just below it.
-        let below = (b1 + thin).min(y1);
-        erase_thin_rules(page, [x, b0, x1 - x, below - b0], feet, em);
-        for r in (baseline + 2)..b1 {
-            let mut run_start: Option<u32> = None;
-            for xx in x..=x1 {
-                let on = xx < x1 && dark(page, xx, r);
-                match (on, run_start) {
-                    (true, None) => run_start = Some(xx),
-                    (false, Some(s0)) => {
-                        if xx - s0 >= em / 2 {
-                            for e in s0..xx {
-                                page.put_pixel(e, r, image::Luma([255]));
-                            }
-                        }
-                        run_start = None;
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-}
-
-/// Erases the underlines that lie close under the print (a value typed with underlining, one
-/// pixel below the characters' feet) or whose pixels are half grey, which the runs of dark ink
-/// below the baseline miss. Such an underline is a piece of ink, wide and thin, whose top is not
-/// above the print's baseline: a typed 一 is as wide and thin but stands mid-line, the lower
-/// stroke of 二 above the feet of the characters around it. An underline touching a character's
-/// foot makes one piece with it: the rows below the baseline are then looked at alone, which
-/// takes at most a row off a character's lowest stroke.
-fn erase_thin_rules(page: &mut GrayImage, [x, y, w, h]: [u32; 4], baseline: u32, em: u32) {
-    erase_wide_thin(page, [x, y, w, h], y, baseline.saturating_sub(1), em);
-    erase_wide_thin(page, [x, y, w, h], baseline + 1, 0, em);
-}
-
-/// How thick an underline may be: one or two pixels with the grey fringe a scan gives it above
-/// and below.
-fn rule_thickness(em: u32) -> u32 {
-    (em / 6).max(4)
-}
-
-/// Erases the wide, thin pieces of ink in the rectangle counted from row `from` down, whose top
-/// is at row `min_top` or below. Grey counts as ink: a one-pixel rule scanned is half grey.
-fn erase_wide_thin(page: &mut GrayImage, [x, y, w, h]: [u32; 4], from: u32, min_top: u32, em: u32) {
-    use imageproc::region_labelling::{connected_components, Connectivity};
-    if w == 0 || h == 0 {
-        return;
-    }
-    let grey = |xx: u32, yy: u32| xx < w && page.get_pixel(x + xx, y + yy)[0] < 200;
-    // A pixel between two of ink is ink: a rule broken for one pixel is one piece.
-    let ink = GrayImage::from_fn(w, h, |xx, yy| {
-        let on = y + yy >= from && (grey(xx, yy) || (xx > 0 && grey(xx - 1, yy) && grey(xx + 1, yy)));
-        image::Luma([if on { 255 } else { 0 }])
-    });
-    let labels = connected_components(&ink, Connectivity::Eight, image::Luma([0u8]));
-    let mut extent: std::collections::HashMap<u32, [u32; 4]> = std::collections::HashMap::new();
-    for (xx, yy, l) in labels.enumerate_pixels() {
-        if l[0] != 0 {
-            let e = extent.entry(l[0]).or_insert([xx, yy, xx, yy]);
-            *e = [e[0].min(xx), e[1].min(yy), e[2].max(xx), e[3].max(yy)];
-        }
-    }
-    let thin = rule_thickness(em);
-    for (label, [x0, y0, x1, y1]) in extent {
-        let (width, height) = (x1 - x0 + 1, y1 - y0 + 1);
-        if width < em / 3 || height > thin || width < 3 * height || y + y0 < min_top {
-            continue;
-        }
-        // Cut from the print above it (the feet of characters below the baseline), not a rule
-        // of its own: dark ink stands on most of it.
-        let above = (y + y0).checked_sub(1).filter(|&r| r >= y);
-        if above.is_some_and(|r| (x0..=x1).filter(|&xx| page.get_pixel(x + xx, r)[0] < 140).count() * 2 > width as usize) {
-            continue;
-        }
-        for yy in y0..=y1 {
-            for xx in x0..=x1 {
-                if labels.get_pixel(xx, yy)[0] == label {
-                    page.put_pixel(x + xx, y + yy, image::Luma([255]));
-                }
-            }
-        }
-    }
 }
 
 fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &GrayImage, rect: [u32; 4], sentence: &'t str) -> Result<Vec<(&'t str, String, f32)>, OcrError> {
@@ -282,18 +151,6 @@ impl<'t> Placed<'t> {
     }
 }
 
-/// Whether a blank's count starts the line below the word before it: its 1 stands on an
-/// underline there, read as 二 however the underline was erased.
-fn starts_a_line(gs: &[approval::Glyph], a: usize, b: usize, dpi: f32) -> bool {
-    a.checked_sub(1).zip(gs.get(b)).is_some_and(|(l, right)| wraps_before(&gs[l], right, dpi) && gs[a].rect[1] + gs[a].rect[3] / 2 > gs[l].rect[1] + gs[l].rect[3])
-}
-
-/// Whether the printed word after a blank stands a line below the one before it: the
-/// sentence wrapped at the blank.
-fn wraps_before(left: &approval::Glyph, right: &approval::Glyph, dpi: f32) -> bool {
-    right.rect[1] > left.rect[1] + mm_px(dpi, 3.7) / 2
-}
-
 /// A count read again from its ink alone (the printed words round it cut away) by the
 /// digits' engine: kept when that engine is sure of it (Tesseract gives 0.9 and more to a
 /// clean line of digits) and it reads as a number.
@@ -304,90 +161,6 @@ fn second_opinion(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &GrayI
     let digits: String = read.text.chars().filter(|c| !c.is_whitespace()).collect();
     reader.boxes.push((ink, format!("count alone, digits' engine: {digits} ({:.2})", read.confidence)));
     Ok((read.confidence >= 0.9 && parse_count(&digits).is_some()).then_some(digits))
-}
-
-/// The ink of a count written between two printed words on one line, cut from theirs: the
-/// line's columns of ink are split into runs, runs close together joined into characters, and
-/// each word is the character as wide as print nearest its estimated centre; what lies
-/// between the two words is the count. The glyph boxes are only shares of OCR's word boxes,
-/// and those may hold a digit beside the word (议 1|81): a character's width, not its box,
-/// says where it ends. None when the words stand on two
-/// lines or nothing lies between them.
-fn count_ink(page: &GrayImage, left: &approval::Glyph, right: &approval::Glyph, within: [u32; 4], dpi: f32) -> Option<[u32; 4]> {
-    // The print's em: the glyph boxes' heights are those of OCR's words, which may take in a
-    // taller neighbour, and their widths shares of them.
-    let h = mm_px(dpi, 3.7).max(4);
-    // A count starting the line below its word before (反对 | 1人) runs from that line's start.
-    let wrapped = wraps_before(left, right, dpi);
-    if !wrapped && ((left.rect[1] as i64 - right.rect[1] as i64).unsigned_abs() > h as u64 / 2 || right.rect[0] <= left.rect[0]) {
-        return None;
-    }
-    let x0 = if wrapped { within[0] } else { left.rect[0].saturating_sub(h * 3 / 2).max(within[0]) };
-    let x1 = (right.rect[0] + right.rect[2] + h * 3 / 2).min(within[0] + within[2]).min(page.width());
-    let on_line = if wrapped { [right.rect[1], right.rect[1]] } else { [left.rect[1].min(right.rect[1]), left.rect[1].max(right.rect[1])] };
-    let top = on_line[0].saturating_sub(h / 3).max(within[1]);
-    let bottom = (on_line[1] + h + h / 3).min(within[1] + within[3]).min(page.height());
-    let dark = |x: u32, y: u32| page.get_pixel(x, y)[0] < DARK_INK;
-    let inked = |x: u32| (top..bottom).any(|y| dark(x, y));
-    let mut runs: Vec<(u32, u32)> = Vec::new();
-    let mut start = None;
-    for x in x0..=x1 {
-        match (x < x1 && inked(x), start) {
-            (true, None) => start = Some(x),
-            (false, Some(s0)) => {
-                runs.push((s0, x));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    // Runs no further apart than a quarter of an em make a character (讠 and 义; thin print
-    // shrunk from 300 dpi leaves gaps of a sixth inside 届 and a quarter in 议), no wider than
-    // a tenth more than an em. A character of print is at least six tenths of an em wide and
-    // nine tenths as high as the tallest character round the count: a number's digits
-    // together may be as wide, but stand lower (about four fifths of the print's height).
-    let mut chars: Vec<(usize, usize)> = Vec::new();
-    for i in 0..runs.len() {
-        match chars.last_mut() {
-            Some((a, b)) if runs[i].0 - runs[*b - 1].1 <= h / 4 && runs[i].1 - runs[*a].0 <= h * 11 / 10 => *b = i + 1,
-            _ => chars.push((i, i + 1)),
-        }
-    }
-    let height = |&(a, b): &(usize, usize)| {
-        let (x0, x1) = (runs[a].0, runs[b - 1].1);
-        let rows: Vec<u32> = (top..bottom).filter(|&y| (x0..x1).any(|x| dark(x, y))).collect();
-        rows.last().zip(rows.first()).map_or(0, |(b, a)| b + 1 - a)
-    };
-    let heights: Vec<u32> = chars.iter().map(height).collect();
-    let print = heights.iter().copied().max().unwrap_or(0).max(h * 3 / 5);
-    let wide = |&(a, b): &(usize, usize)| {
-        let i = chars.iter().position(|c| *c == (a, b)).unwrap_or(0);
-        (runs[b - 1].1 - runs[a].0) * 10 >= h * 6 && heights[i] * 10 >= print * 9
-    };
-    // The printed word is the character of print nearest its estimated centre.
-    let word = |g: &approval::Glyph| {
-        let cx = g.rect[0] + g.rect[2] / 2;
-        chars.iter().copied().filter(wide).min_by_key(|&(a, b)| {
-            let (x0, x1) = (runs[a].0, runs[b - 1].1);
-            if cx < x0 { x0 - cx } else { cx.saturating_sub(x1) }
-        })
-    };
-    let left_end = if wrapped { 0 } else { word(left)?.1 };
-    let (right_start, _) = word(right)?;
-    if left_end >= right_start {
-        return None;
-    }
-    let (xa, xb) = (runs[left_end].0, runs[right_start - 1].1);
-    let mut rows: Vec<u32> = (top..bottom).filter(|&y| (xa..xb).any(|x| dark(x, y))).collect();
-    // An underline left under the digits (touching a foot, it was not erased) spans the cut:
-    // its rows, a rule's thickness at most, are left out.
-    let across = |y: u32| (xa..xb).filter(|&x| dark(x, y)).count() * 5 >= (xb - xa) as usize * 4;
-    let rule: Vec<u32> = rows.iter().rev().copied().take_while(|&y| across(y)).collect();
-    if !rule.is_empty() && rule.len() as u32 <= (h / 6).max(2) && rule.len() < rows.len() {
-        rows.truncate(rows.len() - rule.len());
-    }
-    let (&ya, &yb) = (rows.first()?, rows.last()?);
-    Some([xa, ya, xb - xa, yb + 1 - ya])
 }
 
 /// The first readings with the fewest of them replaced by their second readings that makes
@@ -587,24 +360,6 @@ mod tests {
     use imageproc::drawing::draw_filled_rect_mut;
     use imageproc::rect::Rect;
 
-    #[test]
-    fn underlines_below_the_print_are_erased_strokes_on_it_kept() {
-        let mut page = GrayImage::from_pixel(400, 60, image::Luma([255]));
-        // Ten "characters" of print standing on the baseline y = 39, one with a long bottom
-        // stroke on the baseline itself (出).
-        for i in 0..10 {
-            draw_filled_rect_mut(&mut page, Rect::at(10 + i * 36, 15).of_size(4, 25), image::Luma([0]));
-            draw_filled_rect_mut(&mut page, Rect::at(24 + i * 36, 15).of_size(4, 25), image::Luma([0]));
-        }
-        draw_filled_rect_mut(&mut page, Rect::at(10, 38).of_size(30, 2), image::Luma([0]));
-        // An underline three pixels below the baseline, under a blank.
-        draw_filled_rect_mut(&mut page, Rect::at(150, 43).of_size(24, 2), image::Luma([0]));
-        erase_blank_underlines(&mut page, [0, 0, 400, 60], 28);
-        assert!((150..174).all(|x| page.get_pixel(x, 43)[0] == 255 && page.get_pixel(x, 44)[0] == 255), "the underline is erased");
-        assert!((10..40).all(|x| page.get_pixel(x, 38)[0] == 0), "the stroke on the baseline is kept");
-        assert_eq!(page.get_pixel(12, 30)[0], 0, "the print is kept");
-    }
-
     /// Reads the sentence as one word per character (in block mode `block`, a line `line`);
     /// each blank read again gives the next of `again`.
     struct Sentence {
@@ -780,77 +535,6 @@ mod tests {
         let mut engine = Sentence { block: "工届从人会通公示。议人，到意无人。", line, again: Vec::new(), wrap_at: None };
         let values: Vec<String> = sentence_read(&mut engine).into_iter().map(|(_, v)| v).collect();
         assert_eq!(values, ["4", "10", "172", "169", "无"]);
-    }
-
-    #[test]
-    fn grey_underlines_close_under_the_feet_are_erased_a_mid_line_stroke_kept() {
-        let mut page = GrayImage::from_pixel(400, 60, image::Luma([255]));
-        // Print standing on y = 39 as before; a typed 一 across the middle of the line.
-        for i in 0..10 {
-            draw_filled_rect_mut(&mut page, Rect::at(10 + i * 36, 15).of_size(4, 25), image::Luma([0]));
-            draw_filled_rect_mut(&mut page, Rect::at(24 + i * 36, 15).of_size(4, 25), image::Luma([0]));
-        }
-        draw_filled_rect_mut(&mut page, Rect::at(300, 26).of_size(28, 2), image::Luma([0]));
-        // A scanned one-pixel underline one row below the feet, half grey and broken, touching
-        // the foot of the character after it.
-        for x in 150..190 {
-            let v = if x % 7 == 0 { 215 } else if x % 2 == 0 { 120 } else { 170 };
-            page.put_pixel(x, 40, image::Luma([v]));
-        }
-        erase_blank_underlines(&mut page, [0, 0, 400, 60], 28);
-        assert!((150..180).all(|x| page.get_pixel(x, 40)[0] >= 200), "the underline is erased");
-        assert!((300..328).all(|x| page.get_pixel(x, 26)[0] == 0), "the 一 is kept");
-        assert_eq!(page.get_pixel(190, 30)[0], 0, "the character it touches is kept");
-    }
-
-    #[test]
-    fn a_count_is_cut_from_the_printed_words_round_it_by_their_width_not_their_boxes() {
-        // 200 dpi, an em of 29 px: 议 as two strokes (讠 and 义), a count 173 whose 7 and 3
-        // stand close together (as wide as a character, but lower), then 人. OCR's box for 议
-        // took in the 1.
-        let mut page = GrayImage::from_pixel(400, 100, image::Luma([255]));
-        let ink = |page: &mut GrayImage, x: i32, y: i32, w: u32, h: u32| draw_filled_rect_mut(page, Rect::at(x, y).of_size(w, h), image::Luma([20]));
-        ink(&mut page, 100, 30, 6, 26);
-        ink(&mut page, 109, 30, 17, 26);
-        ink(&mut page, 140, 36, 4, 20);
-        ink(&mut page, 150, 36, 12, 20);
-        ink(&mut page, 165, 36, 12, 20);
-        ink(&mut page, 190, 30, 25, 26);
-        let glyph = |ch, rect| approval::Glyph { ch, rect, confidence: 0.9 };
-        let (left, right) = (glyph('议', [110, 30, 36, 26]), glyph('人', [188, 30, 28, 26]));
-        let within = [0, 0, 400, 100];
-        assert_eq!(count_ink(&page, &left, &right, within, 200.0), Some([140, 36, 37, 20]));
-        // Nothing between the words: no count.
-        let mut bare = GrayImage::from_pixel(400, 100, image::Luma([255]));
-        ink(&mut bare, 100, 30, 26, 26);
-        ink(&mut bare, 190, 30, 25, 26);
-        assert_eq!(count_ink(&bare, &glyph('议', [100, 30, 26, 26]), &right, within, 200.0), None);
-        // The words on two lines, nothing at the second's start before 人: no count.
-        assert_eq!(count_ink(&page, &left, &glyph('人', [20, 70, 28, 26]), within, 200.0), None);
-        // A count starting the line below its word before (反对 | 1人), standing on an
-        // underline that touched its foot and was not erased: cut from the line's start to 人,
-        // the underline's rows left out.
-        let mut wrapped = GrayImage::from_pixel(400, 110, image::Luma([255]));
-        ink(&mut wrapped, 300, 30, 26, 26);
-        ink(&mut wrapped, 20, 76, 4, 20);
-        ink(&mut wrapped, 14, 96, 21, 2);
-        ink(&mut wrapped, 40, 70, 25, 26);
-        let (left, right) = (glyph('对', [300, 30, 26, 26]), glyph('人', [40, 70, 25, 26]));
-        assert_eq!(count_ink(&wrapped, &left, &right, [0, 0, 400, 110], 200.0), Some([14, 76, 21, 20]));
-    }
-
-    #[test]
-    fn a_count_read_as_a_numeral_is_read_again_only_where_it_starts_a_line() {
-        // 反对 | 二人 (a 1 on its underline): the numeral is at the second line's start.
-        let glyph = |ch, rect| approval::Glyph { ch, rect, confidence: 0.9 };
-        let wrapped = [glyph('对', [300, 30, 26, 26]), glyph('二', [14, 76, 21, 20]), glyph('人', [40, 70, 25, 26])];
-        assert!(starts_a_line(&wrapped, 1, 2, 200.0));
-        // 经三届 on one line: a numeral written so, not read again by the digits' engine.
-        let one_line = [glyph('经', [10, 30, 26, 26]), glyph('三', [40, 30, 26, 26]), glyph('届', [70, 30, 26, 26])];
-        assert!(!starts_a_line(&one_line, 1, 2, 200.0));
-        // The count ending the first line, 人 starting the next: not at a line's start.
-        let ends = [glyph('对', [300, 30, 26, 26]), glyph('二', [330, 33, 21, 20]), glyph('人', [14, 70, 25, 26])];
-        assert!(!starts_a_line(&ends, 1, 2, 200.0));
     }
 
     #[test]

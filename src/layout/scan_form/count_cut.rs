@@ -1,0 +1,162 @@
+//! Where a vote count's ink lies between the printed words round it, so that it can be read
+//! alone by the digits' engine.
+
+use image::GrayImage;
+
+use crate::layout::approval;
+
+use super::cells::DARK_INK;
+use super::mm_px;
+
+/// Whether a blank's count starts the line below the word before it: its 1 stands on an
+/// underline there, read as 二 however the underline was erased.
+pub(super) fn starts_a_line(gs: &[approval::Glyph], a: usize, b: usize, dpi: f32) -> bool {
+    a.checked_sub(1).zip(gs.get(b)).is_some_and(|(l, right)| wraps_before(&gs[l], right, dpi) && gs[a].rect[1] + gs[a].rect[3] / 2 > gs[l].rect[1] + gs[l].rect[3])
+}
+
+/// Whether the printed word after a blank stands a line below the one before it: the
+/// sentence wrapped at the blank.
+fn wraps_before(left: &approval::Glyph, right: &approval::Glyph, dpi: f32) -> bool {
+    right.rect[1] > left.rect[1] + mm_px(dpi, 3.7) / 2
+}
+
+/// The ink of a count written between two printed words on one line, cut from theirs: the
+/// line's columns of ink are split into runs, runs close together joined into characters, and
+/// each word is the character as wide as print nearest its estimated centre; what lies
+/// between the two words is the count. The glyph boxes are only shares of OCR's word boxes,
+/// and those may hold a digit beside the word (议 1|81): a character's width, not its box,
+/// says where it ends. None when the words stand on two
+/// lines or nothing lies between them.
+pub(super) fn count_ink(page: &GrayImage, left: &approval::Glyph, right: &approval::Glyph, within: [u32; 4], dpi: f32) -> Option<[u32; 4]> {
+    // The print's em: the glyph boxes' heights are those of OCR's words, which may take in a
+    // taller neighbour, and their widths shares of them.
+    let h = mm_px(dpi, 3.7).max(4);
+    // A count starting the line below its word before (反对 | 1人) runs from that line's start.
+    let wrapped = wraps_before(left, right, dpi);
+    if !wrapped && ((left.rect[1] as i64 - right.rect[1] as i64).unsigned_abs() > h as u64 / 2 || right.rect[0] <= left.rect[0]) {
+        return None;
+    }
+    let x0 = if wrapped { within[0] } else { left.rect[0].saturating_sub(h * 3 / 2).max(within[0]) };
+    let x1 = (right.rect[0] + right.rect[2] + h * 3 / 2).min(within[0] + within[2]).min(page.width());
+    let on_line = if wrapped { [right.rect[1], right.rect[1]] } else { [left.rect[1].min(right.rect[1]), left.rect[1].max(right.rect[1])] };
+    let top = on_line[0].saturating_sub(h / 3).max(within[1]);
+    let bottom = (on_line[1] + h + h / 3).min(within[1] + within[3]).min(page.height());
+    let dark = |x: u32, y: u32| page.get_pixel(x, y)[0] < DARK_INK;
+    let inked = |x: u32| (top..bottom).any(|y| dark(x, y));
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    let mut start = None;
+    for x in x0..=x1 {
+        match (x < x1 && inked(x), start) {
+            (true, None) => start = Some(x),
+            (false, Some(s0)) => {
+                runs.push((s0, x));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    // Runs no further apart than a quarter of an em make a character (讠 and 义; thin print
+    // shrunk from 300 dpi leaves gaps of a sixth inside 届 and a quarter in 议), no wider than
+    // a tenth more than an em. A character of print is at least six tenths of an em wide and
+    // nine tenths as high as the tallest character round the count: a number's digits
+    // together may be as wide, but stand lower (about four fifths of the print's height).
+    let mut chars: Vec<(usize, usize)> = Vec::new();
+    for i in 0..runs.len() {
+        match chars.last_mut() {
+            Some((a, b)) if runs[i].0 - runs[*b - 1].1 <= h / 4 && runs[i].1 - runs[*a].0 <= h * 11 / 10 => *b = i + 1,
+            _ => chars.push((i, i + 1)),
+        }
+    }
+    let height = |&(a, b): &(usize, usize)| {
+        let (x0, x1) = (runs[a].0, runs[b - 1].1);
+        let rows: Vec<u32> = (top..bottom).filter(|&y| (x0..x1).any(|x| dark(x, y))).collect();
+        rows.last().zip(rows.first()).map_or(0, |(b, a)| b + 1 - a)
+    };
+    let heights: Vec<u32> = chars.iter().map(height).collect();
+    let print = heights.iter().copied().max().unwrap_or(0).max(h * 3 / 5);
+    let wide = |&(a, b): &(usize, usize)| {
+        let i = chars.iter().position(|c| *c == (a, b)).unwrap_or(0);
+        (runs[b - 1].1 - runs[a].0) * 10 >= h * 6 && heights[i] * 10 >= print * 9
+    };
+    // The printed word is the character of print nearest its estimated centre.
+    let word = |g: &approval::Glyph| {
+        let cx = g.rect[0] + g.rect[2] / 2;
+        chars.iter().copied().filter(wide).min_by_key(|&(a, b)| {
+            let (x0, x1) = (runs[a].0, runs[b - 1].1);
+            if cx < x0 { x0 - cx } else { cx.saturating_sub(x1) }
+        })
+    };
+    let left_end = if wrapped { 0 } else { word(left)?.1 };
+    let (right_start, _) = word(right)?;
+    if left_end >= right_start {
+        return None;
+    }
+    let (xa, xb) = (runs[left_end].0, runs[right_start - 1].1);
+    let mut rows: Vec<u32> = (top..bottom).filter(|&y| (xa..xb).any(|x| dark(x, y))).collect();
+    // An underline left under the digits (touching a foot, it was not erased) spans the cut:
+    // its rows, a rule's thickness at most, are left out.
+    let across = |y: u32| (xa..xb).filter(|&x| dark(x, y)).count() * 5 >= (xb - xa) as usize * 4;
+    let rule: Vec<u32> = rows.iter().rev().copied().take_while(|&y| across(y)).collect();
+    if !rule.is_empty() && rule.len() as u32 <= (h / 6).max(2) && rule.len() < rows.len() {
+        rows.truncate(rows.len() - rule.len());
+    }
+    let (&ya, &yb) = (rows.first()?, rows.last()?);
+    Some([xa, ya, xb - xa, yb + 1 - ya])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imageproc::drawing::draw_filled_rect_mut;
+    use imageproc::rect::Rect;
+
+    #[test]
+    fn a_count_is_cut_from_the_printed_words_round_it_by_their_width_not_their_boxes() {
+        // 200 dpi, an em of 29 px: 议 as two strokes (讠 and 义), a count 173 whose 7 and 3
+        // stand close together (as wide as a character, but lower), then 人. OCR's box for 议
+        // took in the 1.
+        let mut page = GrayImage::from_pixel(400, 100, image::Luma([255]));
+        let ink = |page: &mut GrayImage, x: i32, y: i32, w: u32, h: u32| draw_filled_rect_mut(page, Rect::at(x, y).of_size(w, h), image::Luma([20]));
+        ink(&mut page, 100, 30, 6, 26);
+        ink(&mut page, 109, 30, 17, 26);
+        ink(&mut page, 140, 36, 4, 20);
+        ink(&mut page, 150, 36, 12, 20);
+        ink(&mut page, 165, 36, 12, 20);
+        ink(&mut page, 190, 30, 25, 26);
+        let glyph = |ch, rect| approval::Glyph { ch, rect, confidence: 0.9 };
+        let (left, right) = (glyph('议', [110, 30, 36, 26]), glyph('人', [188, 30, 28, 26]));
+        let within = [0, 0, 400, 100];
+        assert_eq!(count_ink(&page, &left, &right, within, 200.0), Some([140, 36, 37, 20]));
+        // Nothing between the words: no count.
+        let mut bare = GrayImage::from_pixel(400, 100, image::Luma([255]));
+        ink(&mut bare, 100, 30, 26, 26);
+        ink(&mut bare, 190, 30, 25, 26);
+        assert_eq!(count_ink(&bare, &glyph('议', [100, 30, 26, 26]), &right, within, 200.0), None);
+        // The words on two lines, nothing at the second's start before 人: no count.
+        assert_eq!(count_ink(&page, &left, &glyph('人', [20, 70, 28, 26]), within, 200.0), None);
+        // A count starting the line below its word before (反对 | 1人), standing on an
+        // underline that touched its foot and was not erased: cut from the line's start to 人,
+        // the underline's rows left out.
+        let mut wrapped = GrayImage::from_pixel(400, 110, image::Luma([255]));
+        ink(&mut wrapped, 300, 30, 26, 26);
+        ink(&mut wrapped, 20, 76, 4, 20);
+        ink(&mut wrapped, 14, 96, 21, 2);
+        ink(&mut wrapped, 40, 70, 25, 26);
+        let (left, right) = (glyph('对', [300, 30, 26, 26]), glyph('人', [40, 70, 25, 26]));
+        assert_eq!(count_ink(&wrapped, &left, &right, [0, 0, 400, 110], 200.0), Some([14, 76, 21, 20]));
+    }
+
+    #[test]
+    fn a_count_read_as_a_numeral_is_read_again_only_where_it_starts_a_line() {
+        // 反对 | 二人 (a 1 on its underline): the numeral is at the second line's start.
+        let glyph = |ch, rect| approval::Glyph { ch, rect, confidence: 0.9 };
+        let wrapped = [glyph('对', [300, 30, 26, 26]), glyph('二', [14, 76, 21, 20]), glyph('人', [40, 70, 25, 26])];
+        assert!(starts_a_line(&wrapped, 1, 2, 200.0));
+        // 经三届 on one line: a numeral written so, not read again by the digits' engine.
+        let one_line = [glyph('经', [10, 30, 26, 26]), glyph('三', [40, 30, 26, 26]), glyph('届', [70, 30, 26, 26])];
+        assert!(!starts_a_line(&one_line, 1, 2, 200.0));
+        // The count ending the first line, 人 starting the next: not at a line's start.
+        let ends = [glyph('对', [300, 30, 26, 26]), glyph('二', [330, 33, 21, 20]), glyph('人', [14, 70, 25, 26])];
+        assert!(!starts_a_line(&ends, 1, 2, 200.0));
+    }
+}
