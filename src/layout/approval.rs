@@ -305,9 +305,14 @@ pub fn date_text(parts: &[String; 3]) -> Option<String> {
 /// Splits the box `rect` by the words OCR found in it (below its title or sentence).
 /// `label` is the spec's signer label; `dpi` the page's resolution.
 pub fn locate(id: &str, rect: [u32; 4], words: &[OcrWord], label: &str, dpi: f32) -> BoxLayout {
-    let gs = glyphs(words);
     // 五号 print is about 3.7 mm high; the measured size wins when there is one.
-    let em = em(words, (3.7 / 25.4 * dpi).round() as u32) as i64;
+    locate_at_size(id, rect, words, label, em(words, (3.7 / 25.4 * dpi).round() as u32))
+}
+
+/// `locate` with the print's size known (measured in another box of the page).
+pub fn locate_at_size(id: &str, rect: [u32; 4], words: &[OcrWord], label: &str, em: u32) -> BoxLayout {
+    let gs = glyphs(words);
+    let em = em as i64;
     let mut out = BoxLayout { id: id.to_string(), rect, em: em as u32, ..BoxLayout::default() };
     place_date(&mut out, &gs);
     if out.date_band.is_none() {

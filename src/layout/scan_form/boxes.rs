@@ -10,6 +10,7 @@ use crate::layout::grid::{Cell, Grid};
 use crate::ocr::{OcrEngine, Region};
 use crate::spec::{LabelAt, Place, Spec};
 
+use super::label_print::{self, LabelPrint};
 use super::cells::{has_dark_ink, ink_bands, inset, read_on, DARK_INK};
 use super::{mm_px, PageReading, ScanParams};
 
@@ -55,6 +56,8 @@ pub(super) fn infer_boxes(grid: &Grid, spec: &Spec, known: &mut Vec<(String, Cel
 /// box into its signer and date zones by them.
 pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams, out: &mut PageReading) -> Result<(), OcrError> {
     let pad = mm_px(dpi, params.cell_inset_mm);
+    // The signer labels' print, learnt where OCR read them (one per label text).
+    let mut prints = Vec::new();
     for f in spec.approvals() {
         let Some((_, _, cell)) = known.iter().find(|(id, ..)| id == &f.id) else { continue };
         let Some(text) = f.approval.as_ref() else { continue };
@@ -72,12 +75,20 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         // The rows' ink, scanned once for the date line, the label's lines above it, and the
         // lines' starts searched again when the box's read gives no label.
         let rows = DarkRows::scan(clean, region);
-        let split = read_above_date_line(clean, &rows, region, box_rect, dpi, &f.id, &text.signer, ocr, out)?;
+        let split = read_above_date_line(clean, &rows, region, box_rect, dpi, &f.id, &text.signer, ocr, &mut prints, params, out)?;
         let (words, mut layout, date_line) = match split {
-            Some(AboveDateLine { words, layout, date_band }) => (words, layout, Some(date_band)),
+            Some(AboveDateLine { words, layout, date_band, how }) => {
+                out.ocr_boxes.push((region, format!("{}: the label {how}", f.id)));
+                (words, layout, Some(date_band))
+            }
             None => {
+                out.ocr_boxes.push((region, format!("{}: the box read whole", f.id)));
                 let words = if has_dark_ink(clean, region) { ocr.read_words(region, Region::Block)? } else { Vec::new() };
                 let layout = approval::locate(&f.id, box_rect, &words, &text.signer, dpi);
+                // Its label's print, for the boxes after it, when the read placed the label.
+                if layout.signer_zone.is_some() && !prints.iter().any(|p| p.label == text.signer) {
+                    prints.extend(label_print::learn(clean, &words, &text.signer, dpi));
+                }
                 (words, layout, None)
             }
         };
@@ -92,7 +103,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
             // under the label, makes one band of label, name and date, of which block mode may
             // return no word at all. The label is looked for from the first ink of the box's
             // last lines, as above a date line.
-            for crop in label_line_starts(clean, &rows, region, dpi, text.signer.chars().count() as u32) {
+            for (crop, _) in label_line_starts(clean, &rows, region, dpi, text.signer.chars().count() as u32) {
                 let again = ocr.read_words(crop, Region::Block)?;
                 let read: Vec<&str> = again.iter().map(|w| w.text.as_str()).collect();
                 out.ocr_boxes.push((crop, format!("a line's start, the box read giving no label: {}", read.join(" "))));
@@ -195,6 +206,8 @@ struct AboveDateLine {
     words: Vec<crate::ocr::OcrWord>,
     layout: approval::BoxLayout,
     date_band: [u32; 4],
+    /// How the label was found, for the debug listing.
+    how: &'static str,
 }
 
 /// A box filled in order ends with its date on a line of its own, read later alone with only
@@ -206,25 +219,50 @@ struct AboveDateLine {
 /// is read with the date, or its print would count as the signer's writing. None when the
 /// label was not found so, and the box is to be read whole.
 #[allow(clippy::too_many_arguments)]
-fn read_above_date_line(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], box_rect: [u32; 4], dpi: f32, id: &str, signer: &str, ocr: &mut dyn OcrEngine, out: &mut PageReading) -> Result<Option<AboveDateLine>, OcrError> {
+fn read_above_date_line(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], box_rect: [u32; 4], dpi: f32, id: &str, signer: &str, ocr: &mut dyn OcrEngine, prints: &mut Vec<LabelPrint>, params: &ScanParams, out: &mut PageReading) -> Result<Option<AboveDateLine>, OcrError> {
     let Some(band) = lone_date_line(clean, rows, region, dpi) else { return Ok(None) };
     let above = [region[0], region[1], region[2], band[1] - region[1]];
-    let tries = label_line_starts(clean, rows, above, dpi, signer.chars().count() as u32).into_iter().map(Some).chain([None]);
-    for crop in tries {
-        let words = ocr.read_words(crop.unwrap_or(above), Region::Block)?;
-        let layout = approval::locate(id, box_rect, &words, signer, dpi);
+    let starts = label_line_starts(clean, rows, above, dpi, signer.chars().count() as u32);
+    let split = |words: Vec<crate::ocr::OcrWord>, crop: Option<[u32; 4]>, em: Option<u32>, how: &'static str| {
+        let layout = match em {
+            Some(em) => approval::locate_at_size(id, box_rect, &words, signer, em),
+            None => approval::locate(id, box_rect, &words, signer, dpi),
+        };
         // The label read to its end, and the signer's zone after that end: a block stopping
         // just under the label may drop its last characters (签字：), and a speck read among
         // them (负责 人 人 签字) cuts the label's match short; the zone would hold the rest as
         // if written.
         let zone_after = |end: u32| layout.signer_zone.is_some_and(|z| z[0] + layout.em / 2 >= end);
-        if label_read_to_its_end(&words, signer).is_some_and(zone_after) {
+        label_read_to_its_end(&words, signer).is_some_and(zone_after).then(|| {
             let from = crop.map_or(band[1], |c| (c[1] + c[3]).min(band[1]));
-            return Ok(Some(AboveDateLine { words, layout, date_band: [band[0], from, band[2], band[1] + band[3] - from] }));
+            AboveDateLine { words, layout, date_band: [band[0], from, band[2], band[1] + band[3] - from], how }
+        })
+    };
+    // The label as printed in another box of the page, looked for at the lines' starts first.
+    if let Some(print) = prints.iter().find(|p| p.label == signer) {
+        for &(crop, first) in &starts {
+            let Some((words, likeness)) = label_print::find(print, clean, crop, first, dpi) else { continue };
+            out.ocr_boxes.push((crop, format!("the label's print, as in another box: {likeness:.2}")));
+            if likeness >= params.print_likeness {
+                if let Some(found) = split(words, Some(crop), Some(print.em), "found by its print") {
+                    return Ok(Some(found));
+                }
+            }
         }
-        let how = if crop.is_some() { "a line's start" } else { "above the date line" };
+    }
+    for crop in starts.iter().map(|&(c, _)| Some(c)).chain([None]) {
+        let words = ocr.read_words(crop.unwrap_or(above), Region::Block)?;
+        let learnt = label_print::learn(clean, &words, signer, dpi);
         let read: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-        out.ocr_boxes.push((crop.unwrap_or(above), format!("{how}: {}", read.join(" "))));
+        let read = read.join(" ");
+        let how = if crop.is_some() { "read at a line's start" } else { "read above the date line" };
+        if let Some(found) = split(words, crop, None, how) {
+            if let Some(print) = learnt.filter(|_| !prints.iter().any(|p| p.label == signer)) {
+                prints.push(print);
+            }
+            return Ok(Some(found));
+        }
+        out.ocr_boxes.push((crop.unwrap_or(above), format!("not {how}: {read}")));
     }
     Ok(None)
 }
@@ -234,7 +272,7 @@ fn read_above_date_line(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], bo
 /// stand on a line of its own below the label's, at the right), each from that ink over the
 /// label's characters and two more, with a margin. The print's size is taken large (4.5 mm)
 /// so that a larger font's label still fits.
-fn label_line_starts(clean: &GrayImage, rows: &DarkRows, [x, y, w, h]: [u32; 4], dpi: f32, label_chars: u32) -> Vec<[u32; 4]> {
+fn label_line_starts(clean: &GrayImage, rows: &DarkRows, [x, y, w, h]: [u32; 4], dpi: f32, label_chars: u32) -> Vec<([u32; 4], u32)> {
     let x1 = (x + w).min(clean.width());
     let dark = |xx: u32, yy: u32| clean.get_pixel(xx, yy)[0] < DARK_INK;
     let (lo, m, em) = (mm_px(dpi, 1.5), mm_px(dpi, 1.0), mm_px(dpi, 4.5));
@@ -250,7 +288,7 @@ fn label_line_starts(clean: &GrayImage, rows: &DarkRows, [x, y, w, h]: [u32; 4],
             let top = a.saturating_sub(m).max(y);
             let right = (first + (label_chars + 2) * em).min(x1);
             let bottom = (b + m).min(y + h);
-            (right > left && bottom > top).then_some([left, top, right - left, bottom - top])
+            (right > left && bottom > top).then_some(([left, top, right - left, bottom - top], first))
         })
         .collect()
 }
@@ -485,7 +523,7 @@ mod tests {
         let crops = label_line_starts(&page, &DarkRows::scan(&page, [0, 0, 800, 300]), [0, 0, 800, 220], 200.0, 6);
         // 公章's line is passed over, the label's is taken from its first ink less half an
         // em, eight ems wide; of the last two lines only, so the top line is not tried.
-        assert_eq!(crops, [[23, 87, 297, 56]]);
+        assert_eq!(crops, [([23, 87, 297, 56], 40)]);
     }
 
     #[test]
