@@ -208,7 +208,7 @@ fn stage_times(t: &Tally) -> String {
 }
 
 /// Compares one record with its truth form.
-pub fn score(spec: &Spec, record: &Record, truth: &Value, seconds: f64) -> Tally {
+pub fn score(spec: &Spec, record: &Record, truth: &Value, seconds: f64, eligibility: crate::record::Severity) -> Tally {
     let mut t = Tally { forms: 1, seconds, ..Tally::default() };
     for f in spec.value_fields().filter(|f| f.kind != Kind::Vote) {
         let want = truth["fields"][&f.id].as_str();
@@ -242,7 +242,10 @@ pub fn score(spec: &Spec, record: &Record, truth: &Value, seconds: f64) -> Tally
     t.flagged_right = found.iter().filter(|c| planted.contains(c)).count();
     t.marks = score_marks(record, truth);
     t.status_total = 1;
-    let should_return = !planted.is_empty();
+    // A planted eligibility finding sends the form back only where the configuration makes it
+    // a return (by default a person reviews it).
+    let returns = |c: &&str| !crate::fields::rules::ELIGIBILITY_CODES.contains(c) || eligibility == crate::record::Severity::Return;
+    let should_return = planted.iter().any(returns);
     if should_return == (record.status == crate::record::Status::Incomplete) {
         t.status_right = 1;
     }
@@ -340,12 +343,19 @@ mod tests {
         record.issues.push(crate::record::Issue::new("missing_field", Some("phone"), crate::record::Severity::Return, "x"));
         record.derive_status();
         let truth = serde_json::json!({"fields": {"name": "张三", "gender": "男", "resume": "2001 包钢集团"}, "votes": {"attended": 120}, "defects": ["missing_field", "votes_not_passed"]});
-        let t = score(&spec, &record, &truth, 1.5);
+        let t = score(&spec, &record, &truth, 1.5, crate::record::Severity::Review);
         assert_eq!(t.votes_exact, 5, "four blanks null on both sides, attended equal");
         assert!(t.short_exact < t.short_total && t.misses.contains_key("gender"));
         assert_eq!((t.long_chars, t.long_errors), (8, 2));
         assert_eq!((t.planted, t.planted_found, t.flagged, t.flagged_right), (2, 1, 1, 1));
         assert_eq!(t.status_right, 1);
+        // A planted eligibility finding alone: a return only where the configuration says so.
+        let mut flagged = to_record(&spec, &reading, Source { path: "x".into(), sha256: String::new(), kind: SourceKind::Image, pages: 3 });
+        flagged.issues.push(crate::record::Issue::new("already_awarded", Some("awards"), crate::record::Severity::Review, "x"));
+        flagged.derive_status();
+        let truth = serde_json::json!({"fields": {}, "votes": {}, "defects": ["already_awarded"]});
+        assert_eq!(score(&spec, &flagged, &truth, 1.0, crate::record::Severity::Review).status_right, 1);
+        assert_eq!(score(&spec, &flagged, &truth, 1.0, crate::record::Severity::Return).status_right, 0);
     }
 
     #[test]

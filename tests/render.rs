@@ -108,7 +108,7 @@ fn the_digits_engine_reads_serif_counts_cut_from_a_scan() {
     let mut engine = Tesseract::new(OCR_LANG).expect("chi_sim installed (make deps)");
     for (file, want) in [("count_5.png", "5"), ("count_50.png", "50"), ("count_51.png", "51")] {
         let piece = image::open(Path::new("tests/data/scans").join(file)).unwrap().to_luma8();
-        let read = engine.read_digits(&piece, 200).unwrap().expect("eng installed (make deps)");
+        let read = engine.read_digits(&piece, 200, "0123456789").unwrap().expect("eng installed (make deps)");
         assert_eq!(read.text.trim(), want, "{file}");
         assert!(read.confidence >= 0.8, "{file}: confidence {}", read.confidence);
     }

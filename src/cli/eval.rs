@@ -73,7 +73,7 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<Exit> {
     });
     let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
     for (i, group, record, secs, stages) in &results {
-        let mut t = eval::score(spec, record, &truth[*i].value, *secs);
+        let mut t = eval::score(spec, record, &truth[*i].value, *secs, config.eligibility_severity());
         t.stages = *stages;
         groups.entry(group.clone()).or_default().add(&t);
     }

@@ -19,6 +19,10 @@ pub struct RuleContext<'a> {
 
 type Rule = fn(&Record, &RuleContext, &mut Vec<Issue>);
 
+/// The codes whose severity the configuration sets (`eligibility_severity`): a judgement on
+/// the candidate, not a defect of the form.
+pub const ELIGIBILITY_CODES: &[&str] = &["ineligible_position", "insufficient_service", "already_awarded"];
+
 /// Each rule with the name the audit reports it under.
 const RULES: &[(&str, Rule)] = &[
     ("missing_fields", missing_fields),

@@ -65,12 +65,12 @@ pub trait OcrEngine {
         self.restrict(None);
         read
     }
-    /// Reads `piece`, a small image holding a handwritten count's digits alone (the print round
-    /// them cut away), with a model made for Latin script and digits only: a second opinion on
-    /// the first reading's digits (chi_sim reads a serif 5 as 2). None when the engine has no
-    /// such model.
-    fn read_digits(&mut self, piece: &GrayImage, dpi: u32) -> Result<Option<OcrText>, OcrError> {
-        let _ = (piece, dpi);
+    /// Reads `piece`, a small image holding digits alone (a count cut from its sentence, a
+    /// month in its cell), with a model made for Latin script, only `chars` allowed: a second
+    /// opinion on chi_sim's digits (it reads a serif 5 as 2, a 1 as 4). None when the engine
+    /// has no such model.
+    fn read_digits(&mut self, piece: &GrayImage, dpi: u32, chars: &str) -> Result<Option<OcrText>, OcrError> {
+        let _ = (piece, dpi, chars);
         Ok(None)
     }
     /// Reads a rectangle into words with their boxes. An engine without word boxes returns

@@ -100,11 +100,11 @@ impl super::OcrEngine for Tesseract {
         self.set(Variable::TesseditCharWhitelist, chars.unwrap_or(""));
     }
 
-    fn read_digits(&mut self, piece: &image::GrayImage, dpi: u32) -> Result<Option<super::OcrText>, OcrError> {
+    fn read_digits(&mut self, piece: &image::GrayImage, dpi: u32, chars: &str) -> Result<Option<super::OcrText>, OcrError> {
         let engine = self.digits.get_or_insert_with(|| Tesseract::new(DIGITS_LANG).ok().map(Box::new));
         let Some(engine) = engine.as_deref_mut() else { return Ok(None) };
         engine.set_gray(piece, dpi)?;
-        engine.restrict(Some("0123456789"));
+        engine.restrict(Some(chars));
         // A lone digit (narrower than it is high) read as a line comes back with no confidence.
         let dark: Vec<(u32, u32)> = piece.enumerate_pixels().filter(|p| p.2[0] < 128).map(|(x, y, _)| (x, y)).collect();
         let extent = |f: fn(&(u32, u32)) -> u32| dark.iter().map(f).max().zip(dark.iter().map(f).min()).map_or(0, |(a, b)| a + 1 - b);

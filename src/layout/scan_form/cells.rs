@@ -125,6 +125,19 @@ impl<'a> CellReader<'a> {
         Ok(Some(t))
     }
 
+    /// Reads a cell's ink with the digits' engine, only `chars` allowed: the ink cut out on
+    /// paper with a margin of half its height. None when the cell holds no ink or the engine
+    /// has no digits' model.
+    pub(super) fn read_by_digits_engine(&mut self, ocr: &mut dyn OcrEngine, c: &Cell, chars: &str) -> Result<Option<OcrText>, OcrError> {
+        let Some(ink) = ink_bounds(&self.p.ink, inset(c, self.pad)) else { return Ok(None) };
+        let piece = super::boxes::framed_piece(&self.p.clean, ink, ink[3] / 2 + 4, None);
+        let read = ocr.read_digits(&piece, self.dpi.round() as u32, chars)?;
+        if let Some(t) = &read {
+            self.boxes.push((ink, format!("digits' engine: {} ({:.2})", t.text.trim(), t.confidence)));
+        }
+        Ok(read)
+    }
+
     /// Reads a value of one character after its label, the two set side by side as one line:
     /// alone, Tesseract reads a lone character poorly (无 as 5), with the label before it as
     /// in running text it reads it well. The value is what follows the label's last character.

@@ -187,6 +187,18 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
                     }
                 }
             }
+            // A month or date of digits alone that is none as read (4991.11, 1983/17: chi_sim
+            // reads a printed 1 as 4, a slash and 7 as /17) is read again by the digits' engine,
+            // and its reading kept when it is one. A value written invalid on the paper reads
+            // the same and stays, to be flagged.
+            if needs_digits_engine(field.kind, &text) {
+                if let Some(again) = reader.read_by_digits_engine(ocr, &cell, MONTH_DIGITS)? {
+                    let cleaned = clean_value(spec, field, &again.text);
+                    if again.confidence >= 0.8 && !cleaned.is_empty() && !needs_digits_engine(field.kind, &cleaned) {
+                        (text, confidence) = (cleaned, again.confidence);
+                    }
+                }
+            }
             out.values.push((field.id.clone(), RawValue { text, confidence, page: None, bbox: bbox(&cell) }));
         }
     }
@@ -195,6 +207,19 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
     crate::timing::timed(crate::timing::Stage::BoxWords, || read_boxes(&p.clean, &known, dpi, spec, ocr, params, out))?;
     Ok(())
 }
+
+/// Whether a month or date as read is digits alone (no 年 月) and no valid month or date.
+fn needs_digits_engine(kind: Kind, text: &str) -> bool {
+    let valid = match kind {
+        Kind::Month => crate::fields::normalize::normalize_month(text).is_some(),
+        Kind::Date => crate::fields::normalize::normalize_date(text).is_some(),
+        _ => return false,
+    };
+    !text.is_empty() && text.is_ascii() && !valid
+}
+
+/// What a month or date written in digits holds, for the digits' engine.
+const MONTH_DIGITS: &str = "0123456789./-";
 
 /// A label cell starting a row whose print OCR garbled past matching (个人简历 as 个类 便:历)
 /// between two labels matched to rows one apart in the spec is the label of the row between
@@ -355,6 +380,18 @@ mod tests {
 
     fn read(text: &str) -> Option<(OcrText, Portion)> {
         Some((OcrText { text: text.into(), confidence: 0.9 }, Portion::Whole))
+    }
+
+    #[test]
+    fn only_a_month_of_digits_that_is_none_is_read_again_by_the_digits_engine() {
+        assert!(needs_digits_engine(Kind::Month, "4991.11"));
+        assert!(needs_digits_engine(Kind::Month, "1983/17"));
+        assert!(!needs_digits_engine(Kind::Month, "1991.11"));
+        assert!(!needs_digits_engine(Kind::Month, "1983/7"));
+        // Written with 年 月: the digits' engine cannot read them.
+        assert!(!needs_digits_engine(Kind::Month, "1983年17月"));
+        assert!(!needs_digits_engine(Kind::Month, ""));
+        assert!(!needs_digits_engine(Kind::Text, "4991.11"));
     }
 
     #[test]

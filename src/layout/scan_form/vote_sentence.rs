@@ -157,7 +157,7 @@ impl<'t> Placed<'t> {
 fn second_opinion(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &GrayImage, gs: &[approval::Glyph], a: usize, b: usize, within: [u32; 4]) -> Result<Option<String>, OcrError> {
     let Some(ink) = a.checked_sub(1).and_then(|l| count_ink(page, &gs[l], gs.get(b)?, within, reader.dpi)) else { return Ok(None) };
     let piece = framed_piece(page, ink, ink[3] / 2 + 4, None);
-    let Some(read) = ocr.read_digits(&piece, reader.dpi.round() as u32)? else { return Ok(None) };
+    let Some(read) = ocr.read_digits(&piece, reader.dpi.round() as u32, DIGITS)? else { return Ok(None) };
     let digits: String = read.text.chars().filter(|c| !c.is_whitespace()).collect();
     reader.boxes.push((ink, format!("count alone, digits' engine: {digits} ({:.2})", read.confidence)));
     Ok((read.confidence >= 0.9 && parse_count(&digits).is_some()).then_some(digits))
@@ -422,7 +422,7 @@ mod tests {
         fn read_words(&mut self, rect: [u32; 4], region: Region) -> Result<Vec<OcrWord>, OcrError> {
             self.sentence.read_words(rect, region)
         }
-        fn read_digits(&mut self, _: &GrayImage, _: u32) -> Result<Option<crate::ocr::OcrText>, OcrError> {
+        fn read_digits(&mut self, _: &GrayImage, _: u32, _: &str) -> Result<Option<crate::ocr::OcrText>, OcrError> {
             Ok(Some(crate::ocr::OcrText { text: self.digits.remove(0).into(), confidence: 0.96 }))
         }
     }
