@@ -75,7 +75,10 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         // The rows' ink, scanned once for the date line, the label's lines above it, and the
         // lines' starts searched again when the box's read gives no label.
         let rows = DarkRows::scan(clean, region);
-        let split = read_above_date_line(clean, &rows, region, box_rect, dpi, &f.id, &text.signer, ocr, &mut prints, params, out)?;
+        let split = match read_above_date_line(clean, &rows, region, box_rect, dpi, &f.id, &text.signer, ocr, &mut prints, params, out)? {
+            Some(split) => Some(split),
+            None => by_print_over_writing(clean, &rows, region, box_rect, dpi, &f.id, &text.signer, &prints, params, out),
+        };
         let (words, mut layout, date_line) = match split {
             Some(AboveDateLine { words, layout, date_band, how }) => {
                 out.ocr_boxes.push((region, format!("{}: the label {how}", f.id)));
@@ -265,6 +268,30 @@ fn read_above_date_line(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], bo
         out.ocr_boxes.push((crop.unwrap_or(above), format!("not {how}: {read}")));
     }
     Ok(None)
+}
+
+/// A box whose date has no line of its own (a signature written down into it) is read whole,
+/// unless its label's print, learnt in another box, is found at the start of one of its last
+/// lines: the date is then read in the band under the label, as a date line would be, and the
+/// box's other writing is judged by its ink, not read.
+#[allow(clippy::too_many_arguments)]
+fn by_print_over_writing(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], box_rect: [u32; 4], dpi: f32, id: &str, signer: &str, prints: &[LabelPrint], params: &ScanParams, out: &mut PageReading) -> Option<AboveDateLine> {
+    let print = prints.iter().find(|p| p.label == signer)?;
+    for (crop, first) in label_line_starts(clean, rows, region, dpi, signer.chars().count() as u32) {
+        let Some((words, likeness)) = label_print::find(print, clean, crop, first, dpi) else { continue };
+        out.ocr_boxes.push((crop, format!("the label's print, as in another box, over writing: {likeness:.2}")));
+        if likeness < params.print_likeness {
+            continue;
+        }
+        let layout = approval::locate_at_size(id, box_rect, &words, signer, print.em);
+        let (Some(_), Some(bottom)) = (layout.signer_zone, words.iter().map(|w| w.bbox[1] + w.bbox[3]).max()) else { continue };
+        let (top, end) = (bottom + 2, region[1] + region[3]);
+        if end < top + mm_px(dpi, 3.0) {
+            continue;
+        }
+        return Some(AboveDateLine { words, layout, date_band: [region[0], top, region[2], end - top], how: "found by its print over writing" });
+    }
+    None
 }
 
 /// Where a label may start a line in `above` (the box above its date line): of the last two
