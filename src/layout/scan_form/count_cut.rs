@@ -74,14 +74,16 @@ pub(super) fn count_ink(page: &GrayImage, left: &approval::Glyph, right: &approv
     };
     let heights: Vec<u32> = chars.iter().map(height).collect();
     let print = heights.iter().copied().max().unwrap_or(0).max(h * 3 / 5);
-    let wide = |&(a, b): &(usize, usize)| {
-        let i = chars.iter().position(|c| *c == (a, b)).unwrap_or(0);
-        (runs[b - 1].1 - runs[a].0) * 10 >= h * 6 && heights[i] * 10 >= print * 9
-    };
+    let printed: Vec<(usize, usize)> = chars
+        .iter()
+        .zip(&heights)
+        .filter(|&(&(a, b), &height)| (runs[b - 1].1 - runs[a].0) * 10 >= h * 6 && height * 10 >= print * 9)
+        .map(|(&c, _)| c)
+        .collect();
     // The printed word is the character of print nearest its estimated centre.
     let word = |g: &approval::Glyph| {
         let cx = g.rect[0] + g.rect[2] / 2;
-        chars.iter().copied().filter(wide).min_by_key(|&(a, b)| {
+        printed.iter().copied().min_by_key(|&(a, b)| {
             let (x0, x1) = (runs[a].0, runs[b - 1].1);
             if cx < x0 { x0 - cx } else { cx.saturating_sub(x1) }
         })
