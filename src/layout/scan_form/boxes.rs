@@ -89,7 +89,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
                 let words = if has_dark_ink(clean, region) { ocr.read_words(region, Region::Block)? } else { Vec::new() };
                 let layout = approval::locate(&f.id, box_rect, &words, &text.signer, dpi);
                 // Its label's print, for the boxes after it, when the read placed the label.
-                if layout.signer_zone.is_some() && !prints.iter().any(|p| p.label == text.signer) {
+                if layout.signer_zone.is_some() && print_of(&prints, &text.signer).is_none() {
                     prints.extend(label_print::learn(clean, &words, &text.signer, dpi));
                 }
                 (words, layout, None)
@@ -242,26 +242,21 @@ fn read_above_date_line(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], bo
         })
     };
     // The label as printed in another box of the page, looked for at the lines' starts first.
-    if let Some(print) = prints.iter().find(|p| p.label == signer) {
-        for &(crop, first) in &starts {
-            let Some((words, likeness)) = label_print::find(print, clean, crop, first, dpi) else { continue };
-            out.ocr_boxes.push((crop, format!("the label's print, as in another box: {likeness:.2}")));
-            if likeness >= params.print_likeness {
-                if let Some(found) = split(words, Some(crop), Some(print.em), "found by its print") {
-                    return Ok(Some(found));
-                }
+    if let Some(print) = print_of(prints, signer) {
+        for (crop, words) in print_matches(print, clean, &starts, dpi, params, "", out) {
+            if let Some(found) = split(words, Some(crop), Some(print.em), "found by its print") {
+                return Ok(Some(found));
             }
         }
     }
     for crop in starts.iter().map(|&(c, _)| Some(c)).chain([None]) {
         let words = ocr.read_words(crop.unwrap_or(above), Region::Block)?;
-        let learnt = label_print::learn(clean, &words, signer, dpi);
         let read: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
         let read = read.join(" ");
         let how = if crop.is_some() { "read at a line's start" } else { "read above the date line" };
         if let Some(found) = split(words, crop, None, how) {
-            if let Some(print) = learnt.filter(|_| !prints.iter().any(|p| p.label == signer)) {
-                prints.push(print);
+            if print_of(prints, signer).is_none() {
+                prints.extend(label_print::learn(clean, &found.words, signer, dpi));
             }
             return Ok(Some(found));
         }
@@ -276,13 +271,9 @@ fn read_above_date_line(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], bo
 /// box's other writing is judged by its ink, not read.
 #[allow(clippy::too_many_arguments)]
 fn by_print_over_writing(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], box_rect: [u32; 4], dpi: f32, id: &str, signer: &str, prints: &[LabelPrint], params: &ScanParams, out: &mut PageReading) -> Option<AboveDateLine> {
-    let print = prints.iter().find(|p| p.label == signer)?;
-    for (crop, first) in label_line_starts(clean, rows, region, dpi, signer.chars().count() as u32) {
-        let Some((words, likeness)) = label_print::find(print, clean, crop, first, dpi) else { continue };
-        out.ocr_boxes.push((crop, format!("the label's print, as in another box, over writing: {likeness:.2}")));
-        if likeness < params.print_likeness {
-            continue;
-        }
+    let print = print_of(prints, signer)?;
+    let starts = label_line_starts(clean, rows, region, dpi, signer.chars().count() as u32);
+    for (_, words) in print_matches(print, clean, &starts, dpi, params, ", over writing", out) {
         let layout = approval::locate_at_size(id, box_rect, &words, signer, print.em);
         let (Some(_), Some(bottom)) = (layout.signer_zone, words.iter().map(|w| w.bbox[1] + w.bbox[3]).max()) else { continue };
         let (top, end) = (bottom + 2, region[1] + region[3]);
@@ -292,6 +283,25 @@ fn by_print_over_writing(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], b
         return Some(AboveDateLine { words, layout, date_band: [region[0], top, region[2], end - top], how: "found by its print over writing" });
     }
     None
+}
+
+/// The print learnt for `signer`, if any.
+fn print_of<'p>(prints: &'p [LabelPrint], signer: &str) -> Option<&'p LabelPrint> {
+    prints.iter().find(|p| p.label == signer)
+}
+
+/// The label's print looked for at each line's start: the words where it was found alike
+/// enough, in the starts' order; every likeness is listed for debugging, after `what`.
+fn print_matches(print: &LabelPrint, clean: &GrayImage, starts: &[([u32; 4], u32)], dpi: f32, params: &ScanParams, what: &str, out: &mut PageReading) -> Vec<([u32; 4], Vec<crate::ocr::OcrWord>)> {
+    let mut found = Vec::new();
+    for &(crop, first) in starts {
+        let Some((words, likeness)) = label_print::find(print, clean, crop, first, dpi) else { continue };
+        out.ocr_boxes.push((crop, format!("the label's print, as in another box{what}: {likeness:.2}")));
+        if likeness >= params.print_likeness {
+            found.push((crop, words));
+        }
+    }
+    found
 }
 
 /// Where a label may start a line in `above` (the box above its date line): of the last two

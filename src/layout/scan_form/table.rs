@@ -169,10 +169,7 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
             // that, the block's read when it is one; failing that, each line read on its own,
             // when it holds more digits.
             if matches!(field.kind, Kind::Month | Kind::Date) && text_lines(&p.ink, inset(&cell, reader.pad), dpi) >= 2 {
-                let valid = |s: &str| match field.kind {
-                    Kind::Month => crate::fields::normalize::normalize_month(s).is_some(),
-                    _ => crate::fields::normalize::normalize_date(s).is_some(),
-                };
+                let valid = |s: &str| reads_as(field.kind, s);
                 let joined = reader.read_unwrapped(ocr, &cell, Lines::Digits)?.map(|j| (clean_value(spec, field, &j.text), j.confidence));
                 match joined {
                     Some((cleaned, c)) if valid(&cleaned) => (text, confidence) = (cleaned, c),
@@ -208,14 +205,18 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
     Ok(())
 }
 
-/// Whether a month or date as read is digits alone (no 年 月) and no valid month or date.
-fn needs_digits_engine(kind: Kind, text: &str) -> bool {
-    let valid = match kind {
+/// Whether `text` reads as a value of a month or date field (false for other kinds).
+fn reads_as(kind: Kind, text: &str) -> bool {
+    match kind {
         Kind::Month => crate::fields::normalize::normalize_month(text).is_some(),
         Kind::Date => crate::fields::normalize::normalize_date(text).is_some(),
-        _ => return false,
-    };
-    !text.is_empty() && text.is_ascii() && !valid
+        _ => false,
+    }
+}
+
+/// Whether a month or date as read is digits alone (no 年 月) and no valid month or date.
+fn needs_digits_engine(kind: Kind, text: &str) -> bool {
+    matches!(kind, Kind::Month | Kind::Date) && !text.is_empty() && text.is_ascii() && !reads_as(kind, text)
 }
 
 /// What a month or date written in digits holds, for the digits' engine.
