@@ -10,6 +10,7 @@ use crate::layout::grid::{Cell, Grid};
 use crate::ocr::{OcrEngine, Region};
 use crate::spec::{LabelAt, Place, Spec};
 
+use super::date_print::DatePrint;
 use super::label_print::{self, LabelPrint};
 use super::cells::{has_dark_ink, ink_bands, inset, read_on, DARK_INK};
 use super::{mm_px, PageReading, ScanParams};
@@ -58,6 +59,8 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
     let pad = mm_px(dpi, params.cell_inset_mm);
     // The signer labels' print, learnt where OCR read them (one per label text).
     let mut prints = Vec::new();
+    // The date lines' 年 月 日 likewise.
+    let mut dates = DatePrint::default();
     for f in spec.approvals() {
         let Some((_, _, cell)) = known.iter().find(|(id, ..)| id == &f.id) else { continue };
         let Some(text) = f.approval.as_ref() else { continue };
@@ -98,6 +101,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         for w in &words {
             out.ocr_boxes.push((w.bbox, w.text.clone()));
         }
+        dates.learn(clean, &words, dpi);
         if let Some(band) = date_line {
             layout.date_band = Some(band);
         }
@@ -149,20 +153,33 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         // allowed too, or it is forced into digits and the year with it.
         let chars: String = DATE_CHARS.chars().chain(text.seal.as_deref().unwrap_or("").chars()).collect();
         if let Some(band) = layout.date_band.filter(|_| !whole) {
-            let line = ocr.read_words_only(band, Region::Block, &chars)?;
-            let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
-            out.ocr_boxes.push((band, format!("date line: {}", text.join(" "))));
-            approval::refine_date(&mut layout, &line);
-            approval::keep_seal_word(&mut layout, &line);
-            if layout.date_zone.is_none() {
-                // Still no 年 月 日: the line again with seal remnants made paper. Pale digits
-                // may go with them; the printed words that place the blanks stay, and whether
-                // the blanks hold ink is judged on the page itself.
-                let again = read_words_without_remnants(ocr, clean, band, dpi, &chars)?;
-                let text: Vec<&str> = again.iter().map(|w| w.text.as_str()).collect();
-                out.ocr_boxes.push((band, format!("date line, remnants gone: {}", text.join(" "))));
-                approval::refine_date(&mut layout, &again);
-                approval::date_from_year(&mut layout, again.iter().chain(&line));
+            let found = dates.find(clean, band, params.date_print_likeness);
+            let by_print = match &found {
+                Some(found) => dates.read_blanks(ocr, clean, found, band, dpi)?,
+                None => None,
+            };
+            if let (Some(found), Some(words)) = (found, by_print) {
+                let text: Vec<String> = words.iter().map(|w| format!("{} ({:.2})", w.text, w.confidence)).collect();
+                let likeness = found.likeness.map(|l| format!("{l:.2}")).join(" ");
+                out.ocr_boxes.push((band, format!("date line, its words found by their print ({likeness}): {}", text.join(" "))));
+                approval::refine_date(&mut layout, &words);
+            } else {
+                let line = ocr.read_words_only(band, Region::Block, &chars)?;
+                let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
+                out.ocr_boxes.push((band, format!("date line: {}", text.join(" "))));
+                dates.learn(clean, &line, dpi);
+                approval::refine_date(&mut layout, &line);
+                approval::keep_seal_word(&mut layout, &line);
+                if layout.date_zone.is_none() {
+                    // Still no 年 月 日: the line again with seal remnants made paper. Pale digits
+                    // may go with them; the printed words that place the blanks stay, and whether
+                    // the blanks hold ink is judged on the page itself.
+                    let again = read_words_without_remnants(ocr, clean, band, dpi, &chars)?;
+                    let text: Vec<&str> = again.iter().map(|w| w.text.as_str()).collect();
+                    out.ocr_boxes.push((band, format!("date line, remnants gone: {}", text.join(" "))));
+                    approval::refine_date(&mut layout, &again);
+                    approval::date_from_year(&mut layout, again.iter().chain(&line));
+                }
             }
         }
         if layout.date_zone.is_none() && layout.date_run.is_none() {

@@ -13,6 +13,7 @@ use crate::layout::labels::squeeze;
 use crate::ocr::OcrWord;
 use crate::preprocess::{resize, Shrink};
 
+use super::cells::{ink_bands, DARK_INK};
 use super::mm_px;
 
 /// A label as printed on the page, learnt from a box where OCR read it.
@@ -26,7 +27,7 @@ pub(super) struct LabelPrint {
     lead: u32,
     /// The words OCR read, placed relative to the print's top-left corner (page pixels).
     words: Vec<OcrWord>,
-    /// The print's size (px): its words' height. The words alone (负责 人 签字) hold no lone
+    /// The print's size (px): its ink's height. The words alone (负责 人 签字) hold no lone
     /// character square enough to measure it by as a box's read does, and a box's layout
     /// measured on too small a size misses the first digit of the year written before 年.
     pub em: u32,
@@ -34,7 +35,7 @@ pub(super) struct LabelPrint {
 
 /// Matching is done on the page halved: print's strokes (2–3 px at 200 dpi) survive it, and
 /// the search costs a sixteenth.
-const HALF: u32 = 2;
+pub(super) const HALF: u32 = 2;
 /// Paper round the words' boxes kept in the print (page pixels): their edges are the ink's.
 const MARGIN: u32 = 2;
 
@@ -53,19 +54,27 @@ pub(super) fn learn(clean: &GrayImage, words: &[OcrWord], label: &str, dpi: f32)
     }
     let span = &words[start..=end];
     let x0 = span.iter().map(|w| w.bbox[0]).min()?.saturating_sub(MARGIN);
-    let y0 = span.iter().map(|w| w.bbox[1]).min()?.saturating_sub(MARGIN);
     let x1 = (span.iter().map(|w| w.bbox[0] + w.bbox[2]).max()? + MARGIN).min(clean.width());
-    let y1 = (span.iter().map(|w| w.bbox[1] + w.bbox[3]).max()? + MARGIN).min(clean.height());
+    // Tesseract's box for a word may span more than its line (人 53 px high among words of
+    // 28, reaching into the signature's strokes): the print's top and bottom are its ink's,
+    // the band of inked rows across the words that holds their middle.
+    let top = span.iter().map(|w| w.bbox[1]).min()?;
+    let foot = span.iter().map(|w| w.bbox[1] + w.bbox[3]).max()?.min(clean.height());
+    let mut middles: Vec<u32> = span.iter().map(|w| w.bbox[1] + w.bbox[3] / 2).collect();
+    middles.sort_unstable();
+    let mid = middles[middles.len() / 2];
+    let inked = |yy: u32| (x0..x1).filter(|&xx| clean.get_pixel(xx, yy)[0] < DARK_INK).count() >= 2;
+    let (a, b) = ink_bands(inked, top..foot, mm_px(dpi, 0.5).max(2)).into_iter().find(|&(a, b)| (a..b).contains(&mid))?;
+    let (y0, y1) = (a.saturating_sub(MARGIN), (b + MARGIN).min(clean.height()));
     // One line of print, as wide as most of its characters.
     let chars = core.len() as u32;
     if y1 - y0 > mm_px(dpi, 7.0) || x1 - x0 < chars * mm_px(dpi, 2.0) || x1 - x0 > (chars + 2) * mm_px(dpi, 5.0) {
         return None;
     }
     let ink = halved_ink(clean, [x0, y0, x1 - x0, y1 - y0]);
-    let mut heights: Vec<u32> = span.iter().map(|w| w.bbox[3]).collect();
-    heights.sort_unstable();
-    let em = heights[heights.len() / 2];
-    let words = span.iter().map(|w| OcrWord { bbox: [w.bbox[0] - x0, w.bbox[1] - y0, w.bbox[2], w.bbox[3]], ..w.clone() }).collect();
+    let em = b - a;
+    // Placed on the print's rows: a word's box reaching above them would start above the area searched.
+    let words = span.iter().map(|w| OcrWord { bbox: [w.bbox[0] - x0, w.bbox[1].max(y0) - y0, w.bbox[2], (w.bbox[1] + w.bbox[3]).min(y1).saturating_sub(w.bbox[1].max(y0))], ..w.clone() }).collect();
     Some(LabelPrint { label: label.to_string(), ink, lead: span[0].bbox[0] - x0, words, em })
 }
 
@@ -99,7 +108,7 @@ pub(super) fn find(print: &LabelPrint, clean: &GrayImage, crop: [u32; 4], first:
 /// The ink of a rectangle bright on black, so that paper weighs nothing in the likeness (a
 /// cosine of the two inks: the same print scores near 1, other print or writing well
 /// under), at half the page's resolution.
-fn halved_ink(clean: &GrayImage, [x, y, w, h]: [u32; 4]) -> GrayImage {
+pub(super) fn halved_ink(clean: &GrayImage, [x, y, w, h]: [u32; 4]) -> GrayImage {
     let mut piece = image::imageops::crop_imm(clean, x, y, w, h).to_image();
     image::imageops::invert(&mut piece);
     resize(&piece, (w / HALF).max(1), (h / HALF).max(1), Shrink::Area)
@@ -160,12 +169,20 @@ mod tests {
 
     #[test]
     fn no_print_is_learnt_from_a_word_holding_the_signature_or_from_a_label_not_read_to_its_end() {
-        let page = GrayImage::from_pixel(800, 300, image::Luma([255]));
+        let mut page = GrayImage::from_pixel(800, 300, image::Luma([255]));
+        print_label(&mut page, 100, 100);
         let w = |text: &str, bbox: [u32; 4]| OcrWord { text: text.into(), bbox, confidence: 0.9 };
         assert!(learn(&page, &[w("负责人签字：张三", [100, 100, 280, 30])], "负责人签字：", 200.0).is_none());
         assert!(learn(&page, &[w("负责", [100, 100, 60, 28]), w("人", [164, 100, 28, 28])], "负责人签字：", 200.0).is_none());
         assert!(learn(&page, &[w("负责人签字：", [100, 100, 200, 28])], "负责人签字：", 200.0).is_some());
         // Not one line of print: the words' extent three lines high.
         assert!(learn(&page, &[w("负责", [100, 100, 60, 28]), w("签字：", [100, 180, 120, 28])], "负责人签字：", 200.0).is_none());
+        // Nor from words where no print is.
+        assert!(learn(&page, &[w("负责人签字：", [400, 200, 200, 28])], "负责人签字：", 200.0).is_none());
+        // A word's box reaching down into the signature's strokes does not make the print
+        // taller than its ink, nor its size larger.
+        let tall = learn(&page, &[w("负责", [100, 100, 60, 28]), w("人", [164, 90, 28, 60]), w("签字：", [196, 100, 104, 28])], "负责人签字：", 200.0).expect("the print");
+        assert_eq!(tall.em, 28);
+        assert!(tall.words.iter().all(|w| w.bbox[1] + w.bbox[3] <= 28 + 2 * MARGIN), "{:?}", tall.words);
     }
 }

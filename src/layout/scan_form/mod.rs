@@ -13,6 +13,7 @@ mod table;
 mod vote_sentence;
 mod count_cut;
 mod label_print;
+mod date_print;
 mod sentence_underlines;
 
 use cells::{inset, text_lines, CellReader, Portion};
@@ -64,6 +65,11 @@ pub struct ScanParams {
     /// (a signature or seal remnant across it 0.8); other print or writing at a line's start
     /// under 0.7. Below it, the label is read.
     pub print_likeness: f32,
+    /// Likeness at which each of a date line's printed 年 月 日 counts as found by its print
+    /// as read in another box (then only the blanks' digits are read). A lone character holds
+    /// fewer strokes than the label, so a digit written against it weighs more: the same
+    /// print scores 0.85 and more, 日 where 月 is printed about 0.7.
+    pub date_print_likeness: f32,
 }
 
 impl Default for ScanParams {
@@ -79,6 +85,7 @@ impl Default for ScanParams {
             underline_mm: 8.0,
             table_underline_mm: 4.5,
             print_likeness: 0.8,
+            date_print_likeness: 0.8,
         }
     }
 }

@@ -1,0 +1,389 @@
+//! The printed 年, 月 and 日 of the approval boxes' date lines are alike in every box of a page,
+//! as the signer's label is (see `label_print`). Once OCR has read each of them alone in one
+//! box, the others' date lines need no chi_sim read: the three words are found by their print,
+//! and only the blanks before them, which hold the written digits, are read, by the digits'
+//! engine (Latin, a third of chi_sim's cost per character, and sure of digits that chi_sim
+//! reads as 4 or 口). Where the three are not all found alike enough (digits written over
+//! them, another font in the box) the line is read by chi_sim as before.
+
+use image::GrayImage;
+use imageproc::template_matching::{match_template, MatchTemplateMethod};
+
+use crate::layout::labels::squeeze;
+use crate::ocr::OcrWord;
+use crate::ocr::OcrEngine;
+use crate::error::OcrError;
+
+use super::boxes::framed_piece;
+use super::cells::DARK_INK;
+use super::label_print::{halved_ink, HALF};
+use super::mm_px;
+
+/// The printed words of a date line, in the order written.
+pub(super) const DATE_WORDS: [char; 3] = ['年', '月', '日'];
+
+/// One printed word's ink, bright on black and halved (as the label's print).
+#[derive(Debug, Clone)]
+struct GlyphPrint {
+    ink: GrayImage,
+    /// Its dark ink at the page's resolution, grown by `ERASE_GROWTH`: made paper where the
+    /// word is found, so that digits written against it are cut out without it.
+    mask: GrayImage,
+    /// Its size on the page (px).
+    w: u32,
+    h: u32,
+}
+
+/// The date line's three printed words as printed on a page, each learnt where OCR read it
+/// alone and sure.
+#[derive(Debug, Clone, Default)]
+pub(super) struct DatePrint {
+    glyphs: [Option<GlyphPrint>; 3],
+}
+
+/// The three words found on a date line: their boxes on the page, and each one's likeness.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct DateFound {
+    pub words: [[u32; 4]; 3],
+    pub likeness: [f32; 3],
+}
+
+/// Paper round a word's ink kept in its print (page pixels).
+const MARGIN: u32 = 2;
+/// Pixels the printed words' ink is grown by before it is erased: the words are placed at
+/// half resolution (a pixel off at most), and anti-aliasing greys their edges.
+const ERASE_GROWTH: u8 = 2;
+/// The best places of each word kept for the search of the three in order.
+const CANDIDATES: usize = 4;
+
+impl DatePrint {
+    /// Learns, from `words` OCR read, each printed word not yet known: one read alone (a word
+    /// of that character only), about an em square (2–6 mm, neither side half as
+    /// long again as the other: OCR often gives a handwritten digit's ink to the word beside
+    /// it), its print cut to its own ink.
+    pub fn learn(&mut self, clean: &GrayImage, words: &[OcrWord], dpi: f32) {
+        let (lo, hi) = (mm_px(dpi, 2.0), mm_px(dpi, 6.0));
+        for (k, ch) in DATE_WORDS.iter().enumerate() {
+            if self.glyphs[k].is_some() {
+                continue;
+            }
+            // Not by its confidence: Tesseract gives 月 read alone on a date line 0 however
+            // clear it is. A print learnt wrong is found nowhere, and the lines are read.
+            let alone = words.iter().filter(|w| squeeze(&w.text).chars().eq([*ch]));
+            for w in alone {
+                let Some([x, y, bw, bh]) = own_ink(clean, w.bbox) else { continue };
+                let square = bw * 2 <= bh * 3 && bh * 2 <= bw * 3;
+                if !(lo..=hi).contains(&bw) || !(lo..=hi).contains(&bh) || !square {
+                    continue;
+                }
+                let (x0, y0) = (x.saturating_sub(MARGIN), y.saturating_sub(MARGIN));
+                let (x1, y1) = ((x + bw + MARGIN).min(clean.width()), (y + bh + MARGIN).min(clean.height()));
+                let (w, h) = (x1 - x0, y1 - y0);
+                let dark = GrayImage::from_fn(w, h, |mx, my| image::Luma([if clean.get_pixel(x0 + mx, y0 + my)[0] < DARK_INK { 255 } else { 0 }]));
+                let mask = imageproc::morphology::dilate(&dark, imageproc::distance_transform::Norm::LInf, ERASE_GROWTH);
+                self.glyphs[k] = Some(GlyphPrint { ink: halved_ink(clean, [x0, y0, w, h]), mask, w, h });
+                break;
+            }
+        }
+    }
+
+    /// Looks for 年, 月 and 日 in `band` (a date line with room above and below), in that
+    /// order from left to right on one line, each at least `min_likeness` like its print.
+    /// None when a word is not known yet, the band is smaller than a word, or no three places
+    /// are in order and alike enough.
+    pub fn find(&self, clean: &GrayImage, [x, y, w, h]: [u32; 4], min_likeness: f32) -> Option<DateFound> {
+        let glyphs: Vec<&GlyphPrint> = self.glyphs.iter().flatten().collect();
+        let [g0, g1, g2] = glyphs[..] else { return None };
+        let (x1, y1) = ((x + w).min(clean.width()), (y + h).min(clean.height()));
+        if x1 <= x || y1 <= y {
+            return None;
+        }
+        let area = halved_ink(clean, [x, y, x1 - x, y1 - y]);
+        let mut places: Vec<Vec<(u32, u32, f32)>> = Vec::new();
+        for g in [g0, g1, g2] {
+            if area.width() < g.ink.width() || area.height() < g.ink.height() {
+                return None;
+            }
+            let scores = match_template(&area, &g.ink, MatchTemplateMethod::CrossCorrelationNormalized);
+            places.push(best_places(&scores, g.ink.width(), min_likeness));
+        }
+        // The three in order, on one line (their middles within half a word's height), each
+        // clear of the one before, the best sum of likeness.
+        let at = |k: usize, p: &(u32, u32, f32)| {
+            let g = [g0, g1, g2][k];
+            [x + p.0 * HALF, y + p.1 * HALF, g.w, g.h]
+        };
+        let mid = |r: [u32; 4]| r[1] + r[3] / 2;
+        let mut best: Option<DateFound> = None;
+        for a in &places[0] {
+            for b in &places[1] {
+                for c in &places[2] {
+                    let (ra, rb, rc) = (at(0, a), at(1, b), at(2, c));
+                    let in_order = ra[0] + ra[2] <= rb[0] && rb[0] + rb[2] <= rc[0];
+                    let tol = g0.h.max(g1.h).max(g2.h) / 2;
+                    let level = mid(ra).abs_diff(mid(rb)) <= tol && mid(rb).abs_diff(mid(rc)) <= tol;
+                    let sum = a.2 + b.2 + c.2;
+                    if in_order && level && best.as_ref().is_none_or(|f| f.likeness.iter().sum::<f32>() < sum) {
+                        best = Some(DateFound { words: [ra, rb, rc], likeness: [a.2, b.2, c.2] });
+                    }
+                }
+            }
+        }
+        best
+    }
+}
+
+/// The few best places of a word's score map at or above `min`, each the best of the columns
+/// a word's width round it (the others there are the same match a pixel off).
+fn best_places(scores: &image::ImageBuffer<image::Luma<f32>, Vec<f32>>, word_w: u32, min: f32) -> Vec<(u32, u32, f32)> {
+    // Each column's best row first: the line is one row of print.
+    let mut cols: Vec<(u32, u32, f32)> = (0..scores.width())
+        .filter_map(|cx| (0..scores.height()).map(|cy| (cx, cy, scores.get_pixel(cx, cy)[0])).max_by(|a, b| a.2.total_cmp(&b.2)))
+        .filter(|p| p.2 >= min)
+        .collect();
+    cols.sort_by(|a, b| b.2.total_cmp(&a.2));
+    let mut kept: Vec<(u32, u32, f32)> = Vec::new();
+    for p in cols {
+        if kept.len() == CANDIDATES {
+            break;
+        }
+        if kept.iter().all(|k| k.0.abs_diff(p.0) >= word_w) {
+            kept.push(p);
+        }
+    }
+    kept
+}
+
+/// The ink of the character OCR boxed at `rect`: Tesseract's boxes for Chinese words stand a
+/// little off their ink (half a character right, and the line's height), so the ink is cut
+/// into runs of inked columns across the box's rows, a box's width either side of it, and the
+/// run overlapping the box most is the character's. A digit written against it joins its run,
+/// which is then too wide to pass for the character.
+fn own_ink(clean: &GrayImage, [x, y, w, h]: [u32; 4]) -> Option<[u32; 4]> {
+    let (x0, x1) = (x.saturating_sub(w), (x + 2 * w).min(clean.width()));
+    let y1 = (y + h).min(clean.height());
+    let inked = |xx: u32| (y..y1).any(|yy| clean.get_pixel(xx, yy)[0] < DARK_INK);
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for xx in x0..x1 {
+        if inked(xx) {
+            match runs.last_mut() {
+                Some(r) if r.1 == xx => r.1 = xx + 1,
+                _ => runs.push((xx, xx + 1)),
+            }
+        }
+    }
+    let overlap = |r: &(u32, u32)| r.1.min(x + w).saturating_sub(r.0.max(x));
+    let run = runs.iter().filter(|r| overlap(r) > 0).max_by_key(|r| overlap(r))?;
+    ink_box(clean, [run.0, y, run.1 - run.0, y1 - y])
+}
+
+/// The tight box of the dark ink inside `rect`, if any.
+fn ink_box(clean: &GrayImage, [x, y, w, h]: [u32; 4]) -> Option<[u32; 4]> {
+    let (x1, y1) = ((x + w).min(clean.width()), (y + h).min(clean.height()));
+    let (mut a, mut b, mut c, mut d) = (u32::MAX, u32::MAX, 0, 0);
+    for yy in y..y1 {
+        for xx in x..x1 {
+            if clean.get_pixel(xx, yy)[0] < DARK_INK {
+                (a, b, c, d) = (a.min(xx), b.min(yy), c.max(xx + 1), d.max(yy + 1));
+            }
+        }
+    }
+    (c > a && d > b).then(|| [a, b, c - a, d - b])
+}
+
+impl DatePrint {
+    /// The date line's words where they were found by their print, with the digits written
+    /// in the blanks before them read by the digits' engine. The words' own ink is made paper
+    /// first (digits are often written against them, a 4 leaning into 年's box), and each
+    /// blank runs from the middle of one word to the middle of the next; the year's is the
+    /// run of ink left of 年's middle (begun within two ems of it, stopped by an em of paper,
+    /// so that 公章 printed further left stays out). A blank without ink is not read. None
+    /// when the engine has no digits' model.
+    pub fn read_blanks(&self, ocr: &mut dyn OcrEngine, clean: &GrayImage, found: &DateFound, band: [u32; 4], dpi: f32) -> Result<Option<Vec<OcrWord>>, OcrError> {
+        let [wy, wm, wd] = found.words;
+        let em = wy[3].max(wm[3]).max(wd[3]).max(1);
+        let mut mids = [wy, wm, wd].map(|r| r[1] + r[3] / 2);
+        mids.sort_unstable();
+        // Handwritten digits stand up to half as tall again as the print, about its middle.
+        let top = mids[1].saturating_sub(em).max(band[1]);
+        let bottom = (mids[1] + em).min(band[1] + band[3]).min(clean.height());
+        let (x0, x1) = (band[0], (band[0] + band[2]).min(clean.width()));
+        if bottom <= top || x1 <= x0 {
+            return Ok(Some(Vec::new()));
+        }
+        let mut line = image::imageops::crop_imm(clean, x0, top, x1 - x0, bottom - top).to_image();
+        for (g, r) in self.glyphs.iter().flatten().zip(found.words) {
+            for (mx, my, p) in g.mask.enumerate_pixels() {
+                let (px, py) = ((r[0] + mx).checked_sub(x0), (r[1] + my).checked_sub(top));
+                if let (true, Some(px), Some(py)) = (p[0] > 0, px, py) {
+                    if px < line.width() && py < line.height() {
+                        line.put_pixel(px, py, image::Luma([255]));
+                    }
+                }
+            }
+        }
+        let (lw, lh) = line.dimensions();
+        let mid_x = |r: [u32; 4]| (r[0] + r[2] / 2).saturating_sub(x0).min(lw);
+        let inked = |xx: u32| (0..lh).any(|yy| line.get_pixel(xx, yy)[0] < DARK_INK);
+        let year = {
+            let (mut first, mut last, mut gap) = (None, None, 0);
+            for xx in (0..mid_x(wy)).rev() {
+                if inked(xx) {
+                    first = Some(xx);
+                    last = last.or(Some(xx));
+                    gap = 0;
+                } else {
+                    gap += 1;
+                    if gap > if last.is_some() { em } else { 2 * em } {
+                        break;
+                    }
+                }
+            }
+            first.zip(last).map(|(a, b)| [a, 0, b + 1 - a, lh])
+        };
+        let between = |a: [u32; 4], b: [u32; 4]| (mid_x(b) > mid_x(a)).then(|| [mid_x(a), 0, mid_x(b) - mid_x(a), lh]);
+        let blanks = [year, between(wy, wm), between(wm, wd)];
+        let mut words = Vec::new();
+        for (k, blank) in blanks.into_iter().enumerate() {
+            // Specks are not digits: ink a third of the print's height at least.
+            if let Some((b, ink)) = blank.and_then(|b| Some((b, ink_box(&line, b)?))).filter(|(_, i)| i[3] * 3 >= em) {
+                // The piece reaches a third of an em beyond the dark ink, within the blank:
+                // a digit's paler strokes (over a seal's remnant) are not dark, and cut off
+                // they make a 4 a 1.
+                let (a, z) = (ink[0].saturating_sub(em / 3).max(b[0]), (ink[0] + ink[2] + em / 3).min(b[0] + b[2]));
+                let (t, u) = (ink[1].saturating_sub(em / 4), (ink[1] + ink[3] + em / 4).min(lh));
+                let ink = [a, t, z - a, u - t];
+                let piece = framed_piece(&line, ink, ink[3] / 2 + 4, None);
+                let Some(read) = ocr.read_digits(&piece, dpi.round() as u32, DIGITS)? else { return Ok(None) };
+                let digits: String = read.text.chars().filter(char::is_ascii_digit).collect();
+                if !digits.is_empty() {
+                    words.push(OcrWord { text: digits, bbox: [ink[0] + x0, ink[1] + top, ink[2], ink[3]], confidence: read.confidence });
+                }
+            }
+            words.push(OcrWord { text: DATE_WORDS[k].to_string(), bbox: found.words[k], confidence: found.likeness[k] });
+        }
+        Ok(Some(words))
+    }
+}
+
+/// What the digits' engine may read in a date's blank.
+const DIGITS: &str = "0123456789";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocr::{OcrText, Region};
+    use imageproc::drawing::draw_filled_rect_mut;
+    use imageproc::rect::Rect;
+
+    /// A "character" of print 26 px square at `x, y`, its strokes a pattern of its own (`k`).
+    fn glyph(page: &mut GrayImage, x: i32, y: i32, k: i32) {
+        draw_filled_rect_mut(page, Rect::at(x, y + (k * 9) % 20).of_size(26, 4), image::Luma([20]));
+        draw_filled_rect_mut(page, Rect::at(x + (k * 7) % 20, y).of_size(4, 26), image::Luma([20]));
+        draw_filled_rect_mut(page, Rect::at(x + 2, y + 22 - k * 4).of_size(10 + k as u32 * 4, 4), image::Luma([20]));
+        draw_filled_rect_mut(page, Rect::at(x + 22 - k * 3, y + 4).of_size(4, 18), image::Luma([20]));
+    }
+
+    /// A date line: a "digit" block before each word (none where `blank`), then the word.
+    fn date_line(page: &mut GrayImage, x: i32, y: i32, blank: [bool; 3]) -> [[u32; 4]; 3] {
+        let mut at = x;
+        let mut words = [[0; 4]; 3];
+        for k in 0..3 {
+            if !blank[k] {
+                draw_filled_rect_mut(page, Rect::at(at + 10, y - 2).of_size(14, 30), image::Luma([30]));
+            }
+            at += 40;
+            glyph(page, at, y, k as i32);
+            // OCR's box for the word: a little right of its ink and the line's height.
+            words[k] = [at as u32 + 6, y as u32 - 8, 26, 42];
+            at += 40;
+        }
+        words
+    }
+
+    /// Reads every piece as the number of inked pieces read so far, with the piece's width.
+    struct Counting(Vec<u32>);
+    impl OcrEngine for Counting {
+        fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
+            Ok(())
+        }
+        fn read(&mut self, _: [u32; 4], _: Region) -> Result<OcrText, OcrError> {
+            Ok(OcrText::default())
+        }
+        fn read_digits(&mut self, piece: &GrayImage, _: u32, chars: &str) -> Result<Option<OcrText>, OcrError> {
+            assert_eq!(chars, DIGITS);
+            self.0.push(piece.width());
+            Ok(Some(OcrText { text: format!("{}", self.0.len() + 1), confidence: 0.9 }))
+        }
+    }
+
+    fn ocr_words(words: [[u32; 4]; 3]) -> Vec<OcrWord> {
+        DATE_WORDS.iter().zip(words).map(|(c, bbox)| OcrWord { text: c.to_string(), bbox, confidence: 0.0 }).collect()
+    }
+
+    #[test]
+    fn the_words_read_in_one_date_line_are_found_in_another_and_the_blanks_read_without_them() {
+        let mut page = GrayImage::from_pixel(1000, 400, image::Luma([255]));
+        let first = date_line(&mut page, 100, 60, [false; 3]);
+        date_line(&mut page, 333, 251, [false, true, false]);
+        let mut print = DatePrint::default();
+        // Tesseract gives 月 read alone no confidence: it is learnt all the same.
+        print.learn(&page, &ocr_words(first), 200.0);
+        assert!(print.glyphs.iter().all(Option::is_some));
+        let band = [300, 230, 600, 80];
+        let found = print.find(&page, band, 0.8).expect("the three words");
+        for (k, r) in found.words.iter().enumerate() {
+            // The word's ink starts 2 px (its margin) inside the print's box.
+            let want = 333 + 40 + 80 * k as u32;
+            assert!((r[0] + 2).abs_diff(want) <= 2 && (r[1] + 2).abs_diff(251) <= 2, "{k}: {r:?}");
+        }
+        // Not 1: the halving falls on the two prints at different phases (odd and even pixels).
+        assert!(found.likeness.iter().all(|&l| l > 0.85), "{:?}", found.likeness);
+        let mut ocr = Counting(Vec::new());
+        let words = print.read_blanks(&mut ocr, &page, &found, band, 200.0).unwrap().expect("read");
+        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        // The month's blank holds no ink and is not read.
+        assert_eq!(texts, ["2", "年", "月", "3", "日"]);
+        assert_eq!(ocr.0.len(), 2);
+        // Each digit block is cut out alone, in the page's pixels: it ends before the word
+        // after it (whose box has 2 px of paper before its ink) and starts after the one before.
+        for i in [0, 3] {
+            let (digits, word) = (words[i].bbox, words[i + 1].bbox);
+            assert!(digits[0] + digits[2] <= word[0] + 2 && digits[2] < 14 + 26, "{:?}", words);
+        }
+        assert!(words[3].bbox[0] >= words[2].bbox[0] + words[2].bbox[2], "{:?}", words);
+    }
+
+    #[test]
+    fn words_out_of_order_or_unlike_the_print_are_not_found() {
+        let mut page = GrayImage::from_pixel(1000, 400, image::Luma([255]));
+        let first = date_line(&mut page, 100, 60, [false; 3]);
+        let mut print = DatePrint::default();
+        // Nothing is found before all three are learnt.
+        print.learn(&page, &ocr_words(first)[..2], 200.0);
+        assert_eq!(print.find(&page, [50, 40, 400, 80], 0.8), None);
+        print.learn(&page, &ocr_words(first), 200.0);
+        // 日 月 年 from left to right.
+        for (k, x) in [(2, 400), (1, 480), (0, 560)] {
+            glyph(&mut page, x, 251, k);
+        }
+        assert_eq!(print.find(&page, [380, 230, 300, 80], 0.8), None);
+        // Blocks of ink where the words should be.
+        for x in [400, 480, 560] {
+            draw_filled_rect_mut(&mut page, Rect::at(x, 331).of_size(26, 26), image::Luma([20]));
+        }
+        assert_eq!(print.find(&page, [380, 320, 300, 50], 0.8), None);
+    }
+
+    #[test]
+    fn a_word_read_with_a_digit_written_against_it_is_not_learnt() {
+        let mut page = GrayImage::from_pixel(600, 200, image::Luma([255]));
+        let words = date_line(&mut page, 20, 60, [false; 3]);
+        // A digit joined to 年's ink makes its run of columns too wide for a character.
+        draw_filled_rect_mut(&mut page, Rect::at(26, 58).of_size(40, 30), image::Luma([30]));
+        let mut print = DatePrint::default();
+        print.learn(&page, &ocr_words(words), 200.0);
+        assert!(print.glyphs[0].is_none());
+        assert!(print.glyphs[1].is_some() && print.glyphs[2].is_some());
+    }
+}
