@@ -117,8 +117,13 @@ pub(super) fn is_red([r, g, b]: [u8; 3], p: &SealParams, min_saturation: f32) ->
         return false;
     }
     let (max, min) = (r as f32, g.min(b) as f32);
+    // Paper and grey print, most of a page, fail on saturation: tested first, by a product
+    // rather than a quotient (the mask is taken over every pixel of the page).
+    if max - min < min_saturation * max || max <= 0.0 {
+        return false;
+    }
     let value = max / 255.0;
-    if max <= 0.0 || value < p.min_value || value > p.max_value || (max - min) / max < min_saturation {
+    if value < p.min_value || value > p.max_value {
         return false;
     }
     let hue = 60.0 * (g as f32 - b as f32) / (max - min);

@@ -92,7 +92,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
                 let words = if has_dark_ink(clean, region) { ocr.read_words(region, Region::Block)? } else { Vec::new() };
                 let layout = approval::locate(&f.id, box_rect, &words, &text.signer, dpi);
                 // Its label's print, for the boxes after it, when the read placed the label.
-                if layout.signer_zone.is_some() && print_of(&prints, &text.signer).is_none() {
+                if layout.signer_zone.is_some() && !prints.iter().any(|p| p.label == text.signer) {
                     prints.extend(label_print::learn(clean, &words, &text.signer, dpi));
                 }
                 (words, layout, None)
@@ -260,7 +260,7 @@ fn read_above_date_line(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], bo
     };
     // The label as printed in another box of the page, looked for at the lines' starts first.
     if let Some(print) = print_of(prints, signer) {
-        for (crop, words) in print_matches(print, clean, &starts, dpi, params, "", out) {
+        for (crop, words) in print_matches(print, signer, clean, &starts, dpi, params, "", out) {
             if let Some(found) = split(words, Some(crop), Some(print.em), "found by its print") {
                 return Ok(Some(found));
             }
@@ -272,7 +272,7 @@ fn read_above_date_line(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], bo
         let read = read.join(" ");
         let how = if crop.is_some() { "read at a line's start" } else { "read above the date line" };
         if let Some(found) = split(words, crop, None, how) {
-            if print_of(prints, signer).is_none() {
+            if !prints.iter().any(|p| p.label == signer) {
                 prints.extend(label_print::learn(clean, &found.words, signer, dpi));
             }
             return Ok(Some(found));
@@ -290,7 +290,7 @@ fn read_above_date_line(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], bo
 fn by_print_over_writing(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], box_rect: [u32; 4], dpi: f32, id: &str, signer: &str, prints: &[LabelPrint], params: &ScanParams, out: &mut PageReading) -> Option<AboveDateLine> {
     let print = print_of(prints, signer)?;
     let starts = label_line_starts(clean, rows, region, dpi, signer.chars().count() as u32);
-    for (_, words) in print_matches(print, clean, &starts, dpi, params, ", over writing", out) {
+    for (_, words) in print_matches(print, signer, clean, &starts, dpi, params, ", over writing", out) {
         let layout = approval::locate_at_size(id, box_rect, &words, signer, print.em);
         let (Some(_), Some(bottom)) = (layout.signer_zone, words.iter().map(|w| w.bbox[1] + w.bbox[3]).max()) else { continue };
         let (top, end) = (bottom + 2, region[1] + region[3]);
@@ -302,18 +302,20 @@ fn by_print_over_writing(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], b
     None
 }
 
-/// The print learnt for `signer`, if any.
+/// The print learnt for `signer`, or else one of the other label that fits it, if any.
 fn print_of<'p>(prints: &'p [LabelPrint], signer: &str) -> Option<&'p LabelPrint> {
-    prints.iter().find(|p| p.label == signer)
+    prints.iter().find(|p| p.label == signer).or_else(|| prints.iter().find(|p| p.fits(signer)))
 }
 
 /// The label's print looked for at each line's start: the words where it was found alike
 /// enough, in the starts' order; every likeness is listed for debugging, after `what`.
-fn print_matches(print: &LabelPrint, clean: &GrayImage, starts: &[([u32; 4], u32)], dpi: f32, params: &ScanParams, what: &str, out: &mut PageReading) -> Vec<([u32; 4], Vec<crate::ocr::OcrWord>)> {
+#[allow(clippy::too_many_arguments)]
+fn print_matches(print: &LabelPrint, signer: &str, clean: &GrayImage, starts: &[([u32; 4], u32)], dpi: f32, params: &ScanParams, what: &str, out: &mut PageReading) -> Vec<([u32; 4], Vec<crate::ocr::OcrWord>)> {
     let mut found = Vec::new();
+    let part = if print.label == signer { "" } else { " (all but its last character)" };
     for &(crop, first) in starts {
-        let Some((words, likeness)) = label_print::find(print, clean, crop, first, dpi) else { continue };
-        out.ocr_boxes.push((crop, format!("the label's print, as in another box{what}: {likeness:.2}")));
+        let Some((words, likeness)) = label_print::find(print, signer, clean, crop, first, dpi) else { continue };
+        out.ocr_boxes.push((crop, format!("the label's print{part}, as in another box{what}: {likeness:.2}")));
         if likeness >= params.print_likeness {
             found.push((crop, words));
         }
