@@ -177,13 +177,15 @@ pub fn upright_colour(page: &RgbImage, dpi: f32, to_dpi: f32, quarter_turns: u32
 /// Whether a colour page is in fact grey (a photocopy or greyscale scan): the share of
 /// pixels whose channels differ noticeably. Decided from the pixels, not the file type.
 pub fn is_grayscale(page: &RgbImage) -> bool {
-    // Every seventh pixel, read from the raw bytes (a pixel iterator's step costs more than
-    // the test); a colour page is known as soon as enough of them are colourful.
+    // One pixel in 23, read from the raw bytes (a pixel iterator's step costs more than the
+    // test): 380 000 of an A4 page at 300 dpi, 160 000 at 200, so that 0.05 % of them is
+    // still a sure count. A colour page is known as soon as enough of them are colourful.
+    const STEP: usize = 23;
     let raw = page.as_raw();
-    let n = (raw.len() / 3).div_ceil(7) as u64;
+    let n = (raw.len() / 3).div_ceil(STEP) as u64;
     let enough = (n as f64 * 0.0005).ceil() as u64;
     let mut colourful = 0u64;
-    for px in raw.chunks_exact(3).step_by(7) {
+    for px in raw.chunks_exact(3).step_by(STEP) {
         let (r, g, b) = (px[0], px[1], px[2]);
         if r.max(g).max(b) - r.min(g).min(b) > 40 {
             colourful += 1;
