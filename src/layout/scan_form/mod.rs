@@ -66,9 +66,9 @@ pub struct ScanParams {
     /// under 0.7. Below it, the label is read.
     pub print_likeness: f32,
     /// Likeness at which each of a date line's printed 年 月 日 counts as found by its print
-    /// as read in another box (then only the blanks' digits are read). A lone character holds
-    /// fewer strokes than the label, so a digit written against it weighs more: the same
-    /// print scores 0.85 and more, 日 where 月 is printed about 0.7.
+    /// as read in another box (then only the blanks' digits are read). On the scans of seed
+    /// 20261227 the same print scored 0.84–1.00, digits written against it included; the
+    /// three must also stand in order on one line. Below it the line is read by OCR.
     pub date_print_likeness: f32,
 }
 
