@@ -198,7 +198,8 @@ impl DatePrint {
     /// blank runs from the middle of one word to the middle of the next; the year's is the
     /// run of ink left of 年's middle (begun within two ems of it, stopped by an em of paper,
     /// so that 公章 printed further left stays out). A blank without ink is not read. None
-    /// when the engine has no digits' model.
+    /// when the engine has no digits' model or the band holds no room for the line (the line
+    /// is then read by OCR).
     pub fn read_blanks(&self, ocr: &mut dyn OcrEngine, clean: &GrayImage, found: &DateFound, band: [u32; 4], dpi: f32) -> Result<Option<Vec<OcrWord>>, OcrError> {
         let [wy, wm, wd] = found.words;
         let em = wy[3].max(wm[3]).max(wd[3]).max(1);
@@ -209,7 +210,7 @@ impl DatePrint {
         let bottom = (mids[1] + em).min(band[1] + band[3]).min(clean.height());
         let (x0, x1) = (band[0], (band[0] + band[2]).min(clean.width()));
         if bottom <= top || x1 <= x0 {
-            return Ok(Some(Vec::new()));
+            return Ok(None);
         }
         let mut line = image::imageops::crop_imm(clean, x0, top, x1 - x0, bottom - top).to_image();
         for (g, r) in self.glyphs.iter().flatten().zip(found.words) {
