@@ -108,11 +108,16 @@ fn em(words: &[OcrWord], fallback: u32) -> u32 {
     sizes.get(sizes.len() / 2).copied().map_or(fallback, |s| s.clamp(lo, hi))
 }
 
+/// A label's characters, squeezed, without its colon (负责人签名： → 负责人签名).
+pub(crate) fn label_core(label: &str) -> Vec<char> {
+    squeeze(label).chars().filter(|c| !matches!(c, ':' | '：')).collect()
+}
+
 /// The signer label: the best place in the glyph stream where `负责人签` reads with at most one
 /// slip (a character misread, dropped or added), or two when two neighbours still read right,
 /// and the `名`/`字` and colon after it.
 fn find_signer(gs: &[Glyph], label: &str) -> Option<(usize, usize)> {
-    let want: Vec<char> = squeeze(label).chars().filter(|c| !matches!(c, ':' | '：')).collect();
+    let want = label_core(label);
     if want.len() < 3 {
         return None;
     }
@@ -393,7 +398,7 @@ fn set_signer(out: &mut BoxLayout, lab: [u32; 4]) {
 /// signature; none found is no proof of a missing one (`signer_supposed`).
 pub fn suppose_signer(out: &mut BoxLayout, words: &[OcrWord], label: &str, dpi: f32) {
     let Some(dz) = out.date_zone.filter(|_| out.signer_zone.is_none()) else { return };
-    let chars = squeeze(label).chars().filter(|c| !matches!(c, ':' | '：')).count() as i64;
+    let chars = label_core(label).len() as i64;
     if chars < 3 {
         return;
     }

@@ -92,7 +92,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
                 let words = if has_dark_ink(clean, region) { ocr.read_words(region, Region::Block)? } else { Vec::new() };
                 let layout = approval::locate(&f.id, box_rect, &words, &text.signer, dpi);
                 // Its label's print, for the boxes after it, when the read placed the label.
-                if layout.signer_zone.is_some() && !prints.iter().any(|p| p.label == text.signer) {
+                if layout.signer_zone.is_some() && !has_own_print(&prints, &text.signer) {
                     prints.extend(label_print::learn(clean, &words, &text.signer, dpi));
                 }
                 (words, layout, None)
@@ -272,7 +272,7 @@ fn read_above_date_line(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], bo
         let read = read.join(" ");
         let how = if crop.is_some() { "read at a line's start" } else { "read above the date line" };
         if let Some(found) = split(words, crop, None, how) {
-            if !prints.iter().any(|p| p.label == signer) {
+            if !has_own_print(prints, signer) {
                 prints.extend(label_print::learn(clean, &found.words, signer, dpi));
             }
             return Ok(Some(found));
@@ -300,6 +300,12 @@ fn by_print_over_writing(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], b
         return Some(AboveDateLine { words, layout, date_band: [region[0], top, region[2], end - top], how: "found by its print over writing" });
     }
     None
+}
+
+/// Whether the page has the print of `signer` itself (not only the other label's, which finds
+/// it by all but its last character): a read that placed the label teaches it then.
+fn has_own_print(prints: &[LabelPrint], signer: &str) -> bool {
+    prints.iter().any(|p| p.label == signer)
 }
 
 /// The print learnt for `signer`, or else one of the other label that fits it, if any.
@@ -353,7 +359,7 @@ fn label_line_starts(clean: &GrayImage, rows: &DarkRows, [x, y, w, h]: [u32; 4],
 /// characters) and, after it, its last character (签名 or 签字 read, not only 负责人): where
 /// OCR lost the end, the label's width is only estimated.
 fn label_read_to_its_end(words: &[crate::ocr::OcrWord], label: &str) -> Option<u32> {
-    let core: Vec<char> = squeeze(label).chars().filter(|c| !matches!(c, ':' | '：')).collect();
+    let core = approval::label_core(label);
     let (first, &last) = (&core[..core.len().min(3)], core.last()?);
     // Any of its first three characters (one of them may be misread: 负 as 由), then the
     // word holding the last: where that word ends, the label ends.

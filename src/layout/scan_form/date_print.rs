@@ -15,7 +15,7 @@ use crate::ocr::OcrEngine;
 use crate::error::OcrError;
 
 use super::boxes::framed_piece;
-use super::cells::DARK_INK;
+use super::cells::{ink_bands, DARK_INK};
 use super::label_print::{halved_ink, HALF};
 use super::mm_px;
 
@@ -114,13 +114,13 @@ impl DatePrint {
             [x + p.0 * HALF, y + p.1 * HALF, g.w, g.h]
         };
         let mid = |r: [u32; 4]| r[1] + r[3] / 2;
+        let tol = g0.h.max(g1.h).max(g2.h) / 2;
         let mut best: Option<DateFound> = None;
         for a in &places[0] {
             for b in &places[1] {
                 for c in &places[2] {
                     let (ra, rb, rc) = (at(0, a), at(1, b), at(2, c));
                     let in_order = ra[0] + ra[2] <= rb[0] && rb[0] + rb[2] <= rc[0];
-                    let tol = g0.h.max(g1.h).max(g2.h) / 2;
                     let level = mid(ra).abs_diff(mid(rb)) <= tol && mid(rb).abs_diff(mid(rc)) <= tol;
                     let sum = a.2 + b.2 + c.2;
                     if in_order && level && best.as_ref().is_none_or(|f| f.likeness.iter().sum::<f32>() < sum) {
@@ -163,15 +163,8 @@ fn own_ink(clean: &GrayImage, [x, y, w, h]: [u32; 4]) -> Option<[u32; 4]> {
     let (x0, x1) = (x.saturating_sub(w), (x + 2 * w).min(clean.width()));
     let y1 = (y + h).min(clean.height());
     let inked = |xx: u32| (y..y1).any(|yy| clean.get_pixel(xx, yy)[0] < DARK_INK);
-    let mut runs: Vec<(u32, u32)> = Vec::new();
-    for xx in x0..x1 {
-        if inked(xx) {
-            match runs.last_mut() {
-                Some(r) if r.1 == xx => r.1 = xx + 1,
-                _ => runs.push((xx, xx + 1)),
-            }
-        }
-    }
+    // Runs split at every blank column (a gap of 0 more).
+    let runs = ink_bands(inked, x0..x1, 0);
     let overlap = |r: &(u32, u32)| r.1.min(x + w).saturating_sub(r.0.max(x));
     let run = runs.iter().filter(|r| overlap(r) > 0).max_by_key(|r| overlap(r))?;
     ink_box(clean, [run.0, y, run.1 - run.0, y1 - y])

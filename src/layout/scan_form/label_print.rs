@@ -11,6 +11,7 @@
 use image::GrayImage;
 use imageproc::template_matching::{find_extremes, match_template, MatchTemplateMethod};
 
+use crate::layout::approval::label_core;
 use crate::layout::labels::squeeze;
 use crate::ocr::OcrWord;
 use crate::preprocess::{resize, Shrink};
@@ -52,8 +53,7 @@ impl LabelPrint {
 /// Whether two labels have as many characters and differ in their last alone (the colon
 /// aside): 负责人签名： and 负责人签字：.
 fn same_but_last(a: &str, b: &str) -> bool {
-    let core = |l: &str| -> Vec<char> { squeeze(l).chars().filter(|c| !matches!(c, ':' | '：')).collect() };
-    let (a, b) = (core(a), core(b));
+    let (a, b) = (label_core(a), label_core(b));
     a.len() == b.len() && a.len() >= 3 && a[..a.len() - 1] == b[..b.len() - 1]
 }
 
@@ -63,15 +63,8 @@ fn same_but_last(a: &str, b: &str) -> bool {
 /// (two characters touching, a stroke of the signature joined to them).
 fn last_char_start(clean: &GrayImage, [x, y, w, h]: [u32; 4], chars: u32, em: u32) -> Option<u32> {
     let inked = |xx: u32| (y..y + h).any(|yy| clean.get_pixel(xx, yy)[0] < DARK_INK);
-    let mut runs: Vec<(u32, u32)> = Vec::new();
-    for xx in x..x + w {
-        if inked(xx) {
-            match runs.last_mut() {
-                Some(r) if r.1 == xx => r.1 = xx + 1,
-                _ => runs.push((xx, xx + 1)),
-            }
-        }
-    }
+    // Runs split at every blank column (a gap of 0 more).
+    let mut runs = ink_bands(inked, x..x + w, 0);
     if runs.last().is_some_and(|r| (r.1 - r.0) * 2 < em) {
         runs.pop();
     }
@@ -93,7 +86,7 @@ const MARGIN: u32 = 2;
 /// the one holding its last character. None when that last word holds more (the signature
 /// read with it: 签字：张) or the words' extent is not one line of print.
 pub(super) fn learn(clean: &GrayImage, words: &[OcrWord], label: &str, dpi: f32) -> Option<LabelPrint> {
-    let core: Vec<char> = squeeze(label).chars().filter(|c| !matches!(c, ':' | '：')).collect();
+    let core = label_core(label);
     let (first, &last) = (&core[..core.len().min(3)], core.last()?);
     let start = words.iter().position(|w| squeeze(&w.text).chars().any(|c| first.contains(&c)))?;
     let end = start + words[start..].iter().position(|w| squeeze(&w.text).contains(last))?;
