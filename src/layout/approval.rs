@@ -340,9 +340,11 @@ pub fn keep_seal_word(out: &mut BoxLayout, words: &[OcrWord]) {
 }
 
 /// The signer's zone stopped above the date line, as `set_signer` stops it when the date is
-/// known first: for a box whose date was placed after its label (read apart).
-pub fn stop_signer_above_date(out: &mut BoxLayout) {
-    if let (Some(z), Some(dz), Some(lab)) = (out.signer_zone.as_mut(), out.date_zone, out.signer_label) {
+/// known first: for a box whose date was placed after its label (read apart). `line` is the
+/// date's own line of ink, when the box has one: it stops the zone when the blanks could not
+/// be placed (a seal over 年 月 日), or the date's digits would count as the signer's writing.
+pub fn stop_signer_above_date(out: &mut BoxLayout, line: Option<[u32; 4]>) {
+    if let (Some(z), Some(dz), Some(lab)) = (out.signer_zone.as_mut(), out.date_zone.or(line), out.signer_label) {
         if dz[1] > lab[1] + lab[3] / 2 && dz[1] > z[1] && dz[1] < z[1] + z[3] {
             z[3] = dz[1] - z[1];
         }
@@ -497,6 +499,22 @@ mod tests {
         let mut none = locate("unit_congress", [364, 214, 1077, 374], &tall, "负责人签名：", 200.0);
         suppose_signer(&mut none, &tall, "负责人签名：", 200.0);
         assert_eq!(none.signer_zone, None);
+    }
+
+    #[test]
+    fn the_signer_zone_stops_above_the_dates_own_line_when_its_words_are_not_placed() {
+        // The label read, the date's line below it read as digits only (a seal over 年 月 日).
+        let words = [w("负责人签字：", 100, 100, 170, 28), w("202354", 300, 150, 200, 30)];
+        let mut out = locate("city_propaganda", [50, 50, 600, 160], &words, "负责人签字：", 200.0);
+        assert_eq!(out.date_zone, None);
+        let zone = out.signer_zone.expect("zone");
+        assert!(zone[1] + zone[3] > 150, "without a date zone the zone reaches the date line: {zone:?}");
+        let mut kept = out.clone();
+        stop_signer_above_date(&mut kept, None);
+        assert_eq!(kept.signer_zone, Some(zone), "no line known: nothing to stop at");
+        stop_signer_above_date(&mut out, Some([60, 148, 580, 40]));
+        let zone = out.signer_zone.expect("zone");
+        assert_eq!(zone[1] + zone[3], 148, "stopped above the date's line: {zone:?}");
     }
 
     #[test]

@@ -150,6 +150,51 @@ fn runs(ink: impl Iterator<Item = bool>, max_gap: u32) -> Vec<(u32, u32)> {
     out
 }
 
+/// Follows a horizontal line (rows `y0..y1`) past both ends of where it was found. A thin rule
+/// left a fraction of a degree skewed steps down a row every few hundred pixels, so each row
+/// holds only a stretch of it; the stretch at each end can be shorter than a line's least
+/// length and was lost (a 1 px rule at 300 dpi, turned 0.19°, lost its first 75 px: the
+/// table's left edge, and with it a column of labels). From each end the ink is followed a
+/// column at a time within a row of where it was last seen, gaps bridged as in `runs`, and
+/// never further than two rows from the line, so it cannot wander off along other ink.
+fn trace_ends(drawn: &mut [bool], y0: u32, y1: u32, max_gap: u32, at: impl Fn(u32, u32) -> bool) {
+    let w = drawn.len() as u32;
+    let (Some(first), Some(last)) = (drawn.iter().position(|d| *d), drawn.iter().rposition(|d| *d)) else { return };
+    let (lo, hi) = (y0.saturating_sub(2), y1 + 1);
+    // The rows where the line was last seen at a column: the middle of its ink there.
+    let row_at = |x: u32, near: u32| -> Option<u32> {
+        let rows: Vec<u32> = (near.saturating_sub(1).max(lo)..=(near + 1).min(hi)).filter(|&y| at(x, y)).collect();
+        (!rows.is_empty()).then(|| rows[rows.len() / 2])
+    };
+    let start_row = |x: u32| (y0..y1).filter(|&y| at(x, y)).nth(0).unwrap_or((y0 + y1) / 2);
+    for step in [-1i64, 1] {
+        let end = if step < 0 { first } else { last } as u32;
+        let mut yc = start_row(end);
+        let (mut x, mut gap, mut last_ink) = (i64::from(end), 0u32, end);
+        loop {
+            x += step;
+            if x < 0 || x >= i64::from(w) {
+                break;
+            }
+            match row_at(x as u32, yc) {
+                Some(y) => {
+                    yc = y;
+                    let (a, b) = if step < 0 { (x as u32, last_ink) } else { (last_ink, x as u32) };
+                    drawn[a as usize..=b as usize].iter_mut().for_each(|d| *d = true);
+                    last_ink = x as u32;
+                    gap = 0;
+                }
+                None => {
+                    gap += 1;
+                    if gap > max_gap {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Finds the grid of ruling lines in an ink mask (ink = 255).
 pub fn detect(ink: &GrayImage, dpi: f32, params: &GridParams) -> Grid {
     let (w, h) = ink.dimensions();
@@ -177,6 +222,7 @@ pub fn detect(ink: &GrayImage, dpi: f32, params: &GridParams) -> Grid {
             }
             y += 1;
         }
+        trace_ends(&mut drawn, y0, y, params.max_gap_px, at);
         let x0 = drawn.iter().position(|d| *d).unwrap_or(0) as u32;
         let x1 = drawn.iter().rposition(|d| *d).map_or(0, |p| p + 1) as u32;
         if let Some(share) = params.max_text_above {
@@ -318,6 +364,30 @@ mod tests {
             line(&mut g, x, 100, 3, 303);
         }
         g
+    }
+
+    #[test]
+    fn a_thin_rule_stepping_down_a_row_is_followed_to_its_ends() {
+        // A 1 px rule left slightly skewed: each row holds a stretch of it, the first and the
+        // last shorter than a line's least length (25 mm, 98 px at 100 dpi).
+        let mut g = GrayImage::new(800, 400);
+        let stretches = [(100, 170), (170, 400), (400, 630), (630, 700)];
+        for (row, &(a, b)) in stretches.iter().enumerate() {
+            for x in a..b {
+                g.put_pixel(x, 100 + row as u32, Luma([255]));
+            }
+        }
+        // Ink going on from the rule's end but climbing away from it (a stroke touching it):
+        // followed only while within two rows of the rule.
+        for i in 0..40 {
+            g.put_pixel(700 + i, 103 - i.min(103), Luma([255]));
+        }
+        let grid = detect(&g, 100.0, &GridParams::default());
+        assert_eq!(grid.hlines.len(), 1);
+        let l = &grid.hlines[0];
+        assert_eq!(l.x0, 100, "the first stretch is part of the rule");
+        assert!((700..=708).contains(&l.x1), "followed to its end, not up the stroke: {}", l.x1);
+        assert!(l.coverage(100, 700) > 0.99);
     }
 
     #[test]

@@ -82,10 +82,10 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
             Some(split) => Some(split),
             None => by_print_over_writing(clean, &rows, region, box_rect, dpi, &f.id, &text.signer, &prints, params, out),
         };
-        let (words, mut layout, date_line) = match split {
-            Some(AboveDateLine { words, layout, date_band, how }) => {
+        let (words, mut layout, date_line, own_line) = match split {
+            Some(AboveDateLine { words, layout, date_band, own_line, how }) => {
                 out.ocr_boxes.push((region, format!("{}: the label {how}", f.id)));
-                (words, layout, Some(date_band))
+                (words, layout, Some(date_band), own_line)
             }
             None => {
                 out.ocr_boxes.push((region, format!("{}: the box read whole", f.id)));
@@ -95,7 +95,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
                 if layout.signer_zone.is_some() && !has_own_print(&prints, &text.signer) {
                     prints.extend(label_print::learn(clean, &words, &text.signer, dpi));
                 }
-                (words, layout, None)
+                (words, layout, None, None)
             }
         };
         for w in &words {
@@ -213,7 +213,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
             approval::suppose_signer(&mut layout, &marks, &text.signer, dpi);
         }
         if date_line.is_some() {
-            approval::stop_signer_above_date(&mut layout);
+            approval::stop_signer_above_date(&mut layout, own_line);
         }
         out.boxes.push(layout);
     }
@@ -226,6 +226,8 @@ struct AboveDateLine {
     words: Vec<crate::ocr::OcrWord>,
     layout: approval::BoxLayout,
     date_band: [u32; 4],
+    /// The date's own line of ink, when the box has one (not when a signature runs into it).
+    own_line: Option<[u32; 4]>,
     /// How the label was found, for the debug listing.
     how: &'static str,
 }
@@ -255,7 +257,7 @@ fn read_above_date_line(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], bo
         let zone_after = |end: u32| layout.signer_zone.is_some_and(|z| z[0] + layout.em / 2 >= end);
         label_read_to_its_end(&words, signer).is_some_and(zone_after).then(|| {
             let from = crop.map_or(band[1], |c| (c[1] + c[3]).min(band[1]));
-            AboveDateLine { words, layout, date_band: [band[0], from, band[2], band[1] + band[3] - from], how }
+            AboveDateLine { words, layout, date_band: [band[0], from, band[2], band[1] + band[3] - from], own_line: Some(band), how }
         })
     };
     // The label as printed in another box of the page, looked for at the lines' starts first.
@@ -297,7 +299,7 @@ fn by_print_over_writing(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], b
         if end < top + mm_px(dpi, 3.0) {
             continue;
         }
-        return Some(AboveDateLine { words, layout, date_band: [region[0], top, region[2], end - top], how: "found by its print over writing" });
+        return Some(AboveDateLine { words, layout, date_band: [region[0], top, region[2], end - top], own_line: None, how: "found by its print over writing" });
     }
     None
 }
