@@ -150,6 +150,55 @@ fn runs(ink: impl Iterator<Item = bool>, max_gap: u32) -> Vec<(u32, u32)> {
     out
 }
 
+/// One column of a band, for finding vertical rules in it.
+#[derive(Clone, Copy, Default)]
+struct Column {
+    /// The longest run of ink down the column taken with its two neighbours, gaps bridged as
+    /// in `runs`: a rule left a fraction of a degree off vertical by the deskew (its estimate
+    /// is good to about 0.2°) drifts a pixel or two over a tall band, sharing its ink between
+    /// neighbouring columns.
+    longest_near: u32,
+    /// Inked pixels in the column itself: a column is part of the rule when it holds a share
+    /// of it (the rule's edges stay put).
+    own: u32,
+    start: Option<u32>,
+    last_ink: u32,
+}
+
+/// The columns `xs` over the rows `ys`, streamed row by row (a column at a time strode
+/// across the whole mask for every pixel).
+fn column_runs(ink: &GrayImage, xs: std::ops::Range<u32>, ys: std::ops::Range<u32>, max_gap: u32) -> Vec<Column> {
+    let w = ink.width() as usize;
+    let raw = ink.as_raw();
+    let mut cols = vec![Column::default(); xs.len()];
+    for y in ys.clone() {
+        let row = &raw[y as usize * w..(y as usize + 1) * w];
+        for (x, c) in xs.clone().zip(cols.iter_mut()) {
+            let x = x as usize;
+            let own = row[x] > 127;
+            let near = own || (x > 0 && row[x - 1] > 127) || (x + 1 < w && row[x + 1] > 127);
+            c.own += u32::from(own);
+            if near {
+                match c.start {
+                    Some(s) if y - c.last_ink > max_gap + 1 => {
+                        c.longest_near = c.longest_near.max(c.last_ink + 1 - s);
+                        c.start = Some(y);
+                    }
+                    Some(_) => {}
+                    None => c.start = Some(y),
+                }
+                c.last_ink = y;
+            }
+        }
+    }
+    for c in &mut cols {
+        if let Some(s) = c.start {
+            c.longest_near = c.longest_near.max(c.last_ink + 1 - s);
+        }
+    }
+    cols
+}
+
 /// Follows a horizontal line (rows `y0..y1`) past both ends of where it was found. A thin rule
 /// left a fraction of a degree skewed steps down a row every few hundred pixels, so each row
 /// holds only a stretch of it; the stretch at each end can be shorter than a line's least
@@ -195,16 +244,20 @@ fn trace_ends(drawn: &mut [bool], y0: u32, y1: u32, max_gap: u32, at: impl Fn(u3
     }
 }
 
-/// Finds the grid of ruling lines in an ink mask (ink = 255).
-pub fn detect(ink: &GrayImage, dpi: f32, params: &GridParams) -> Grid {
+/// The horizontal ruling lines in an ink mask (ink = 255), top down; lines closer than a
+/// band (`min_band_mm`) are one thick or doubled line.
+pub fn hlines(ink: &GrayImage, dpi: f32, params: &GridParams) -> Vec<HLine> {
     let (w, h) = ink.dimensions();
     let min_len = mm(dpi, params.min_hline_mm);
-    let at = |x: u32, y: u32| ink.get_pixel(x, y)[0] > 127;
+    // Over the raw rows: the mask is read whole once or twice a page, and through
+    // `get_pixel`'s bounds checks this was a few per cent of a scan's time.
+    let raw = ink.as_raw();
+    let at = |x: u32, y: u32| raw[(y * w + x) as usize] > 127;
 
     // Rows carrying a long horizontal run, grouped into lines.
     let mut row_runs: Vec<Vec<(u32, u32)>> = Vec::with_capacity(h as usize);
-    for y in 0..h {
-        let r: Vec<(u32, u32)> = runs((0..w).map(|x| at(x, y)), params.max_gap_px).into_iter().filter(|(a, b)| b - a >= min_len).collect();
+    for row in raw.chunks_exact(w.max(1) as usize) {
+        let r: Vec<(u32, u32)> = runs(row.iter().map(|&v| v > 127), params.max_gap_px).into_iter().filter(|(a, b)| b - a >= min_len).collect();
         row_runs.push(r);
     }
     let mut hlines: Vec<HLine> = Vec::new();
@@ -256,8 +309,14 @@ pub fn detect(ink: &GrayImage, dpi: f32, params: &GridParams) -> Grid {
             _ => merged.push(l),
         }
     }
-    let hlines = merged;
+    merged
+}
 
+/// Finds the grid of ruling lines in an ink mask (ink = 255).
+pub fn detect(ink: &GrayImage, dpi: f32, params: &GridParams) -> Grid {
+    let w = ink.width();
+    let hlines = hlines(ink, dpi, params);
+    let min_band = mm(dpi, params.min_band_mm);
     // Bands between consecutive lines; vertical lines inside each band cut it into cells.
     let mut cells: Vec<Cell> = Vec::new();
     let mut vlines: Vec<[u32; 4]> = Vec::new();
@@ -271,21 +330,14 @@ pub fn detect(ink: &GrayImage, dpi: f32, params: &GridParams) -> Grid {
         let xa = top.x0.min(bottom.x0).saturating_sub(2);
         let xb = top.x1.max(bottom.x1).saturating_add(2).min(w);
         let mut vx: Vec<(u32, u32)> = Vec::new();
-        let mut x = xa;
-        while x < xb {
-            // A rule left a fraction of a degree off vertical by the deskew (its estimate is
-            // good to about 0.2°) drifts a pixel or two over a tall band, sharing its ink
-            // between neighbouring columns: a column is taken with its two neighbours, and is
-            // part of the rule when it holds a share of it itself (the rule's edges stay put).
-            let near = |y: u32| at(x.saturating_sub(1), y) || at(x, y) || (x + 1 < w && at(x + 1, y));
-            let longest = runs((ya..yb).map(near), params.max_gap_px).into_iter().map(|(a, b)| b - a).max().unwrap_or(0);
-            if longest >= need && (ya..yb).filter(|&y| at(x, y)).count() as u32 >= need / 4 {
+        let columns = column_runs(ink, xa..xb, ya..yb, params.max_gap_px);
+        for (x, col) in (xa..xb).zip(&columns) {
+            if col.longest_near >= need && col.own >= need / 4 {
                 match vx.last_mut() {
                     Some(last) if last.1 + 1 >= x => last.1 = x + 1,
                     _ => vx.push((x, x + 1)),
                 }
             }
-            x += 1;
         }
         // The table's frame: where a band's top and bottom rules both end, its side is drawn,
         // even when a pale scan lost that stretch of it (the rules ending there say so). Without
@@ -325,21 +377,22 @@ pub fn detect(ink: &GrayImage, dpi: f32, params: &GridParams) -> Grid {
 /// sees no line fragments.
 pub fn erase_lines(gray: &GrayImage, grid: &Grid) -> GrayImage {
     let mut out = gray.clone();
-    let (w, h) = out.dimensions();
+    let (w, h) = (out.width() as usize, out.height());
+    let raw: &mut [u8] = &mut out;
     for l in &grid.hlines {
+        // A line's columns grown by one each side, once for all its rows.
+        let wide: Vec<bool> = (0..w).map(|x| l.drawn[x.saturating_sub(1)..(x + 2).min(l.drawn.len())].iter().any(|d| *d)).collect();
         for y in l.y0.saturating_sub(2)..(l.y1 + 2).min(h) {
-            for x in 0..w {
-                if l.drawn[x as usize] || (x > 0 && l.drawn[x as usize - 1]) || l.drawn.get(x as usize + 1).copied().unwrap_or(false) {
-                    out.put_pixel(x, y, image::Luma([255]));
-                }
+            let row = &mut raw[y as usize * w..(y as usize + 1) * w];
+            for (px, _) in row.iter_mut().zip(&wide).filter(|(_, on)| **on) {
+                *px = 255;
             }
         }
     }
     for &[x0, y0, x1, y1] in &grid.vlines {
+        let (xa, xb) = (x0.saturating_sub(2) as usize, ((x1 + 2) as usize).min(w));
         for y in y0.saturating_sub(2)..(y1 + 2).min(h) {
-            for x in x0.saturating_sub(2)..(x1 + 2).min(w) {
-                out.put_pixel(x, y, image::Luma([255]));
-            }
+            raw[y as usize * w + xa..y as usize * w + xb].fill(255);
         }
     }
     out

@@ -175,7 +175,8 @@ pub fn read_gray_page(page: GrayPage, spec: &Spec, ocr: &mut dyn OcrEngine, para
     // Whether the engine still holds the best orientation's page (set by its probe).
     let mut best_is_set = false;
     for extra in [0u32, 2] {
-        let prepared = timed(Stage::Grid, || prepare(&preprocess::turn(&level, extra), dpi, params));
+        // Upright as levelled, or turned: no copy of the page for the first.
+        let prepared = timed(Stage::Grid, || if extra == 0 { prepare(&level, dpi, params) } else { prepare(&preprocess::turn(&level, extra), dpi, params) });
         // Both orientations are whole until compared: the one kept may be the first (neither
         // found a label), and it is read from its ink. The other is dropped here.
         let probed = timed(Stage::Probe, || probe(&prepared, dpi, spec, ocr, params))?;
@@ -275,10 +276,14 @@ fn prepare(upright: &GrayImage, dpi: f32, params: &ScanParams) -> Prepared {
         let (below0, below1) = (l.y1 + 2, l.y1 + 2 + em / 2);
         inked(l.x0.saturating_sub(em), l.x0.saturating_sub(1), below0, below1) && inked(l.x1 + 1, l.x1 + em, below0, below1)
     };
-    let under: Vec<grid::HLine> =
-        grid::detect(&lines, dpi, &short).hlines.into_iter().filter(|l| l.y1 - l.y0 <= thin && !(table && mid_line(l))).collect();
-    let clean = if table { grid::erase_lines(upright, &grid) } else { upright.clone() };
-    let clean = grid::erase_lines(&clean, &Grid { hlines: under, ..Grid::default() });
+    let under = grid::hlines(&lines, dpi, &short).into_iter().filter(|l| l.y1 - l.y0 <= thin && !(table && mid_line(l)));
+    // The table's rules and the underlines erased in one copy of the page.
+    let erased = if table {
+        Grid { hlines: grid.hlines.iter().cloned().chain(under).collect(), vlines: grid.vlines.clone(), cells: Vec::new() }
+    } else {
+        Grid { hlines: under.collect(), ..Grid::default() }
+    };
+    let clean = grid::erase_lines(upright, &erased);
     let ink = preprocess::binarize(&clean);
     Prepared { grid, clean, ink }
 }
