@@ -10,7 +10,7 @@ use crate::layout::grid::{Cell, Grid};
 use crate::ocr::{OcrEngine, Region};
 use crate::spec::{LabelAt, Place, Spec};
 
-use super::date_print::DatePrint;
+use super::date_print::{DatePrint, Learning};
 use super::label_print::{self, LabelPrint};
 use super::cells::{has_dark_ink, ink_bands, inset, read_on, DARK_INK};
 use super::{mm_px, PageReading, ScanParams};
@@ -101,7 +101,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         for w in &words {
             out.ocr_boxes.push((w.bbox, w.text.clone()));
         }
-        dates.learn(clean, &words, dpi);
+        dates.learn(clean, &words, dpi, Learning::NewOnly);
         if let Some(band) = date_line {
             layout.date_band = Some(band);
         }
@@ -154,6 +154,9 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         let chars: String = DATE_CHARS.chars().chain(text.seal.as_deref().unwrap_or("").chars()).collect();
         if let Some(band) = layout.date_band.filter(|_| !whole) {
             let found = dates.find(clean, band, params.date_print_likeness);
+            // Prints known and not found here: learnt from a line they do not match (a seal's
+            // remnant in them, or a word of another size), they are learnt again from this one.
+            let learning = if found.is_none() && dates.knows_all() { Learning::Renew } else { Learning::NewOnly };
             let by_print = match &found {
                 Some(found) => dates.read_blanks(ocr, clean, found, band, dpi)?,
                 None => None,
@@ -167,7 +170,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
                 let line = ocr.read_words_only(band, Region::Block, &chars)?;
                 let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
                 out.ocr_boxes.push((band, format!("date line: {}", text.join(" "))));
-                dates.learn(clean, &line, dpi);
+                dates.learn(clean, &line, dpi, learning);
                 approval::refine_date(&mut layout, &line);
                 approval::keep_seal_word(&mut layout, &line);
                 if layout.date_zone.is_none() {

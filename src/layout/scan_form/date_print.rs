@@ -56,15 +56,29 @@ const ERASE_GROWTH: u8 = 2;
 /// The best places of each word kept for the search of the three in order.
 const CANDIDATES: usize = 4;
 
+/// Which words' prints a read teaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Learning {
+    /// Only those not known yet.
+    NewOnly,
+    /// Each read alone here, in place of its print known before.
+    Renew,
+}
+
 impl DatePrint {
+    /// Whether the three words' prints are known.
+    pub fn knows_all(&self) -> bool {
+        self.glyphs.iter().all(Option::is_some)
+    }
+
     /// Learns, from `words` OCR read, each printed word not yet known: one read alone (a word
     /// of that character only), about an em square (2–6 mm, neither side half as
     /// long again as the other: OCR often gives a handwritten digit's ink to the word beside
     /// it), its print cut to its own ink.
-    pub fn learn(&mut self, clean: &GrayImage, words: &[OcrWord], dpi: f32) {
+    pub fn learn(&mut self, clean: &GrayImage, words: &[OcrWord], dpi: f32, learning: Learning) {
         let (lo, hi) = (mm_px(dpi, 2.0), mm_px(dpi, 6.0));
         for (k, ch) in DATE_WORDS.iter().enumerate() {
-            if self.glyphs[k].is_some() {
+            if self.glyphs[k].is_some() && learning == Learning::NewOnly {
                 continue;
             }
             // Not by its confidence: Tesseract gives 月 read alone on a date line 0 however
@@ -79,7 +93,7 @@ impl DatePrint {
                 let (x0, y0) = (x.saturating_sub(MARGIN), y.saturating_sub(MARGIN));
                 let (x1, y1) = ((x + bw + MARGIN).min(clean.width()), (y + bh + MARGIN).min(clean.height()));
                 let (w, h) = (x1 - x0, y1 - y0);
-                let dark = GrayImage::from_fn(w, h, |mx, my| image::Luma([if clean.get_pixel(x0 + mx, y0 + my)[0] < DARK_INK { 255 } else { 0 }]));
+                let dark = GrayImage::from_fn(w, h, |mx, my| image::Luma([if clean.get_pixel(x0 + mx, y0 + my)[0] < PRINT_INK { 255 } else { 0 }]));
                 let mask = imageproc::morphology::dilate(&dark, imageproc::distance_transform::Norm::LInf, ERASE_GROWTH);
                 self.glyphs[k] = Some(GlyphPrint { ink: halved_ink(clean, [x0, y0, w, h]), mask, w, h });
                 break;
@@ -158,25 +172,34 @@ fn best_places(scores: &image::ImageBuffer<image::Luma<f32>, Vec<f32>>, word_w: 
 /// little off their ink (half a character right, and the line's height), so the ink is cut
 /// into runs of inked columns across the box's rows, a box's width either side of it, and the
 /// run overlapping the box most is the character's. A digit written against it joins its run,
-/// which is then too wide to pass for the character.
+/// which is then too wide to pass for the character. Columns count as inked by the print's
+/// paler strokes too (`PRINT_INK`): at 200 dpi the thin horizontal strokes of 年 come out
+/// mid-grey, and by its dark strokes alone 年 fell apart into runs, the widest its upright.
+/// The character is then boxed by its dark ink, as its print is matched and erased (a box
+/// grown by a seal's pale remnant beside it moved the word's middle, and the blank after it
+/// lost its digit).
 fn own_ink(clean: &GrayImage, [x, y, w, h]: [u32; 4]) -> Option<[u32; 4]> {
     let (x0, x1) = (x.saturating_sub(w), (x + 2 * w).min(clean.width()));
     let y1 = (y + h).min(clean.height());
-    let inked = |xx: u32| (y..y1).any(|yy| clean.get_pixel(xx, yy)[0] < DARK_INK);
+    let inked = |xx: u32| (y..y1).any(|yy| clean.get_pixel(xx, yy)[0] < PRINT_INK);
     // Runs split at every blank column (a gap of 0 more).
     let runs = ink_bands(inked, x0..x1, 0);
     let overlap = |r: &(u32, u32)| r.1.min(x + w).saturating_sub(r.0.max(x));
     let run = runs.iter().filter(|r| overlap(r) > 0).max_by_key(|r| overlap(r))?;
-    ink_box(clean, [run.0, y, run.1 - run.0, y1 - y])
+    ink_box(clean, [run.0, y, run.1 - run.0, y1 - y], DARK_INK)
 }
 
-/// The tight box of the dark ink inside `rect`, if any.
-fn ink_box(clean: &GrayImage, [x, y, w, h]: [u32; 4]) -> Option<[u32; 4]> {
+/// Grey at least this dark is the print's ink, thin strokes included (`DARK_INK` is only its
+/// solid strokes).
+const PRINT_INK: u8 = 170;
+
+/// The tight box of the ink darker than `ink` inside `rect`, if any.
+fn ink_box(clean: &GrayImage, [x, y, w, h]: [u32; 4], ink: u8) -> Option<[u32; 4]> {
     let (x1, y1) = ((x + w).min(clean.width()), (y + h).min(clean.height()));
     let (mut a, mut b, mut c, mut d) = (u32::MAX, u32::MAX, 0, 0);
     for yy in y..y1 {
         for xx in x..x1 {
-            if clean.get_pixel(xx, yy)[0] < DARK_INK {
+            if clean.get_pixel(xx, yy)[0] < ink {
                 (a, b, c, d) = (a.min(xx), b.min(yy), c.max(xx + 1), d.max(yy + 1));
             }
         }
@@ -240,7 +263,7 @@ impl DatePrint {
         let mut words = Vec::new();
         for (k, blank) in blanks.into_iter().enumerate() {
             // Specks are not digits: ink a third of the print's height at least.
-            if let Some((b, ink)) = blank.and_then(|b| Some((b, ink_box(&line, b)?))).filter(|(_, i)| i[3] * 3 >= em) {
+            if let Some((b, ink)) = blank.and_then(|b| Some((b, ink_box(&line, b, DARK_INK)?))).filter(|(_, i)| i[3] * 3 >= em) {
                 // The piece reaches a third of an em beyond the dark ink, within the blank:
                 // a digit's paler strokes (over a seal's remnant) are not dark, and cut off
                 // they make a 4 a 1.
@@ -322,7 +345,7 @@ mod tests {
         date_line(&mut page, 333, 251, [false, true, false]);
         let mut print = DatePrint::default();
         // Tesseract gives 月 read alone no confidence: it is learnt all the same.
-        print.learn(&page, &ocr_words(first), 200.0);
+        print.learn(&page, &ocr_words(first), 200.0, Learning::NewOnly);
         assert!(print.glyphs.iter().all(Option::is_some));
         let band = [300, 230, 600, 80];
         let found = print.find(&page, band, 0.8).expect("the three words");
@@ -354,9 +377,9 @@ mod tests {
         let first = date_line(&mut page, 100, 60, [false; 3]);
         let mut print = DatePrint::default();
         // Nothing is found before all three are learnt.
-        print.learn(&page, &ocr_words(first)[..2], 200.0);
+        print.learn(&page, &ocr_words(first)[..2], 200.0, Learning::NewOnly);
         assert_eq!(print.find(&page, [50, 40, 400, 80], 0.8), None);
-        print.learn(&page, &ocr_words(first), 200.0);
+        print.learn(&page, &ocr_words(first), 200.0, Learning::NewOnly);
         // 日 月 年 from left to right.
         for (k, x) in [(2, 400), (1, 480), (0, 560)] {
             glyph(&mut page, x, 251, k);
@@ -376,8 +399,37 @@ mod tests {
         // A digit joined to 年's ink makes its run of columns too wide for a character.
         draw_filled_rect_mut(&mut page, Rect::at(26, 58).of_size(40, 30), image::Luma([30]));
         let mut print = DatePrint::default();
-        print.learn(&page, &ocr_words(words), 200.0);
+        print.learn(&page, &ocr_words(words), 200.0, Learning::NewOnly);
         assert!(print.glyphs[0].is_none());
         assert!(print.glyphs[1].is_some() && print.glyphs[2].is_some());
+    }
+
+    #[test]
+    fn a_word_whose_thin_strokes_are_grey_is_learnt_whole_and_a_print_not_found_is_learnt_again() {
+        let mut page = GrayImage::from_pixel(800, 300, image::Luma([255]));
+        let words = date_line(&mut page, 20, 60, [false; 3]);
+        // 年 drawn again as two dark uprights joined by grey strokes only (a scan's thin
+        // horizontals): by its dark ink alone it falls apart into two narrow runs.
+        let [x, y, ..] = words[0];
+        let (x, y) = (x as i32 - 6, y as i32 + 8);
+        draw_filled_rect_mut(&mut page, Rect::at(x, y).of_size(26, 26), image::Luma([255]));
+        draw_filled_rect_mut(&mut page, Rect::at(x + 2, y).of_size(4, 26), image::Luma([20]));
+        draw_filled_rect_mut(&mut page, Rect::at(x + 20, y).of_size(4, 26), image::Luma([20]));
+        for dy in [4, 12, 20] {
+            draw_filled_rect_mut(&mut page, Rect::at(x + 6, y + dy).of_size(14, 2), image::Luma([150]));
+        }
+        let mut print = DatePrint::default();
+        print.learn(&page, &ocr_words(words), 200.0, Learning::NewOnly);
+        let g = print.glyphs[0].as_ref().expect("年 learnt");
+        assert!(g.w >= 26, "whole, not one upright: {}", g.w);
+        // Another line's words: what is known stays unless it is to be learnt again.
+        let other = date_line(&mut page, 20, 200, [false; 3]);
+        let before = print.glyphs[1].as_ref().map(|g| g.ink.clone());
+        let mut moved = ocr_words(other);
+        moved[1].bbox[0] += 80;
+        print.learn(&page, &moved, 200.0, Learning::NewOnly);
+        assert_eq!(print.glyphs[1].as_ref().map(|g| g.ink.clone()), before);
+        print.learn(&page, &moved, 200.0, Learning::Renew);
+        assert_ne!(print.glyphs[1].as_ref().map(|g| g.ink.clone()), before, "月 learnt again where it was read");
     }
 }
