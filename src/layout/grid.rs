@@ -124,29 +124,47 @@ fn mm(dpi: f32, mm: f32) -> u32 {
     (mm / 25.4 * dpi).round() as u32
 }
 
+/// A run of ink being followed along a row or column: gaps of up to `max_gap` pixels inside
+/// it are bridged. Fed one position at a time, so that a mask's columns can be followed
+/// together while it is read row by row.
+#[derive(Clone, Copy, Default)]
+struct Run {
+    start: Option<u32>,
+    last_ink: u32,
+}
+
+impl Run {
+    /// Takes position `i` (inked or not); returns the run it ends, when a gap too wide ends one.
+    fn step(&mut self, i: u32, on: bool, max_gap: u32) -> Option<(u32, u32)> {
+        if !on {
+            return None;
+        }
+        let ended = match self.start {
+            Some(s) if i - self.last_ink > max_gap + 1 => {
+                self.start = Some(i);
+                Some((s, self.last_ink + 1))
+            }
+            Some(_) => None,
+            None => {
+                self.start = Some(i);
+                None
+            }
+        };
+        self.last_ink = i;
+        ended
+    }
+
+    /// The run still open at the end, if any.
+    fn finish(&self) -> Option<(u32, u32)> {
+        self.start.map(|s| (s, self.last_ink + 1))
+    }
+}
+
 /// Runs of ink along one row or column, with short gaps bridged: (start, end) exclusive.
 fn runs(ink: impl Iterator<Item = bool>, max_gap: u32) -> Vec<(u32, u32)> {
-    let mut out = Vec::new();
-    let mut start: Option<u32> = None;
-    let mut last_ink = 0u32;
-    let mut i = 0u32;
-    for on in ink {
-        if on {
-            if let Some(s) = start {
-                if i - last_ink > max_gap + 1 {
-                    out.push((s, last_ink + 1));
-                    start = Some(i);
-                }
-            } else {
-                start = Some(i);
-            }
-            last_ink = i;
-        }
-        i += 1;
-    }
-    if let Some(s) = start {
-        out.push((s, last_ink + 1));
-    }
+    let mut run = Run::default();
+    let mut out: Vec<(u32, u32)> = ink.zip(0u32..).filter_map(|(on, i)| run.step(i, on, max_gap)).collect();
+    out.extend(run.finish());
     out
 }
 
@@ -161,8 +179,7 @@ struct Column {
     /// Inked pixels in the column itself: a column is part of the rule when it holds a share
     /// of it (the rule's edges stay put).
     own: u32,
-    start: Option<u32>,
-    last_ink: u32,
+    run: Run,
 }
 
 /// The columns `xs` over the rows `ys`, streamed row by row (a column at a time strode
@@ -171,30 +188,25 @@ fn column_runs(ink: &GrayImage, xs: std::ops::Range<u32>, ys: std::ops::Range<u3
     let w = ink.width() as usize;
     let raw = ink.as_raw();
     let mut cols = vec![Column::default(); xs.len()];
-    for y in ys.clone() {
+    let longer = |c: &mut Column, r: Option<(u32, u32)>| {
+        if let Some((a, b)) = r {
+            c.longest_near = c.longest_near.max(b - a);
+        }
+    };
+    for y in ys {
         let row = &raw[y as usize * w..(y as usize + 1) * w];
         for (x, c) in xs.clone().zip(cols.iter_mut()) {
             let x = x as usize;
             let own = row[x] > 127;
             let near = own || (x > 0 && row[x - 1] > 127) || (x + 1 < w && row[x + 1] > 127);
             c.own += u32::from(own);
-            if near {
-                match c.start {
-                    Some(s) if y - c.last_ink > max_gap + 1 => {
-                        c.longest_near = c.longest_near.max(c.last_ink + 1 - s);
-                        c.start = Some(y);
-                    }
-                    Some(_) => {}
-                    None => c.start = Some(y),
-                }
-                c.last_ink = y;
-            }
+            let ended = c.run.step(y, near, max_gap);
+            longer(c, ended);
         }
     }
     for c in &mut cols {
-        if let Some(s) = c.start {
-            c.longest_near = c.longest_near.max(c.last_ink + 1 - s);
-        }
+        let open = c.run.finish();
+        longer(c, open);
     }
     cols
 }
@@ -210,12 +222,18 @@ fn trace_ends(drawn: &mut [bool], y0: u32, y1: u32, max_gap: u32, at: impl Fn(u3
     let w = drawn.len() as u32;
     let (Some(first), Some(last)) = (drawn.iter().position(|d| *d), drawn.iter().rposition(|d| *d)) else { return };
     let (lo, hi) = (y0.saturating_sub(2), y1 + 1);
-    // The rows where the line was last seen at a column: the middle of its ink there.
+    // Where the line is at column `x`, near the row it was last seen at: the middle of its ink
+    // there.
     let row_at = |x: u32, near: u32| -> Option<u32> {
-        let rows: Vec<u32> = (near.saturating_sub(1).max(lo)..=(near + 1).min(hi)).filter(|&y| at(x, y)).collect();
-        (!rows.is_empty()).then(|| rows[rows.len() / 2])
+        // At most three rows: no allocation for each column followed.
+        let (mut rows, mut n) = ([0u32; 3], 0);
+        for y in (near.saturating_sub(1).max(lo)..=(near + 1).min(hi)).filter(|&y| at(x, y)) {
+            rows[n] = y;
+            n += 1;
+        }
+        (n > 0).then(|| rows[n / 2])
     };
-    let start_row = |x: u32| (y0..y1).filter(|&y| at(x, y)).nth(0).unwrap_or((y0 + y1) / 2);
+    let start_row = |x: u32| (y0..y1).find(|&y| at(x, y)).unwrap_or((y0 + y1) / 2);
     for step in [-1i64, 1] {
         let end = if step < 0 { first } else { last } as u32;
         let mut yc = start_row(end);
