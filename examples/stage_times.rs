@@ -19,7 +19,7 @@ fn main() {
     let grid = formscan::layout::grid::detect(&bl, 300.0, &Default::default());
     eprintln!("grid {:?} cells {}", t.elapsed(), grid.cells.len());
     let t = Instant::now();
-    let c = formscan::layout::grid::erase_lines(&r, &grid);
+    let c = formscan::layout::grid::erase_lines(&r, &grid.hlines, &grid.vlines);
     eprintln!("erase {:?}", t.elapsed());
     let t = Instant::now();
     let _ = formscan::preprocess::is_grayscale(&img);

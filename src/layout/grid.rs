@@ -393,11 +393,13 @@ pub fn detect(ink: &GrayImage, dpi: f32, params: &GridParams) -> Grid {
 /// The page with its ruling lines painted over in white (two pixels wider each side: the
 /// grey edge of a scanned line and what is left of a slight skew), so that OCR of a cell
 /// sees no line fragments.
-pub fn erase_lines(gray: &GrayImage, grid: &Grid) -> GrayImage {
+/// `hlines` and `vlines` as a grid holds them; the rules of several detections (the table's,
+/// the underlines') are erased in one copy.
+pub fn erase_lines<'a>(gray: &GrayImage, hlines: impl IntoIterator<Item = &'a HLine>, vlines: &[[u32; 4]]) -> GrayImage {
     let mut out = gray.clone();
     let (w, h) = (out.width() as usize, out.height());
     let raw: &mut [u8] = &mut out;
-    for l in &grid.hlines {
+    for l in hlines {
         // A line's columns grown by one each side, once for all its rows.
         let wide: Vec<bool> = (0..w).map(|x| l.drawn[x.saturating_sub(1)..(x + 2).min(l.drawn.len())].iter().any(|d| *d)).collect();
         for y in l.y0.saturating_sub(2)..(l.y1 + 2).min(h) {
@@ -407,7 +409,7 @@ pub fn erase_lines(gray: &GrayImage, grid: &Grid) -> GrayImage {
             }
         }
     }
-    for &[x0, y0, x1, y1] in &grid.vlines {
+    for &[x0, y0, x1, y1] in vlines {
         let (xa, xb) = (x0.saturating_sub(2) as usize, ((x1 + 2) as usize).min(w));
         for y in y0.saturating_sub(2)..(y1 + 2).min(h) {
             raw[y as usize * w + xa..y as usize * w + xb].fill(255);

@@ -178,14 +178,21 @@ mod tests {
     /// Six "characters" of print 28 px high at `x, y`, each its own pattern of strokes, then
     /// a colon.
     fn print_label(page: &mut GrayImage, x: i32, y: i32) {
-        for i in 0..6 {
-            let cx = x + i * 32;
-            draw_filled_rect_mut(page, Rect::at(cx, y + (i % 3) * 8).of_size(28, 3), image::Luma([20]));
-            draw_filled_rect_mut(page, Rect::at(cx + 4 + (i * 5) % 18, y).of_size(3, 28), image::Luma([20]));
-            draw_filled_rect_mut(page, Rect::at(cx + (i * 7) % 20, y + 20).of_size(8, 3), image::Luma([20]));
+        print_chars(page, x, y, &[0, 1, 2, 3, 4, 5]);
+    }
+
+    /// "Characters" of print 28 px high, 32 apart, each the pattern of strokes its number in
+    /// `patterns` gives, then a colon.
+    fn print_chars(page: &mut GrayImage, x: i32, y: i32, patterns: &[i32]) {
+        for (i, &k) in patterns.iter().enumerate() {
+            let cx = x + i as i32 * 32;
+            draw_filled_rect_mut(page, Rect::at(cx, y + (k % 3) * 8).of_size(28, 3), image::Luma([20]));
+            draw_filled_rect_mut(page, Rect::at(cx + 4 + (k * 5) % 18, y).of_size(3, 28), image::Luma([20]));
+            draw_filled_rect_mut(page, Rect::at(cx + (k * 7) % 20, y + 20).of_size(8, 3), image::Luma([20]));
         }
-        draw_filled_rect_mut(page, Rect::at(x + 6 * 32 + 2, y + 8).of_size(4, 4), image::Luma([20]));
-        draw_filled_rect_mut(page, Rect::at(x + 6 * 32 + 2, y + 20).of_size(4, 4), image::Luma([20]));
+        let colon = x + patterns.len() as i32 * 32 + 2;
+        draw_filled_rect_mut(page, Rect::at(colon, y + 8).of_size(4, 4), image::Luma([20]));
+        draw_filled_rect_mut(page, Rect::at(colon, y + 20).of_size(4, 4), image::Luma([20]));
     }
 
     fn read_label(x: u32, y: u32) -> Vec<OcrWord> {
@@ -226,20 +233,9 @@ mod tests {
     fn a_label_of_the_same_characters_but_the_last_is_found_by_the_print_before_it() {
         // 负责人签名： and 负责人签字：: five characters 28 px high, 32 apart, then a colon; the
         // last character differs.
-        let label = |page: &mut GrayImage, x: i32, y: i32, last: i32| {
-            for i in 0..5 {
-                let k = if i == 4 { last } else { i };
-                let cx = x + i * 32;
-                draw_filled_rect_mut(page, Rect::at(cx, y + (k % 3) * 8).of_size(28, 3), image::Luma([20]));
-                draw_filled_rect_mut(page, Rect::at(cx + 4 + (k * 5) % 18, y).of_size(3, 28), image::Luma([20]));
-                draw_filled_rect_mut(page, Rect::at(cx + (k * 7) % 20, y + 20).of_size(8, 3), image::Luma([20]));
-            }
-            draw_filled_rect_mut(page, Rect::at(x + 5 * 32 + 2, y + 8).of_size(4, 4), image::Luma([20]));
-            draw_filled_rect_mut(page, Rect::at(x + 5 * 32 + 2, y + 20).of_size(4, 4), image::Luma([20]));
-        };
         let mut page = GrayImage::from_pixel(1200, 600, image::Luma([255]));
-        label(&mut page, 100, 100, 4);
-        label(&mut page, 617, 403, 7);
+        print_chars(&mut page, 100, 100, &[0, 1, 2, 3, 4]);
+        print_chars(&mut page, 617, 403, &[0, 1, 2, 3, 7]);
         let w = |text: &str, bbox: [u32; 4]| OcrWord { text: text.into(), bbox, confidence: 0.9 };
         let read = [w("负责", [100, 100, 60, 28]), w("人", [164, 100, 28, 28]), w("签名：", [196, 100, 72, 28])];
         let print = learn(&page, &read, "负责人签名：", 200.0).expect("the print");

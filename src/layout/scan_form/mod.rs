@@ -276,14 +276,13 @@ fn prepare(upright: &GrayImage, dpi: f32, params: &ScanParams) -> Prepared {
         let (below0, below1) = (l.y1 + 2, l.y1 + 2 + em / 2);
         inked(l.x0.saturating_sub(em), l.x0.saturating_sub(1), below0, below1) && inked(l.x1 + 1, l.x1 + em, below0, below1)
     };
-    let under = grid::hlines(&lines, dpi, &short).into_iter().filter(|l| l.y1 - l.y0 <= thin && !(table && mid_line(l)));
+    let under: Vec<grid::HLine> = grid::hlines(&lines, dpi, &short).into_iter().filter(|l| l.y1 - l.y0 <= thin && !(table && mid_line(l))).collect();
     // The table's rules and the underlines erased in one copy of the page.
-    let erased = if table {
-        Grid { hlines: grid.hlines.iter().cloned().chain(under).collect(), vlines: grid.vlines.clone(), cells: Vec::new() }
+    let clean = if table {
+        grid::erase_lines(upright, grid.hlines.iter().chain(&under), &grid.vlines)
     } else {
-        Grid { hlines: under.collect(), ..Grid::default() }
+        grid::erase_lines(upright, &under, &[])
     };
-    let clean = grid::erase_lines(upright, &erased);
     let ink = preprocess::binarize(&clean);
     Prepared { grid, clean, ink }
 }
