@@ -302,7 +302,7 @@ fn probe(p: &Prepared, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &
                 out.found += 1;
             }
             out.cells.push((i, t, portion));
-            if out.found >= 2 || out.cells.len() >= 8 {
+            if out.found >= 2 || out.cells.len() >= 8 || upside_down_by_its_reads(&out) {
                 break;
             }
         }
@@ -332,6 +332,25 @@ fn probe(p: &Prepared, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &
         Ok(out)
     }
 }
+
+/// Whether the cells a table page's probe has read so far say it is held the wrong way up:
+/// the first `PROBE_GARBLED_CELLS` cells holding print read as no label and all garbled (below
+/// `GARBLED_CONFIDENCE`). Read upside down, a page's cells come back as low-confidence garble
+/// (mostly 0.1–0.35) and no label is ever found in them: reading more of them (up to eight,
+/// the long boxes of the second table page among them) cost 0.14 s a turned page for
+/// nothing. The right way up, a label is among the first cells.
+fn upside_down_by_its_reads(probe: &Probe) -> bool {
+    let read: Vec<&OcrText> = probe.cells.iter().map(|(_, t, _)| t).filter(|t| !t.text.trim().is_empty()).collect();
+    probe.found == 0 && read.len() >= PROBE_GARBLED_CELLS && read.iter().all(|t| t.confidence < GARBLED_CONFIDENCE)
+}
+
+/// How many garbled cells end a table page's probe (see `upside_down_by_its_reads`).
+const PROBE_GARBLED_CELLS: usize = 3;
+/// Below this confidence a cell's read is garble. On seeds 20261230 and 20261231 (254 pages
+/// kept as probed, 14 table pages turned): every turned page's first three cells read below
+/// it (one at 0.5: 3000字 upside down), and no page the right way up had three such cells
+/// before its first label.
+const GARBLED_CONFIDENCE: f32 = 0.6;
 
 /// Whether lines read as text: eight Chinese characters or more, read with a confidence
 /// (weighted by characters) of 0.75 or more. Print read the right way up comes back at 0.9;
@@ -422,6 +441,22 @@ fn read_prepared(p: Prepared, probed: Probe, turns: u32, skew: f32, dpi: f32, sp
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_page_is_given_up_as_turned_after_three_garbled_cells_and_no_label() {
+        let cell = |text: &str, confidence: f32| (0usize, OcrText { text: text.into(), confidence }, Portion::Whole);
+        // Empty cells say nothing either way; two garbled reads are not yet enough.
+        let mut probe = Probe { cells: vec![cell("", 1.0), cell("(所00085)", 0.5), cell("", 1.0), cell("溢关", 0.08)], ..Probe::default() };
+        assert!(!upside_down_by_its_reads(&probe));
+        probe.cells.push(cell("折", 0.16));
+        assert!(upside_down_by_its_reads(&probe));
+        // One legible read among them, or a label found, and the page may be the right way up.
+        probe.cells[1].1.confidence = 0.9;
+        assert!(!upside_down_by_its_reads(&probe));
+        probe.cells[1].1.confidence = 0.5;
+        probe.found = 1;
+        assert!(!upside_down_by_its_reads(&probe));
+    }
 
     #[test]
     fn a_cover_whose_underlines_make_cells_is_still_read_line_by_line() {
