@@ -106,6 +106,35 @@ pub(super) fn count_ink(page: &GrayImage, left: &approval::Glyph, right: &approv
     Some([xa, ya, xb - xa, yb + 1 - ya])
 }
 
+/// The numeral 一, 二 or 三 that a count's ink is, told by its strokes: as many flat bands of
+/// dark ink one above the other, each at least twice as wide as it is high and none more than
+/// twice as wide as another (a left-over underline is wider than any stroke over it). None
+/// when the ink is anything else. Strokes that slant or touch may make one band, so this is
+/// the fewest strokes the ink can hold. OCR takes a handwritten 二 pressed between its printed
+/// neighbours for 一 (经12届二次 read as 经12届一次), and a numeral is not the digits'
+/// engine's to read again.
+pub(super) fn stroke_numeral(page: &GrayImage, [x, y, w, h]: [u32; 4]) -> Option<char> {
+    let (x1, y1) = ((x + w).min(page.width()), (y + h).min(page.height()));
+    let dark = |xx: u32, yy: u32| page.get_pixel(xx, yy)[0] < DARK_INK;
+    // Strokes two rows apart or more are two strokes.
+    let bands = super::cells::ink_bands(|yy| (x..x1).any(|xx| dark(xx, yy)), y..y1, 2);
+    if !(1..=3).contains(&bands.len()) {
+        return None;
+    }
+    let mut widths = Vec::new();
+    for &(a, b) in &bands {
+        let first = (x..x1).find(|&xx| (a..b).any(|yy| dark(xx, yy)))?;
+        let last = (x..x1).rev().find(|&xx| (a..b).any(|yy| dark(xx, yy)))?;
+        let width = last + 1 - first;
+        if width < 2 * (b - a) {
+            return None;
+        }
+        widths.push(width);
+    }
+    let (narrowest, widest) = (*widths.iter().min()?, *widths.iter().max()?);
+    (widest <= 2 * narrowest).then(|| ['一', '二', '三'][bands.len() - 1])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +175,31 @@ mod tests {
         ink(&mut wrapped, 40, 70, 25, 26);
         let (left, right) = (glyph('对', [300, 30, 26, 26]), glyph('人', [40, 70, 25, 26]));
         assert_eq!(count_ink(&wrapped, &left, &right, [0, 0, 400, 110], 200.0), Some([14, 76, 21, 20]));
+    }
+
+    #[test]
+    fn one_two_and_three_are_told_by_their_flat_strokes_and_nothing_else_is() {
+        let ink = |page: &mut GrayImage, x: i32, y: i32, w: u32, h: u32| draw_filled_rect_mut(page, Rect::at(x, y).of_size(w, h), image::Luma([20]));
+        let strokes = |bars: &[(i32, i32, u32)]| {
+            let mut page = GrayImage::from_pixel(60, 40, image::Luma([255]));
+            for &(x, y, w) in bars {
+                ink(&mut page, x, y, w, 3);
+            }
+            stroke_numeral(&page, [0, 0, 60, 40])
+        };
+        assert_eq!(strokes(&[(10, 18, 30)]), Some('一'));
+        // 二: a shorter stroke above a longer one.
+        assert_eq!(strokes(&[(14, 8, 20), (8, 28, 32)]), Some('二'));
+        assert_eq!(strokes(&[(12, 5, 26), (15, 17, 20), (8, 30, 34)]), Some('三'));
+        // A stroke over what is left of an underline three times as wide: not 二.
+        assert_eq!(strokes(&[(24, 8, 12), (2, 28, 40)]), None);
+        // A digit's ink is not a stack of flat strokes.
+        let mut four = GrayImage::from_pixel(60, 40, image::Luma([255]));
+        ink(&mut four, 20, 5, 4, 30);
+        ink(&mut four, 10, 22, 24, 3);
+        assert_eq!(stroke_numeral(&four, [0, 0, 60, 40]), None);
+        // Four strokes are no numeral of these.
+        assert_eq!(strokes(&[(10, 2, 30), (10, 12, 30), (10, 22, 30), (10, 32, 30)]), None);
     }
 
     #[test]
