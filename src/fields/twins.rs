@@ -133,17 +133,17 @@ mod tests {
     #[test]
     fn a_name_read_with_a_character_more_takes_its_twin_without_it() {
         let spec = Spec::builtin();
+        let kept = |cover: (&str, &str, f32), table: (&str, &str, f32)| {
+            let mut r = reading(&[cover, table]);
+            reconcile(&spec, &mut r);
+            (value(&r, cover.0).to_string(), value(&r, table.0).to_string())
+        };
+        let both = |s: &str| (s.to_string(), s.to_string());
         // However sure OCR was of the longer reading.
-        let mut r = reading(&[("cover_name", "涂颖", 0.56), ("name", "涂上颖", 0.69)]);
-        reconcile(&spec, &mut r);
-        assert_eq!(value(&r, "name"), "涂颖");
-        let mut r = reading(&[("cover_name", "李了晓丽", 0.81), ("name", "李晓丽", 0.79)]);
-        reconcile(&spec, &mut r);
-        assert_eq!(value(&r, "cover_name"), "李晓丽");
+        assert_eq!(kept(("cover_name", "涂颖", 0.56), ("name", "涂上颖", 0.69)), both("涂颖"));
+        assert_eq!(kept(("cover_name", "李了晓丽", 0.81), ("name", "李晓丽", 0.79)), both("李晓丽"));
         // A unit's name is not a name: there the surer reading still wins.
-        let mut r = reading(&[("cover_employer", "包头供电局", 0.6), ("employer", "包头市供电局", 0.9)]);
-        reconcile(&spec, &mut r);
-        assert_eq!(value(&r, "cover_employer"), "包头市供电局");
+        assert_eq!(kept(("cover_employer", "包头供电局", 0.6), ("employer", "包头市供电局", 0.9)), both("包头市供电局"));
     }
 
     #[test]
