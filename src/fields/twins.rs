@@ -35,22 +35,15 @@ fn better(kind: Kind, a: (&str, f32), b: (&str, f32)) -> Option<bool> {
     // of the three names whose two readings differed so was the shorter, sure or not.
     if kind == Kind::Name {
         let (ca, cb): (Vec<char>, Vec<char>) = (a.0.chars().collect(), b.0.chars().collect());
-        if one_more(&cb, &ca) {
-            return Some(true);
-        }
-        if one_more(&ca, &cb) {
-            return Some(false);
+        // One character more: a single edit apart, one character longer.
+        if ca.len().abs_diff(cb.len()) == 1 && edit_distance(&ca, &cb) == 1 {
+            return Some(ca.len() < cb.len());
         }
     }
     if (a.1 - b.1).abs() >= 0.05 {
         return Some(a.1 > b.1);
     }
     None
-}
-
-/// Whether `long` is `short` with one character more, anywhere.
-fn one_more(long: &[char], short: &[char]) -> bool {
-    long.len() == short.len() + 1 && (0..long.len()).any(|i| long[..i] == short[..i] && long[i + 1..] == short[i..])
 }
 
 /// Makes the two readings of each `same_as` pair one where they differ by a slip or two (at

@@ -106,6 +106,9 @@ pub(super) fn count_ink(page: &GrayImage, left: &approval::Glyph, right: &approv
     Some([xa, ya, xb - xa, yb + 1 - ya])
 }
 
+/// The numerals written with as many flat strokes as their value.
+pub(super) const STROKE_NUMERALS: [char; 3] = ['一', '二', '三'];
+
 /// The numeral 一, 二 or 三 that a count's ink is, told by its strokes: as many flat bands of
 /// dark ink one above the other, each at least twice as wide as it is high and none more than
 /// twice as wide as another (a left-over underline is wider than any stroke over it). None
@@ -132,7 +135,7 @@ pub(super) fn stroke_numeral(page: &GrayImage, [x, y, w, h]: [u32; 4]) -> Option
         widths.push(width);
     }
     let (narrowest, widest) = (*widths.iter().min()?, *widths.iter().max()?);
-    (widest <= 2 * narrowest).then(|| ['一', '二', '三'][bands.len() - 1])
+    (widest <= 2 * narrowest).then(|| STROKE_NUMERALS[bands.len() - 1])
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::ocr::{OcrEngine, Region};
 use crate::spec::Kind;
 
 use super::boxes::framed_piece;
-use super::count_cut::{count_ink, starts_a_line, stroke_numeral};
+use super::count_cut::{count_ink, starts_a_line, stroke_numeral, STROKE_NUMERALS};
 use super::sentence_underlines::erase_blank_underlines;
 use super::cells::{has_dark_ink, ink_bands, inset, read_on, CellReader, DARK_INK};
 use super::mm_px;
@@ -76,12 +76,13 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
                 seconds.push((out.len(), digits));
             }
         }
-        if matches!(value.as_str(), "一" | "二" | "三") {
+        let strokes = |n: char| STROKE_NUMERALS.iter().position(|&s| s == n);
+        if let Some(read) = STROKE_NUMERALS.iter().find(|&&n| value.chars().eq([n])).copied() {
             let ink = a.checked_sub(1).and_then(|l| count_ink(page, &gs[l], gs.get(b)?, rect, reader.dpi));
             if let Some((ink, numeral)) = ink.and_then(|ink| Some((ink, stroke_numeral(page, ink)?))) {
                 // Slanted or touching strokes may make one band, a stroke never two: the ink
                 // overrules OCR only where it shows more strokes than were read.
-                if numeral_value(numeral) > numeral_value(value.chars().next().unwrap_or('一')) {
+                if strokes(numeral) > strokes(read) {
                     reader.boxes.push((ink, format!("numeral by its strokes: {numeral} (read {value})")));
                     value = numeral.to_string();
                 }
@@ -136,11 +137,6 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
         }
     }
     Ok(out)
-}
-
-/// 一, 二 and 三 as 1, 2 and 3 (0 for anything else).
-fn numeral_value(c: char) -> u32 {
-    "一二三".chars().position(|n| n == c).map_or(0, |i| i as u32 + 1)
 }
 
 /// A reading of the sentence: its glyphs in reading order, their text, and where each blank
