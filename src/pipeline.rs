@@ -186,6 +186,7 @@ fn read_and_check(sub: &Submission, job: &Job) -> (Record, Vec<KeptPage>) {
         hasher.update(b);
     }
     let source = Source { path: shown, sha256: hex(&hasher.finalize()), kind: detected.source_kind(), pages: 0 };
+    crate::ocr::trace_submission(&sub.files[0]);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_submission(&blobs, detected, sub, job)));
     let (reading, confidences_matter, kept) = match result {
         Ok(Ok(r)) => r,

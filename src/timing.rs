@@ -36,13 +36,22 @@ thread_local! {
     static SPENT: Cell<[Duration; STAGES]> = const { Cell::new([Duration::ZERO; STAGES]) };
     /// Time of the stages timed inside the one now running.
     static INNER: Cell<Duration> = const { Cell::new(Duration::ZERO) };
+    /// The stage running now, for the OCR trace.
+    static CURRENT: Cell<Option<Stage>> = const { Cell::new(None) };
+}
+
+/// The name of the stage running on this thread, if any.
+pub fn current() -> &'static str {
+    CURRENT.with(|c| c.get()).map_or("-", |s| NAMES[s as usize])
 }
 
 /// Runs `f`, adding its time, less that of stages timed inside it, to `stage` on this thread.
 pub fn timed<T>(stage: Stage, f: impl FnOnce() -> T) -> T {
     let outer_inner = INNER.with(|c| c.replace(Duration::ZERO));
+    let outer_stage = CURRENT.with(|c| c.replace(Some(stage)));
     let start = Instant::now();
     let out = f();
+    CURRENT.with(|c| c.set(outer_stage));
     let took = start.elapsed();
     let inner = INNER.with(|c| c.replace(outer_inner + took));
     SPENT.with(|s| {
@@ -116,6 +125,17 @@ mod tests {
         assert!(t.of(Stage::BoxWords) >= 0.010 && t.of(Stage::BoxWords) < 0.2, "{t:?}");
         assert!(t.of(Stage::MarkJudging) >= 0.003 && t.of(Stage::MarkJudging) < 0.2, "{t:?}");
         assert_eq!(take(), StageTimes::default());
+    }
+
+    #[test]
+    fn the_running_stage_is_known_and_restored() {
+        assert_eq!(current(), "-");
+        timed(Stage::Read, || {
+            assert_eq!(current(), "read");
+            timed(Stage::BoxWords, || assert_eq!(current(), "box words"));
+            assert_eq!(current(), "read");
+        });
+        assert_eq!(current(), "-");
     }
 
     #[test]

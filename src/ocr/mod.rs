@@ -12,6 +12,13 @@ use crate::error::OcrError;
 
 pub use tesseract::{find_tessdata, tesseract_version, Psm, Tesseract, TessdataSearch, DIGITS_LANG, OCR_LANG};
 
+/// Marks the start of a submission in the OCR trace (see `FORMSCAN_OCR_TRACE`).
+pub fn trace_submission(path: &std::path::Path) {
+    if tesseract::trace_on() {
+        eprintln!("ocr-trace\tsubmission\t{}", path.display());
+    }
+}
+
 /// What a region holds, so the engine can segment it right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Region {

@@ -92,7 +92,9 @@ impl super::OcrEngine for Tesseract {
     }
 
     fn read(&mut self, rect: [u32; 4], region: super::Region) -> Result<super::OcrText, OcrError> {
+        let start = std::time::Instant::now();
         let (text, confidence) = self.read_rect(rect, Self::psm(region))?;
+        trace("read", region, rect, start, &text);
         Ok(super::OcrText { text, confidence })
     }
 
@@ -109,9 +111,11 @@ impl super::OcrEngine for Tesseract {
         let dark: Vec<(u32, u32)> = piece.enumerate_pixels().filter(|p| p.2[0] < 128).map(|(x, y, _)| (x, y)).collect();
         let extent = |f: fn(&(u32, u32)) -> u32| dark.iter().map(f).max().zip(dark.iter().map(f).min()).map_or(0, |(a, b)| a + 1 - b);
         let psm = if extent(|p| p.0) * 5 < extent(|p| p.1) * 4 { Psm::SingleChar } else { Psm::SingleLine };
+        let start = std::time::Instant::now();
         let read = engine.read_rect([0, 0, piece.width(), piece.height()], psm);
         engine.restrict(None);
         let (text, confidence) = read?;
+        trace("digits", super::Region::Line, [0, 0, piece.width(), piece.height()], start, &text);
         Ok(Some(super::OcrText { text, confidence }))
     }
 
@@ -119,8 +123,28 @@ impl super::OcrEngine for Tesseract {
         let [x, y, w, h] = rect;
         self.api.set_rectangle(x as i32, y as i32, w as i32, h as i32);
         self.set(Variable::TesseditPagesegMode, Self::psm(region).as_str());
+        let start = std::time::Instant::now();
         let tsv = self.api.get_tsv_text(0).map_err(|_| OcrError::Text)?;
-        Ok(super::parse_tsv_words(&tsv))
+        let words = super::parse_tsv_words(&tsv);
+        if trace_on() {
+            let text: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+            trace("words", region, rect, start, &text.join(" "));
+        }
+        Ok(words)
+    }
+}
+
+/// Whether `FORMSCAN_OCR_TRACE` asks for a line on standard error per OCR call (stage, kind,
+/// size, milliseconds, text): where a form's OCR time goes, for whoever tunes it.
+pub(super) fn trace_on() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("FORMSCAN_OCR_TRACE").is_some_and(|v| !v.is_empty() && v != "0"))
+}
+
+fn trace(kind: &str, region: super::Region, rect: [u32; 4], start: std::time::Instant, text: &str) {
+    if trace_on() {
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        eprintln!("ocr-trace\t{}\t{kind}\t{region:?}\t{}x{}\t{ms:.1}\t{}", crate::timing::current(), rect[2], rect[3], text.trim().replace(['\n', '\t'], " "));
     }
 }
 
