@@ -84,12 +84,14 @@ impl DatePrint {
             // Not by its confidence: Tesseract gives 月 read alone on a date line 0 however
             // clear it is. A print learnt wrong is found nowhere, and the lines are read.
             let alone = words.iter().filter(|w| squeeze(&w.text).chars().eq([*ch]));
-            for w in alone {
-                let Some([x, y, bw, bh]) = own_ink(clean, w.bbox) else { continue };
+            // Its columns inked by the print's ink first; failing that (a serif font's
+            // hairlines paler than that at 200 dpi split 月 into its uprights), by paler ink.
+            let fits = |[_, _, bw, bh]: &[u32; 4]| {
                 let square = bw * 2 <= bh * 3 && bh * 2 <= bw * 3;
-                if !(lo..=hi).contains(&bw) || !(lo..=hi).contains(&bh) || !square {
-                    continue;
-                }
+                (lo..=hi).contains(bw) && (lo..=hi).contains(bh) && square
+            };
+            for w in alone {
+                let Some([x, y, bw, bh]) = [PRINT_INK, RUN_INK].into_iter().filter_map(|ink| own_ink(clean, w.bbox, ink)).find(fits) else { continue };
                 let (x0, y0) = (x.saturating_sub(MARGIN), y.saturating_sub(MARGIN));
                 let (x1, y1) = ((x + bw + MARGIN).min(clean.width()), (y + bh + MARGIN).min(clean.height()));
                 let (w, h) = (x1 - x0, y1 - y0);
@@ -173,15 +175,15 @@ fn best_places(scores: &image::ImageBuffer<image::Luma<f32>, Vec<f32>>, word_w: 
 /// into runs of inked columns across the box's rows, a box's width either side of it, and the
 /// run overlapping the box most is the character's. A digit written against it joins its run,
 /// which is then too wide to pass for the character. Columns count as inked by the print's
-/// paler strokes too (`PRINT_INK`): at 200 dpi the thin horizontal strokes of 年 come out
+/// paler strokes too (`column_ink`, `PRINT_INK` or paler): at 200 dpi the thin horizontal strokes of 年 come out
 /// mid-grey, and by its dark strokes alone 年 fell apart into runs, the widest its upright.
 /// The character is then boxed by its dark ink, as its print is matched and erased (a box
 /// grown by a seal's pale remnant beside it moved the word's middle, and the blank after it
 /// lost its digit).
-fn own_ink(clean: &GrayImage, [x, y, w, h]: [u32; 4]) -> Option<[u32; 4]> {
+fn own_ink(clean: &GrayImage, [x, y, w, h]: [u32; 4], column_ink: u8) -> Option<[u32; 4]> {
     let (x0, x1) = (x.saturating_sub(w), (x + 2 * w).min(clean.width()));
     let y1 = (y + h).min(clean.height());
-    let inked = |xx: u32| (y..y1).any(|yy| clean.get_pixel(xx, yy)[0] < PRINT_INK);
+    let inked = |xx: u32| (y..y1).any(|yy| clean.get_pixel(xx, yy)[0] < column_ink);
     // Runs split at every blank column (a gap of 0 more).
     let runs = ink_bands(inked, x0..x1, 0);
     let overlap = |r: &(u32, u32)| r.1.min(x + w).saturating_sub(r.0.max(x));
@@ -192,6 +194,13 @@ fn own_ink(clean: &GrayImage, [x, y, w, h]: [u32; 4]) -> Option<[u32; 4]> {
 /// Grey at least this dark is the print's ink, thin strokes included (`DARK_INK` is only its
 /// solid strokes).
 const PRINT_INK: u8 = 170;
+
+/// Grey at least this dark inks a column of a character where `PRINT_INK` splits it: a serif
+/// font's hairlines at 200 dpi measure 160–195 (月 and 日 fell apart into their two uprights,
+/// too narrow to be learnt, and every date line of such a page was read by chi_sim), paper
+/// between characters 225 and more. Not first: a digit's pale edge then joins the character
+/// it is written against.
+const RUN_INK: u8 = 205;
 
 /// The tight box of the ink darker than `ink` inside `rect`, if any.
 fn ink_box(clean: &GrayImage, [x, y, w, h]: [u32; 4], ink: u8) -> Option<[u32; 4]> {
@@ -431,5 +440,30 @@ mod tests {
         assert_eq!(print.glyphs[1].as_ref().map(|g| g.ink.clone()), before);
         print.learn(&page, &moved, 200.0, Learning::Renew);
         assert_ne!(print.glyphs[1].as_ref().map(|g| g.ink.clone()), before, "月 learnt again where it was read");
+    }
+
+    #[test]
+    fn hairlines_paler_than_the_print_hold_a_character_together_but_a_pale_bridge_to_a_digit_does_not() {
+        let mut page = GrayImage::from_pixel(800, 300, image::Luma([255]));
+        let words = date_line(&mut page, 20, 60, [false; 3]);
+        // 月 as a serif font prints it at 200 dpi: two dark uprights, hairlines at 190.
+        let [x, y, ..] = words[1];
+        let (x, y) = (x as i32 - 6, y as i32 + 8);
+        draw_filled_rect_mut(&mut page, Rect::at(x, y).of_size(26, 26), image::Luma([255]));
+        draw_filled_rect_mut(&mut page, Rect::at(x + 2, y).of_size(4, 26), image::Luma([20]));
+        draw_filled_rect_mut(&mut page, Rect::at(x + 20, y).of_size(4, 26), image::Luma([20]));
+        for dy in [0, 10, 18] {
+            draw_filled_rect_mut(&mut page, Rect::at(x + 6, y + dy).of_size(14, 2), image::Luma([190]));
+        }
+        // A digit written just left of 日, joined to it only by the pen's pale edge.
+        let [dx, dy, ..] = words[2];
+        draw_filled_rect_mut(&mut page, Rect::at(dx as i32 - 24, dy as i32 + 10).of_size(12, 26), image::Luma([30]));
+        draw_filled_rect_mut(&mut page, Rect::at(dx as i32 - 12, dy as i32 + 20).of_size(6, 2), image::Luma([190]));
+        let mut print = DatePrint::default();
+        print.learn(&page, &ocr_words(words), 200.0, Learning::NewOnly);
+        let g = print.glyphs[1].as_ref().expect("月 learnt");
+        assert!(g.w >= 26, "whole, not one upright: {}", g.w);
+        let g = print.glyphs[2].as_ref().expect("日 learnt by its dark ink");
+        assert!(g.w <= 26 + 2 * MARGIN, "without the digit: {}", g.w);
     }
 }
