@@ -343,6 +343,18 @@ mod tests {
         }
     }
 
+    /// The word OCR boxed at `word` drawn again as two dark uprights joined by hairlines of
+    /// `grey` at the heights `dys`.
+    fn uprights_and_hairlines(page: &mut GrayImage, word: [u32; 4], dys: [i32; 3], grey: u8) {
+        let (x, y) = (word[0] as i32 - 6, word[1] as i32 + 8);
+        draw_filled_rect_mut(page, Rect::at(x, y).of_size(26, 26), image::Luma([255]));
+        draw_filled_rect_mut(page, Rect::at(x + 2, y).of_size(4, 26), image::Luma([20]));
+        draw_filled_rect_mut(page, Rect::at(x + 20, y).of_size(4, 26), image::Luma([20]));
+        for dy in dys {
+            draw_filled_rect_mut(page, Rect::at(x + 6, y + dy).of_size(14, 2), image::Luma([grey]));
+        }
+    }
+
     fn ocr_words(words: [[u32; 4]; 3]) -> Vec<OcrWord> {
         DATE_WORDS.iter().zip(words).map(|(c, bbox)| OcrWord { text: c.to_string(), bbox, confidence: 0.0 }).collect()
     }
@@ -419,14 +431,7 @@ mod tests {
         let words = date_line(&mut page, 20, 60, [false; 3]);
         // 年 drawn again as two dark uprights joined by grey strokes only (a scan's thin
         // horizontals): by its dark ink alone it falls apart into two narrow runs.
-        let [x, y, ..] = words[0];
-        let (x, y) = (x as i32 - 6, y as i32 + 8);
-        draw_filled_rect_mut(&mut page, Rect::at(x, y).of_size(26, 26), image::Luma([255]));
-        draw_filled_rect_mut(&mut page, Rect::at(x + 2, y).of_size(4, 26), image::Luma([20]));
-        draw_filled_rect_mut(&mut page, Rect::at(x + 20, y).of_size(4, 26), image::Luma([20]));
-        for dy in [4, 12, 20] {
-            draw_filled_rect_mut(&mut page, Rect::at(x + 6, y + dy).of_size(14, 2), image::Luma([150]));
-        }
+        uprights_and_hairlines(&mut page, words[0], [4, 12, 20], 150);
         let mut print = DatePrint::default();
         print.learn(&page, &ocr_words(words), 200.0, Learning::NewOnly);
         let g = print.glyphs[0].as_ref().expect("年 learnt");
@@ -447,14 +452,7 @@ mod tests {
         let mut page = GrayImage::from_pixel(800, 300, image::Luma([255]));
         let words = date_line(&mut page, 20, 60, [false; 3]);
         // 月 as a serif font prints it at 200 dpi: two dark uprights, hairlines at 190.
-        let [x, y, ..] = words[1];
-        let (x, y) = (x as i32 - 6, y as i32 + 8);
-        draw_filled_rect_mut(&mut page, Rect::at(x, y).of_size(26, 26), image::Luma([255]));
-        draw_filled_rect_mut(&mut page, Rect::at(x + 2, y).of_size(4, 26), image::Luma([20]));
-        draw_filled_rect_mut(&mut page, Rect::at(x + 20, y).of_size(4, 26), image::Luma([20]));
-        for dy in [0, 10, 18] {
-            draw_filled_rect_mut(&mut page, Rect::at(x + 6, y + dy).of_size(14, 2), image::Luma([190]));
-        }
+        uprights_and_hairlines(&mut page, words[1], [0, 10, 18], 190);
         // A digit written just left of 日, joined to it only by the pen's pale edge.
         let [dx, dy, ..] = words[2];
         draw_filled_rect_mut(&mut page, Rect::at(dx as i32 - 24, dy as i32 + 10).of_size(12, 26), image::Luma([30]));
