@@ -2,10 +2,12 @@
 //! mask. Free functions over image buffers; each stage is independent of the next.
 
 pub(crate) mod leptonica;
+mod ncc;
 mod rotate;
 mod scale;
 
 pub use scale::{resize, Shrink};
+pub use ncc::match_template_ncc;
 
 use image::{GrayImage, Luma, RgbImage};
 use imageproc::contrast::{otsu_level, threshold, ThresholdType};

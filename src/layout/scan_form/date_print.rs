@@ -7,7 +7,6 @@
 //! them, another font in the box) the line is read by chi_sim as before.
 
 use image::GrayImage;
-use imageproc::template_matching::{match_template, MatchTemplateMethod};
 
 use crate::layout::labels::squeeze;
 use crate::ocr::OcrWord;
@@ -120,7 +119,7 @@ impl DatePrint {
             if area.width() < g.ink.width() || area.height() < g.ink.height() {
                 return None;
             }
-            let scores = match_template(&area, &g.ink, MatchTemplateMethod::CrossCorrelationNormalized);
+            let scores = crate::preprocess::match_template_ncc(&area, &g.ink);
             places.push(best_places(&scores, g.ink.width(), min_likeness));
         }
         // The three in order, on one line (their middles within half a word's height), each

@@ -9,7 +9,7 @@
 //! one read serves a page.
 
 use image::GrayImage;
-use imageproc::template_matching::{find_extremes, match_template, MatchTemplateMethod};
+use imageproc::template_matching::find_extremes;
 
 use crate::layout::approval::label_core;
 use crate::layout::labels::squeeze;
@@ -146,7 +146,7 @@ pub(super) fn find(print: &LabelPrint, signer: &str, clean: &GrayImage, crop: [u
     if area.width() < ink.width() || area.height() < ink.height() {
         return None;
     }
-    let scores = match_template(&area, ink, MatchTemplateMethod::CrossCorrelationNormalized);
+    let scores = crate::preprocess::match_template_ncc(&area, ink);
     let best = find_extremes(&scores);
     let (dx, dy) = best.max_value_location;
     let (x, y) = (left + dx * HALF, top + dy * HALF);
