@@ -188,7 +188,7 @@ fn marks_time(t: &Tally) -> String {
     let s = &t.stages;
     let rest = (t.seconds - s.marks()).max(f64::EPSILON);
     format!(
-        "approval marks' time: {:.2} s/form of {:.2} (box words {:.2}, judging {:.2}): {:.1}% of the time, adding {:.1}% to the rest\n",
+        "approval marks' time: {:.3} s/form of {:.3} (box words {:.3}, judging {:.3}): {:.1}% of the time, adding {:.1}% to the rest\n",
         s.marks() / t.forms.max(1) as f64,
         t.seconds / t.forms.max(1) as f64,
         s.of(Stage::BoxWords) / t.forms.max(1) as f64,
@@ -371,7 +371,7 @@ mod tests {
         // 0.4 s of 4.4 s over two scans (the Word forms left out): 9.1 % of their time, and
         // 10.0 % added to the 4.0 s of the rest.
         let line = out.lines().find(|l| l.starts_with("approval marks' time")).expect("a line on the marks' time");
-        assert!(line.contains("0.20 s/form of 2.20") && line.contains("9.1%") && line.contains("adding 10.0%"), "{line}");
+        assert!(line.contains("0.200 s/form of 2.200 (box words 0.150, judging 0.050)") && line.contains("9.1%") && line.contains("adding 10.0%"), "{line}");
         let by_stage = out.lines().find(|l| l.starts_with("time by stage")).expect("a line by stage");
         assert!(by_stage.contains("read 1.00") && by_stage.contains("box words 0.15") && by_stage.contains("other 1.00"), "{by_stage}");
         assert!(!report(&BTreeMap::from([("docx".to_string(), Tally { forms: 1, seconds: 0.1, ..Tally::default() })])).contains("marks' time"));

@@ -23,9 +23,24 @@ impl Crop {
         let pad = (3.0 * mm).ceil() as u32 + 2;
         let (x0, y0) = (b.x0.saturating_sub(pad), b.y0.saturating_sub(pad));
         let (x1, y1) = ((b.x1 + pad).min(rgb.width() - 1), (b.y1 + pad).min(rgb.height() - 1));
-        let strong = |x: u32, y: u32| member(x, y) && is_red(rgb.get_pixel(x, y).0, p, p.min_saturation);
-        let mask = GrayImage::from_fn(x1 - x0 + 1, y1 - y0 + 1, |x, y| Luma([if strong(x + x0, y + y0) { 255 } else { 0 }]));
-        let mut weak = GrayImage::from_fn(x1 - x0 + 1, y1 - y0 + 1, |x, y| Luma([if is_red(rgb.get_pixel(x + x0, y + y0).0, p, p.weak_saturation) { 255 } else { 0 }]));
+        // Red at the weak saturation first, over the whole crop; the group's own (strong) red is
+        // looked for only there, as red at a higher saturation is red at a lower one too.
+        let (cw, ch) = (x1 - x0 + 1, y1 - y0 + 1);
+        let nested = p.weak_saturation <= p.min_saturation;
+        let mut weak = GrayImage::new(cw, ch);
+        let mut mask = GrayImage::new(cw, ch);
+        for y in 0..ch {
+            for x in 0..cw {
+                let px = rgb.get_pixel(x + x0, y + y0).0;
+                let is_weak = is_red(px, p, p.weak_saturation);
+                if is_weak {
+                    weak.put_pixel(x, y, Luma([255]));
+                }
+                if (is_weak || !nested) && is_red(px, p, p.min_saturation) && member(x + x0, y + y0) {
+                    mask.put_pixel(x, y, Luma([255]));
+                }
+            }
+        }
         let k = (p.close_mm * mm).round().clamp(0.0, 255.0) as u8;
         if k > 0 {
             imageproc::morphology::close_mut(&mut weak, Norm::LInf, k);
