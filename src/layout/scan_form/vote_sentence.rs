@@ -72,7 +72,10 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
                 conf = c;
             }
         } else if value.chars().all(|c| c.is_ascii_digit()) || starts_a_line(&gs, a, b, reader.dpi) {
-            if let Some(digits) = second_opinion(reader, ocr, page, &gs, a, b, rect)? {
+            // A count's dropped digit may be filled in by a less sure reading: the counts must
+            // then add up. The term and session have no such check.
+            let count = crate::record::Votes::COUNTS.contains(&vote_key(blank));
+            if let Some(digits) = second_opinion(reader, ocr, page, &gs, a, b, rect, count.then_some(value.as_str()))? {
                 seconds.push((out.len(), digits));
             }
         }
@@ -165,14 +168,24 @@ impl<'t> Placed<'t> {
 
 /// A count read again from its ink alone (the printed words round it cut away) by the
 /// digits' engine: kept when that engine is sure of it (Tesseract gives 0.9 and more to a
-/// clean line of digits) and it reads as a number.
-fn second_opinion(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &GrayImage, gs: &[approval::Glyph], a: usize, b: usize, within: [u32; 4]) -> Result<Option<String>, OcrError> {
+/// clean line of digits) and it reads as a number. Less sure (0.8) it is kept when it holds
+/// what chi_sim read of a count (`first`) and more: a digit chi_sim dropped (35 read 3 in the
+/// sentence, twice, the counts then adding up as 3 of 3).
+#[allow(clippy::too_many_arguments)]
+fn second_opinion(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &GrayImage, gs: &[approval::Glyph], a: usize, b: usize, within: [u32; 4], first: Option<&str>) -> Result<Option<String>, OcrError> {
     let Some(ink) = a.checked_sub(1).and_then(|l| count_ink(page, &gs[l], gs.get(b)?, within, reader.dpi)) else { return Ok(None) };
     let piece = framed_piece(page, ink, ink[3] / 2 + 4, None);
     let Some(read) = ocr.read_digits(&piece, reader.dpi.round() as u32, DIGITS)? else { return Ok(None) };
     let digits: String = read.text.chars().filter(|c| !c.is_whitespace()).collect();
     reader.boxes.push((ink, format!("count alone, digits' engine: {digits} ({:.2})", read.confidence)));
-    Ok((read.confidence >= 0.9 && parse_count(&digits).is_some()).then_some(digits))
+    let sure = read.confidence >= 0.9 || (read.confidence >= 0.8 && first.is_some_and(|f| fills_in(f, &digits)));
+    Ok((sure && parse_count(&digits).is_some()).then_some(digits))
+}
+
+/// Whether `digits` holds all of `first`, in order, and more.
+fn fills_in(first: &str, digits: &str) -> bool {
+    let mut rest = digits.chars();
+    digits.len() > first.len() && first.chars().all(|c| rest.any(|d| d == c))
 }
 
 /// The first readings with the fewest of them replaced by their second readings that makes
@@ -453,6 +466,12 @@ mod tests {
         let sentence = "经{votes.term}届{votes.session}次职代会通过并公示。出席会议{votes.attended}人，其中同意{votes.approved}人，反对{votes.opposed}人。";
         let read = read_sentence_on(&mut reader, engine, &page, [0, 0, 1500, 60], sentence).unwrap();
         read.into_iter().map(|(blank, value, _)| (blank.to_string(), value)).collect()
+    }
+
+    #[test]
+    fn a_less_sure_reading_fills_in_only_a_digit_dropped() {
+        assert!(fills_in("3", "35") && fills_in("5", "35") && fills_in("12", "102"));
+        assert!(!fills_in("3", "3") && !fills_in("3", "45") && !fills_in("35", "53") && !fills_in("", ""));
     }
 
     #[test]
