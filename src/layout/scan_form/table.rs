@@ -196,6 +196,17 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
                     }
                 }
             }
+            // An ID or phone number that is none as read (1$0925…, a 0 put in: 139206655858)
+            // is read again by the digits' engine, and its reading kept only when it is one.
+            // A number written wrong on the paper reads wrong again and stays, to be flagged.
+            if let Some(allowed) = number_digits(field.kind).filter(|_| !text.is_empty() && !reads_as_number(field.kind, &text)) {
+                if let Some(again) = reader.read_by_digits_engine(ocr, &cell, allowed)? {
+                    let cleaned = clean_value(spec, field, &again.text);
+                    if again.confidence >= 0.8 && reads_as_number(field.kind, &cleaned) {
+                        (text, confidence) = (cleaned, again.confidence);
+                    }
+                }
+            }
             out.values.push((field.id.clone(), RawValue { text, confidence, page: None, bbox: bbox(&cell) }));
         }
     }
@@ -217,6 +228,24 @@ fn reads_as(kind: Kind, text: &str) -> bool {
 /// Whether a month or date as read is digits alone (no 年 月) and no valid month or date.
 fn needs_digits_engine(kind: Kind, text: &str) -> bool {
     matches!(kind, Kind::Month | Kind::Date) && !text.is_empty() && text.is_ascii() && !reads_as(kind, text)
+}
+
+/// What an ID or phone number may hold, for the digits' engine (None for other kinds).
+fn number_digits(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::IdNumber => Some("0123456789X"),
+        Kind::Phone => Some("0123456789-"),
+        _ => None,
+    }
+}
+
+/// Whether `text` is a valid ID number (shape, birth date, check character) or phone number.
+fn reads_as_number(kind: Kind, text: &str) -> bool {
+    match kind {
+        Kind::IdNumber => crate::fields::rules::id_number_problem(&crate::fields::normalize::normalize_id_number(text)).is_none(),
+        Kind::Phone => crate::fields::normalize::normalize_phone(text).is_some(),
+        _ => false,
+    }
 }
 
 /// What a month or date written in digits holds, for the digits' engine.
@@ -381,6 +410,18 @@ mod tests {
 
     fn read(text: &str) -> Option<(OcrText, Portion)> {
         Some((OcrText { text: text.into(), confidence: 0.9 }, Portion::Whole))
+    }
+
+    #[test]
+    fn an_id_or_phone_number_is_read_again_only_when_it_is_none() {
+        assert!(reads_as_number(Kind::IdNumber, "150121199112207913"));
+        assert!(!reads_as_number(Kind::IdNumber, "1$0121199112207913"));
+        assert!(!reads_as_number(Kind::IdNumber, "150121199112207914"), "check character wrong");
+        assert!(reads_as_number(Kind::Phone, "13216062962") && reads_as_number(Kind::Phone, "0474-6728386"));
+        assert!(!reads_as_number(Kind::Phone, "1321600629062"));
+        assert_eq!(number_digits(Kind::IdNumber), Some("0123456789X"));
+        assert_eq!(number_digits(Kind::Text), None);
+        assert!(!reads_as_number(Kind::Text, "13216062962"));
     }
 
     #[test]
