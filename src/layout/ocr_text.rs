@@ -74,6 +74,10 @@ pub fn dashes(text: &str) -> String {
     if chars.iter().filter(|c| !c.is_whitespace()).count() == 1 && matches!(chars.iter().find(|c| !c.is_whitespace()), Some('一' | '-' | '－' | '二' | '—' | '_')) {
         return "—".into();
     }
+    // Or, broken by the line eraser or read stroke by stroke, as several (一一, --).
+    if chars.iter().any(|c| !c.is_whitespace()) && chars.iter().all(|c| c.is_whitespace() || matches!(c, '一' | '-' | '－' | '—' | '_' | '─')) {
+        return "—".into();
+    }
     let mut out = String::with_capacity(text.len());
     for (i, &c) in chars.iter().enumerate() {
         let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
@@ -271,9 +275,21 @@ pub fn clean(kind: Kind, text: &str) -> String {
         Kind::IdNumber => id_check_x(&trim_junk(&join_wrapped(text))),
         // A month or a date holds digits (or numerals) and their separators only: anything
         // else between them is a speck read as a character (1970年9上月).
-        Kind::Month | Kind::Date => join_wrapped(text).chars().filter(|c| c.is_ascii_digit() || "年月日号.．-/".contains(*c) || CN_DIGITS.contains(*c)).collect(),
+        Kind::Month | Kind::Date => year_word(join_wrapped(text).chars().filter(|c| c.is_ascii_digit() || "年月日号.．-/".contains(*c) || CN_DIGITS.contains(*c)).collect()),
         _ => trim_junk(&join_wrapped(text)),
     }
+}
+
+/// 年 dropped between a year and a month (20234月25日, the print faint or crossed by the
+/// handwriting): put back after the year, four digits from 20, when one or two digits and 月
+/// follow.
+fn year_word(text: String) -> String {
+    let b = text.as_bytes();
+    let month_digits = b.iter().skip(4).take_while(|c| c.is_ascii_digit()).count();
+    if b.len() > 4 && b.starts_with(b"20") && b[..4].iter().all(u8::is_ascii_digit) && (1..=2).contains(&month_digits) && text[4 + month_digits..].starts_with('月') {
+        return format!("{}年{}", &text[..4], &text[4..]);
+    }
+    text
 }
 
 /// 一, a lone stroke, often comes back as a dash: at the start of a value and right before a
@@ -383,6 +399,14 @@ mod tests {
         assert_eq!(clean(Kind::Vote, "1l6"), "116");
         assert_eq!(clean(Kind::Vote, "了"), "7");
         assert_eq!(clean(Kind::Phone, "0474一6728386"), "0474-6728386");
+        assert_eq!(clean(Kind::Date, "20234月25日"), "2023年4月25日");
+        assert_eq!(clean(Kind::Date, "202312月1日"), "2023年12月1日");
+        assert_eq!(clean(Kind::Date, "2023年4月25日"), "2023年4月25日");
+        assert_eq!(clean(Kind::Month, "1986.03"), "1986.03");
+        assert_eq!(clean(Kind::Date, "20234"), "20234", "no 月: left as read");
+        assert_eq!(clean(Kind::Text, "一一"), "—");
+        assert_eq!(clean(Kind::Text, "一 一"), "—");
+        assert_eq!(clean(Kind::Text, "一级"), "一级");
         assert_eq!(clean(Kind::IdNumber, "15012219750823531又"), "15012219750823531X");
         assert_eq!(clean(Kind::IdNumber, "1501221975082353又"), "1501221975082353又", "not after seventeen digits");
         assert_eq!(clean(Kind::Month, "1986.03\n"), "1986.03");
