@@ -70,12 +70,10 @@ pub fn close_brackets(text: &str) -> String {
 /// `1985.9一1988.3`), or alone in a cell (a dash for "none").
 pub fn dashes(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
-    // A long thin dash alone in a cell is read as 一, or as 二 when scanning doubles it.
-    if chars.iter().filter(|c| !c.is_whitespace()).count() == 1 && matches!(chars.iter().find(|c| !c.is_whitespace()), Some('一' | '-' | '－' | '二' | '—' | '_')) {
-        return "—".into();
-    }
-    // Or, broken by the line eraser or read stroke by stroke, as several (一一, --).
-    if chars.iter().any(|c| !c.is_whitespace()) && chars.iter().all(|c| c.is_whitespace() || matches!(c, '一' | '-' | '－' | '—' | '_' | '─')) {
+    // A long thin dash alone in a cell is read as 一, or as 二 when scanning doubles it, or,
+    // broken by the line eraser or read stroke by stroke, as several (一一).
+    let marks: Vec<char> = chars.iter().copied().filter(|c| !c.is_whitespace()).collect();
+    if marks == ['二'] || (!marks.is_empty() && marks.iter().all(|c| matches!(c, '一' | '-' | '－' | '—' | '_' | '─'))) {
         return "—".into();
     }
     let mut out = String::with_capacity(text.len());

@@ -174,8 +174,9 @@ fn best_places(scores: &image::ImageBuffer<image::Luma<f32>, Vec<f32>>, word_w: 
 /// into runs of inked columns across the box's rows, a box's width either side of it, and the
 /// run overlapping the box most is the character's. A digit written against it joins its run,
 /// which is then too wide to pass for the character. Columns count as inked by the print's
-/// paler strokes too (`column_ink`, `PRINT_INK` or paler): at 200 dpi the thin horizontal strokes of 年 come out
-/// mid-grey, and by its dark strokes alone 年 fell apart into runs, the widest its upright.
+/// paler strokes too (`column_ink`, `PRINT_INK` or paler): at 200 dpi the thin horizontal
+/// strokes of 年 come out mid-grey, and by its dark strokes alone 年 fell apart into runs, the
+/// widest its upright.
 /// The character is then boxed by its dark ink, as its print is matched and erased (a box
 /// grown by a seal's pale remnant beside it moved the word's middle, and the blank after it
 /// lost its digit).

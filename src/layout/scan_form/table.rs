@@ -184,25 +184,15 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
                     }
                 }
             }
-            // A month or date of digits alone that is none as read (4991.11, 1983/17: chi_sim
-            // reads a printed 1 as 4, a slash and 7 as /17) is read again by the digits' engine,
-            // and its reading kept when it is one. A value written invalid on the paper reads
-            // the same and stays, to be flagged.
-            if needs_digits_engine(field.kind, &text) {
-                if let Some(again) = reader.read_by_digits_engine(ocr, &cell, MONTH_DIGITS)? {
-                    let cleaned = clean_value(spec, field, &again.text);
-                    if again.confidence >= 0.8 && !cleaned.is_empty() && !needs_digits_engine(field.kind, &cleaned) {
-                        (text, confidence) = (cleaned, again.confidence);
-                    }
-                }
-            }
-            // An ID or phone number that is none as read (1$0925…, a 0 put in: 139206655858)
-            // is read again by the digits' engine, and its reading kept only when it is one.
-            // A number written wrong on the paper reads wrong again and stays, to be flagged.
-            if let Some(allowed) = number_digits(field.kind).filter(|_| !text.is_empty() && !reads_as_number(field.kind, &text)) {
+            // A month or date of digits alone, an ID or a phone number, that is none as read
+            // (4991.11, 1983/17: chi_sim reads a printed 1 as 4, a slash and 7 as /17; 1$0925…;
+            // a 0 put in: 139206655858) is read again by the digits' engine, and its reading
+            // kept only when it is one. A value written invalid on the paper reads the same and
+            // stays, to be flagged.
+            if let Some(allowed) = digits_engine_chars(field.kind).filter(|_| needs_digits_engine(field.kind, &text)) {
                 if let Some(again) = reader.read_by_digits_engine(ocr, &cell, allowed)? {
                     let cleaned = clean_value(spec, field, &again.text);
-                    if again.confidence >= 0.8 && reads_as_number(field.kind, &cleaned) {
+                    if again.confidence >= 0.8 && reads_as(field.kind, &cleaned) {
                         (text, confidence) = (cleaned, again.confidence);
                     }
                 }
@@ -216,35 +206,35 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
     Ok(())
 }
 
-/// Whether `text` reads as a value of a month or date field (false for other kinds).
+/// Whether `text` reads as a value of a month, date, ID or phone field: a valid month or date,
+/// an ID number valid in shape, birth date and check character, a mobile or landline (false
+/// for other kinds).
 fn reads_as(kind: Kind, text: &str) -> bool {
+    use crate::fields::normalize;
     match kind {
-        Kind::Month => crate::fields::normalize::normalize_month(text).is_some(),
-        Kind::Date => crate::fields::normalize::normalize_date(text).is_some(),
+        Kind::Month => normalize::normalize_month(text).is_some(),
+        Kind::Date => normalize::normalize_date(text).is_some(),
+        Kind::IdNumber => crate::fields::rules::id_number_problem(&normalize::normalize_id_number(text)).is_none(),
+        Kind::Phone => normalize::normalize_phone(text).is_some(),
         _ => false,
     }
 }
 
-/// Whether a month or date as read is digits alone (no 年 月) and no valid month or date.
+/// Whether a value as read is to be read again by the digits' engine: a kind it reads, and no
+/// valid value. A month or date only when read as digits alone (no 年 月: one read as words
+/// is not the digits' engine's to read).
 fn needs_digits_engine(kind: Kind, text: &str) -> bool {
-    matches!(kind, Kind::Month | Kind::Date) && !text.is_empty() && text.is_ascii() && !reads_as(kind, text)
+    let words_allowed = !matches!(kind, Kind::Month | Kind::Date);
+    digits_engine_chars(kind).is_some() && !text.is_empty() && (words_allowed || text.is_ascii()) && !reads_as(kind, text)
 }
 
-/// What an ID or phone number may hold, for the digits' engine (None for other kinds).
-fn number_digits(kind: Kind) -> Option<&'static str> {
+/// What the digits' engine may read for a kind of value (None for the kinds it does not read).
+fn digits_engine_chars(kind: Kind) -> Option<&'static str> {
     match kind {
+        Kind::Month | Kind::Date => Some(MONTH_DIGITS),
         Kind::IdNumber => Some("0123456789X"),
         Kind::Phone => Some("0123456789-"),
         _ => None,
-    }
-}
-
-/// Whether `text` is a valid ID number (shape, birth date, check character) or phone number.
-fn reads_as_number(kind: Kind, text: &str) -> bool {
-    match kind {
-        Kind::IdNumber => crate::fields::rules::id_number_problem(&crate::fields::normalize::normalize_id_number(text)).is_none(),
-        Kind::Phone => crate::fields::normalize::normalize_phone(text).is_some(),
-        _ => false,
     }
 }
 
@@ -414,14 +404,14 @@ mod tests {
 
     #[test]
     fn an_id_or_phone_number_is_read_again_only_when_it_is_none() {
-        assert!(reads_as_number(Kind::IdNumber, "150121199112207913"));
-        assert!(!reads_as_number(Kind::IdNumber, "1$0121199112207913"));
-        assert!(!reads_as_number(Kind::IdNumber, "150121199112207914"), "check character wrong");
-        assert!(reads_as_number(Kind::Phone, "13216062962") && reads_as_number(Kind::Phone, "0474-6728386"));
-        assert!(!reads_as_number(Kind::Phone, "1321600629062"));
-        assert_eq!(number_digits(Kind::IdNumber), Some("0123456789X"));
-        assert_eq!(number_digits(Kind::Text), None);
-        assert!(!reads_as_number(Kind::Text, "13216062962"));
+        assert!(reads_as(Kind::IdNumber, "150121199112207913"));
+        assert!(!reads_as(Kind::IdNumber, "1$0121199112207913"));
+        assert!(!reads_as(Kind::IdNumber, "150121199112207914"), "check character wrong");
+        assert!(reads_as(Kind::Phone, "13216062962") && reads_as(Kind::Phone, "0474-6728386"));
+        assert!(!reads_as(Kind::Phone, "1321600629062"));
+        assert_eq!(digits_engine_chars(Kind::IdNumber), Some("0123456789X"));
+        assert_eq!(digits_engine_chars(Kind::Text), None);
+        assert!(!reads_as(Kind::Text, "13216062962"));
     }
 
     #[test]

@@ -66,6 +66,10 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
         let Some((a, b)) = span else { continue };
         let mut value = ocr_text::clean(Kind::Vote, &gs[a..b].iter().map(|g| g.ch).collect::<String>());
         let mut conf = confidence;
+        // The count's own ink, its printed neighbours cut away: found once, when first asked.
+        let dpi = reader.dpi;
+        let found = std::cell::OnceCell::new();
+        let ink = || *found.get_or_init(|| a.checked_sub(1).and_then(|l| count_ink(page, &gs[l], gs.get(b)?, rect, dpi)));
         if parse_count(&value).is_none() {
             if let Some((again, c)) = read_blank_again(reader, ocr, page, &gs, a, b, rect)? {
                 value = again;
@@ -75,14 +79,13 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
             // A count's dropped digit may be filled in by a less sure reading: the counts must
             // then add up. The term and session have no such check.
             let count = crate::record::Votes::COUNTS.contains(&vote_key(blank));
-            if let Some(digits) = second_opinion(reader, ocr, page, &gs, a, b, rect, count.then_some(value.as_str()))? {
+            if let Some(digits) = second_opinion(reader, ocr, page, ink(), count.then_some(value.as_str()))? {
                 seconds.push((out.len(), digits));
             }
         }
         let strokes = |n: char| STROKE_NUMERALS.iter().position(|&s| s == n);
         if let Some(read) = STROKE_NUMERALS.iter().find(|&&n| value.chars().eq([n])).copied() {
-            let ink = a.checked_sub(1).and_then(|l| count_ink(page, &gs[l], gs.get(b)?, rect, reader.dpi));
-            if let Some((ink, numeral)) = ink.and_then(|ink| Some((ink, stroke_numeral(page, ink)?))) {
+            if let Some((ink, numeral)) = ink().and_then(|ink| Some((ink, stroke_numeral(page, ink)?))) {
                 // Slanted or touching strokes may make one band, a stroke never two: the ink
                 // overrules OCR only where it shows more strokes than were read.
                 if strokes(numeral) > strokes(read) {
@@ -166,14 +169,13 @@ impl<'t> Placed<'t> {
     }
 }
 
-/// A count read again from its ink alone (the printed words round it cut away) by the
+/// A count read again from its ink alone (`ink`, the printed words round it cut away) by the
 /// digits' engine: kept when that engine is sure of it (Tesseract gives 0.9 and more to a
 /// clean line of digits) and it reads as a number. Less sure (0.8) it is kept when it holds
 /// what chi_sim read of a count (`first`) and more: a digit chi_sim dropped (35 read 3 in the
 /// sentence, twice, the counts then adding up as 3 of 3).
-#[allow(clippy::too_many_arguments)]
-fn second_opinion(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &GrayImage, gs: &[approval::Glyph], a: usize, b: usize, within: [u32; 4], first: Option<&str>) -> Result<Option<String>, OcrError> {
-    let Some(ink) = a.checked_sub(1).and_then(|l| count_ink(page, &gs[l], gs.get(b)?, within, reader.dpi)) else { return Ok(None) };
+fn second_opinion(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &GrayImage, ink: Option<[u32; 4]>, first: Option<&str>) -> Result<Option<String>, OcrError> {
+    let Some(ink) = ink else { return Ok(None) };
     let piece = framed_piece(page, ink, ink[3] / 2 + 4, None);
     let Some(read) = ocr.read_digits(&piece, reader.dpi.round() as u32, DIGITS)? else { return Ok(None) };
     let digits: String = read.text.chars().filter(|c| !c.is_whitespace()).collect();
