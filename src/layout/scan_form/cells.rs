@@ -241,12 +241,12 @@ impl<'a> CellReader<'a> {
     /// "none" (read by line mode as ww or 0); a single character (无, 女) is read in
     /// Tesseract's single-character mode, which line mode often misreads (无 as 大 or 卫).
     pub(super) fn read_lone_mark(&mut self, ocr: &mut dyn OcrEngine, rect: [u32; 4]) -> Result<Option<OcrText>, OcrError> {
-        let Some([x, y, w, h]) = ink_bounds(&self.p.ink, rect) else { return Ok(None) };
         let em = mm_px(self.dpi, 3.7).max(4);
-        if h * 10 <= em * 3 && w * 2 >= em && w <= em * 3 {
-            self.boxes.push(([x, y, w, h], "a dash".into()));
+        if let Some(dash) = lone_dash(&self.p.ink, rect, em) {
+            self.boxes.push((dash, "a dash".into()));
             return Ok(Some(OcrText { text: "—".into(), confidence: 0.9 }));
         }
+        let Some([x, y, w, h]) = ink_bounds(&self.p.ink, rect) else { return Ok(None) };
         if h * 2 >= em && h * 10 <= em * 16 && w * 2 <= h * 3 && w * 10 >= h * 4 {
             let m = self.pad;
             let (x0, y0) = (x.saturating_sub(m).max(rect[0]), y.saturating_sub(m).max(rect[1]));
@@ -357,6 +357,26 @@ pub(super) fn ink_bounds(ink: &GrayImage, [x, y, w, h]: [u32; 4]) -> Option<[u32
     Some([c, a, d + 1 - c, b + 1 - a])
 }
 
+/// The box of a dash standing alone in a rectangle of the ink mask: all its rows of ink (two
+/// pixels or more) within three tenths of an em, and in them one unbroken run of inked
+/// columns from half an em to three ems long. A dash one pixel thick has no column of two
+/// pixels, so `ink_bounds` finds no ink in it (and OCR read — as ae).
+fn lone_dash(ink: &GrayImage, [x, y, w, h]: [u32; 4], em: u32) -> Option<[u32; 4]> {
+    let (x1, y1) = ((x + w).min(ink.width()), (y + h).min(ink.height()));
+    let on = |xx: u32, yy: u32| ink.get_pixel(xx, yy)[0] > 127;
+    let rows: Vec<u32> = (y..y1).filter(|&yy| (x..x1).filter(|&xx| on(xx, yy)).count() >= 2).collect();
+    let (&a, &b) = (rows.first()?, rows.last()?);
+    if (b + 1 - a) * 10 > em * 3 {
+        return None;
+    }
+    let cols: Vec<u32> = (x..x1).filter(|&xx| (a..=b).any(|yy| on(xx, yy))).collect();
+    let (&c, &d) = (cols.first()?, cols.last()?);
+    let long = d + 1 - c;
+    // Unbroken: a gap of a pixel or two from scanning, not two marks side by side.
+    let unbroken = cols.len() as u32 * 10 >= long * 9;
+    (unbroken && long * 2 >= em && long <= em * 3).then_some([c, a, long, b + 1 - a])
+}
+
 /// Lines of text in a rectangle of the ink mask: runs of rows with ink, separated by a gap.
 pub(super) fn text_lines(ink: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> usize {
     let min_line = mm_px(dpi, 1.2).max(2);
@@ -409,6 +429,19 @@ pub(super) mod tests {
         let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
         let t = reader.read_lone_mark(&mut Unasked, [0, 0, 300, 100]).unwrap().expect("a dash");
         assert_eq!(t.text, "—");
+        // A dash one pixel thick, with a speck.
+        let mut ink = GrayImage::new(300, 100);
+        draw_filled_rect_mut(&mut ink, Rect::at(120, 50).of_size(30, 1), image::Luma([255]));
+        ink.put_pixel(20, 10, image::Luma([255]));
+        assert_eq!(lone_dash(&ink, [0, 0, 300, 100], 29), Some([120, 50, 30, 1]));
+        let p = prepared(ink);
+        let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
+        assert_eq!(reader.read_lone_mark(&mut Unasked, [0, 0, 300, 100]).unwrap().expect("a dash").text, "—");
+        // Two short strokes side by side on one row (二 lying down, or 一 一) are not one dash.
+        let mut ink = GrayImage::new(300, 100);
+        draw_filled_rect_mut(&mut ink, Rect::at(100, 50).of_size(12, 2), image::Luma([255]));
+        draw_filled_rect_mut(&mut ink, Rect::at(130, 50).of_size(12, 2), image::Luma([255]));
+        assert_eq!(lone_dash(&ink, [0, 0, 300, 100], 29), None);
         // Two lines' worth of ink is not one mark.
         let mut ink = GrayImage::new(300, 100);
         draw_filled_rect_mut(&mut ink, Rect::at(20, 20).of_size(200, 25), image::Luma([255]));
