@@ -119,7 +119,9 @@ pub(super) const STROKE_NUMERALS: [char; 3] = ['一', '二', '三'];
 
 /// The numeral 一, 二 or 三 that a count's ink is, told by its strokes: as many flat bands of
 /// dark ink one above the other, each at least twice as wide as it is high and none more than
-/// twice as wide as another (a left-over underline is wider than any stroke over it). None
+/// two and a half times as wide as another (a left-over underline is wider than any stroke
+/// over it; a brush-written 二's upper stroke may be less than half its lower's dark ink: 15
+/// px over 32 in 经6届二次, which was left 一). None
 /// when the ink is anything else. Strokes that slant or touch may make one band, so this is
 /// the fewest strokes the ink can hold. OCR takes a handwritten 二 pressed between its printed
 /// neighbours for 一 (经12届二次 read as 经12届一次), and a numeral is not the digits'
@@ -143,7 +145,7 @@ pub(super) fn stroke_numeral(page: &GrayImage, [x, y, w, h]: [u32; 4]) -> Option
         widths.push(width);
     }
     let (narrowest, widest) = (*widths.iter().min()?, *widths.iter().max()?);
-    (widest <= 2 * narrowest).then(|| STROKE_NUMERALS[bands.len() - 1])
+    (widest * 2 <= narrowest * 5).then(|| STROKE_NUMERALS[bands.len() - 1])
 }
 
 #[cfg(test)]
@@ -203,6 +205,8 @@ mod tests {
         // 二: a shorter stroke above a longer one.
         assert_eq!(strokes(&[(14, 8, 20), (8, 28, 32)]), Some('二'));
         assert_eq!(strokes(&[(12, 5, 26), (15, 17, 20), (8, 30, 34)]), Some('三'));
+        // A brush-written 二: its upper stroke less than half as wide as its lower.
+        assert_eq!(strokes(&[(19, 10, 15), (8, 22, 32)]), Some('二'));
         // A stroke over what is left of an underline three times as wide: not 二.
         assert_eq!(strokes(&[(24, 8, 12), (2, 28, 40)]), None);
         // A digit's ink is not a stack of flat strokes.
