@@ -62,6 +62,8 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
     let mut out = Vec::new();
     let mut spans = Vec::new();
     let mut seconds = Vec::new();
+    // The digits' readings of counts it was not sure of (see below).
+    let mut unsure = Vec::new();
     for (blank, span) in placed {
         let Some((a, b)) = span else { continue };
         let mut value = ocr_text::clean(Kind::Vote, &gs[a..b].iter().map(|g| g.ch).collect::<String>());
@@ -79,8 +81,10 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
             // A count's dropped digit may be filled in by a less sure reading: the counts must
             // then add up. The term and session have no such check.
             let count = crate::record::Votes::COUNTS.contains(&vote_key(blank));
-            if let Some(digits) = second_opinion(reader, ocr, page, ink(), count.then_some(value.as_str()))? {
-                seconds.push((out.len(), digits));
+            match second_opinion(reader, ocr, page, ink(), count.then_some(value.as_str()))? {
+                Some((digits, true)) => seconds.push((out.len(), digits)),
+                Some((digits, false)) if count && digits != value => unsure.push((out.len(), digits)),
+                _ => {}
             }
         }
         let strokes = |n: char| STROKE_NUMERALS.iter().position(|&s| s == n);
@@ -110,6 +114,22 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
     let settled: Vec<bool> = (0..out.len()).map(|i| seconds.iter().any(|(j, d)| *j == i && (taken || *d == out[i].1))).collect();
     if taken {
         out = opined;
+    }
+    // Counts still unlikely (155 read 1355 by chi_sim: 148 of 1355 for) take the digits'
+    // readings it was not sure of (155 at 0.79) where, and only where, they make the counts
+    // likely, the fewest of them.
+    let mut settled = settled;
+    if !likely(&counts(&out)) && !unsure.is_empty() {
+        let mut maybe = out.clone();
+        for (i, digits) in &unsure {
+            maybe[*i].1 = digits.clone();
+        }
+        if let Some(fewest) = fewest_changes(&out, &maybe) {
+            for (i, _) in &unsure {
+                settled[*i] |= fewest[*i].1 != out[*i].1;
+            }
+            out = fewest;
+        }
     }
     // Counts that cannot be (more voted than attended: 45 read as 42) or that would return
     // the form (35 of 39 read as 3) are read again, each on its own; second readings are
@@ -170,18 +190,18 @@ impl<'t> Placed<'t> {
 }
 
 /// A count read again from its ink alone (`ink`, the printed words round it cut away) by the
-/// digits' engine: kept when that engine is sure of it (Tesseract gives 0.9 and more to a
-/// clean line of digits) and it reads as a number. Less sure (0.8) it is kept when it holds
-/// what chi_sim read of a count (`first`) and more: a digit chi_sim dropped (35 read 3 in the
-/// sentence, twice, the counts then adding up as 3 of 3).
-fn second_opinion(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &GrayImage, ink: Option<[u32; 4]>, first: Option<&str>) -> Result<Option<String>, OcrError> {
+/// digits' engine, when it reads as a number, and whether that engine is sure of it: sure
+/// when Tesseract gives it 0.9 and more (as it does a clean line of digits), or 0.8 when it
+/// holds what chi_sim read of a count (`first`) and more: a digit chi_sim dropped (35 read 3
+/// in the sentence, twice, the counts then adding up as 3 of 3).
+fn second_opinion(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: &GrayImage, ink: Option<[u32; 4]>, first: Option<&str>) -> Result<Option<(String, bool)>, OcrError> {
     let Some(ink) = ink else { return Ok(None) };
     let piece = framed_piece(page, ink, ink[3] / 2 + 4, None);
     let Some(read) = ocr.read_digits(&piece, reader.dpi.round() as u32, DIGITS)? else { return Ok(None) };
     let digits: String = read.text.chars().filter(|c| !c.is_whitespace()).collect();
     reader.boxes.push((ink, format!("count alone, digits' engine: {digits} ({:.2})", read.confidence)));
     let sure = read.confidence >= 0.9 || (read.confidence >= 0.8 && first.is_some_and(|f| fills_in(f, &digits)));
-    Ok((sure && parse_count(&digits).is_some()).then_some(digits))
+    Ok(parse_count(&digits).is_some().then_some((digits, sure)))
 }
 
 /// Whether `digits` holds all of `first`, in order, and more.
@@ -438,6 +458,8 @@ mod tests {
     struct WithDigits {
         sentence: Sentence,
         digits: Vec<&'static str>,
+        /// The engine's confidence in each reading.
+        sure: f32,
     }
     impl OcrEngine for WithDigits {
         fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
@@ -450,7 +472,7 @@ mod tests {
             self.sentence.read_words(rect, region)
         }
         fn read_digits(&mut self, _: &GrayImage, _: u32, _: &str) -> Result<Option<crate::ocr::OcrText>, OcrError> {
-            Ok(Some(crate::ocr::OcrText { text: self.digits.remove(0).into(), confidence: 0.96 }))
+            Ok(Some(crate::ocr::OcrText { text: self.digits.remove(0).into(), confidence: self.sure }))
         }
     }
 
@@ -481,15 +503,29 @@ mod tests {
         // chi_sim read the term's serif 5 as 2; the digits' engine reads each count from its
         // ink alone, in order.
         let block = "经2届4次职代会通过并公示。出席会议51人，其中同意50人，反对1人。";
-        let mut engine = WithDigits { sentence: Sentence::new(block, vec![]), digits: vec!["5", "4", "51", "50", "1"] };
+        let mut engine = WithDigits { sentence: Sentence::new(block, vec![]), digits: vec!["5", "4", "51", "50", "1"], sure: 0.96 };
         let read = sentence_read_with_digits(&mut engine);
         let values: Vec<&str> = read.iter().map(|(_, v)| v.as_str()).collect();
         assert_eq!(values, ["5", "4", "51", "50", "1"]);
         // Where it would make counts that no longer add up (5 attending, 50 for), the first
         // reading stands.
-        let mut engine = WithDigits { sentence: Sentence::new(block, vec![]), digits: vec!["2", "4", "5", "50", "1"] };
+        let mut engine = WithDigits { sentence: Sentence::new(block, vec![]), digits: vec!["2", "4", "5", "50", "1"], sure: 0.96 };
         let values: Vec<String> = sentence_read_with_digits(&mut engine).into_iter().map(|(_, v)| v).collect();
         assert_eq!(values, ["2", "4", "51", "50", "1"]);
+    }
+
+    #[test]
+    fn readings_the_digits_engine_is_unsure_of_are_taken_only_where_they_make_the_counts_likely() {
+        // 出席 155 read 1355 by chi_sim (148 of 1355 for); the digits' engine reads 155 at 0.79.
+        let block = "经10届2次职代会通过并公示。出席会议1355人，其中同意148人，反对3人。";
+        let mut engine = WithDigits { sentence: Sentence::new(block, vec![]), digits: vec!["10", "2", "155", "148", "3"], sure: 0.79 };
+        let values: Vec<String> = sentence_read_with_digits(&mut engine).into_iter().map(|(_, v)| v).collect();
+        assert_eq!(&values[2..], ["155", "148", "3"]);
+        // Counts likely as read stay, whatever the unsure readings say.
+        let block = "经10届2次职代会通过并公示。出席会议155人，其中同意148人，反对3人。";
+        let mut engine = WithDigits { sentence: Sentence::new(block, vec![]), digits: vec!["10", "2", "165", "149", "3"], sure: 0.79 };
+        let values: Vec<String> = sentence_read_with_digits(&mut engine).into_iter().map(|(_, v)| v).collect();
+        assert_eq!(&values[2..], ["155", "148", "3"]);
     }
 
     #[test]
