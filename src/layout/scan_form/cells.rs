@@ -350,11 +350,17 @@ pub(super) fn ink_bounds(ink: &GrayImage, [x, y, w, h]: [u32; 4]) -> Option<[u32
     let (x1, y1) = ((x + w).min(ink.width()), (y + h).min(ink.height()));
     let on = |xx: u32, yy: u32| ink.get_pixel(xx, yy)[0] > 127;
     // A row or column counts when it holds at least two pixels of ink.
-    let rows: Vec<u32> = (y..y1).filter(|&yy| (x..x1).filter(|&xx| on(xx, yy)).count() >= 2).collect();
+    let rows = ink_rows(ink, [x, y, w, h]);
     let cols: Vec<u32> = (x..x1).filter(|&xx| (y..y1).filter(|&yy| on(xx, yy)).count() >= 2).collect();
     let (a, b) = (*rows.first()?, *rows.last()?);
     let (c, d) = (*cols.first()?, *cols.last()?);
     Some([c, a, d + 1 - c, b + 1 - a])
+}
+
+/// The rows of a rectangle of the ink mask holding two pixels of ink or more (one is a speck).
+fn ink_rows(ink: &GrayImage, [x, y, w, h]: [u32; 4]) -> Vec<u32> {
+    let (x1, y1) = ((x + w).min(ink.width()), (y + h).min(ink.height()));
+    (y..y1).filter(|&yy| (x..x1).filter(|&xx| ink.get_pixel(xx, yy)[0] > 127).count() >= 2).collect()
 }
 
 /// The box of a dash standing alone in a rectangle of the ink mask: all its rows of ink (two
@@ -362,9 +368,9 @@ pub(super) fn ink_bounds(ink: &GrayImage, [x, y, w, h]: [u32; 4]) -> Option<[u32
 /// columns from half an em to three ems long. A dash one pixel thick has no column of two
 /// pixels, so `ink_bounds` finds no ink in it (and OCR read — as ae).
 fn lone_dash(ink: &GrayImage, [x, y, w, h]: [u32; 4], em: u32) -> Option<[u32; 4]> {
-    let (x1, y1) = ((x + w).min(ink.width()), (y + h).min(ink.height()));
+    let x1 = (x + w).min(ink.width());
     let on = |xx: u32, yy: u32| ink.get_pixel(xx, yy)[0] > 127;
-    let rows: Vec<u32> = (y..y1).filter(|&yy| (x..x1).filter(|&xx| on(xx, yy)).count() >= 2).collect();
+    let rows = ink_rows(ink, [x, y, w, h]);
     let (&a, &b) = (rows.first()?, rows.last()?);
     if (b + 1 - a) * 10 > em * 3 {
         return None;

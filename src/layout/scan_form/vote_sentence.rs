@@ -111,14 +111,13 @@ fn read_sentence_on<'t>(reader: &mut CellReader, ocr: &mut dyn OcrEngine, page: 
         opined[*i].1 = digits.clone();
     }
     let taken = likely(&counts(&opined)) || !likely(&counts(&out));
-    let settled: Vec<bool> = (0..out.len()).map(|i| seconds.iter().any(|(j, d)| *j == i && (taken || *d == out[i].1))).collect();
+    let mut settled: Vec<bool> = (0..out.len()).map(|i| seconds.iter().any(|(j, d)| *j == i && (taken || *d == out[i].1))).collect();
     if taken {
         out = opined;
     }
     // Counts still unlikely (155 read 1355 by chi_sim: 148 of 1355 for) take the digits'
     // readings it was not sure of (155 at 0.79) where, and only where, they make the counts
     // likely, the fewest of them.
-    let mut settled = settled;
     if !likely(&counts(&out)) && !unsure.is_empty() {
         let mut maybe = out.clone();
         for (i, digits) in &unsure {
