@@ -71,6 +71,15 @@ pub(super) fn read_line_scaled(ocr: &mut dyn OcrEngine, clean: &GrayImage, [x, y
     read_with_retry(ocr, [0, 0, page.width(), page.height()], Region::Line)
 }
 
+/// Where a line's head of `at` pixels ends between two characters: the first column of the
+/// line's box from `at` on (within an `em` further) that holds no ink, else `at`. A read cut
+/// through a character misreads it, and the read after it too.
+pub(super) fn gap_after(ink: &GrayImage, [x, y, w, h]: [u32; 4], at: u32, em: u32) -> u32 {
+    let (x1, y1) = ((x + w).min(ink.width()), (y + h).min(ink.height()));
+    let blank = |xx: u32| (y..y1).all(|yy| ink.get_pixel(xx, yy)[0] <= 127);
+    (x + at..(x + at + em).min(x1)).find(|&xx| blank(xx)).map_or(at, |xx| xx - x)
+}
+
 /// A line's box cut where the ink leaves a gap wider than `gap` pixels.
 fn split_at_gaps(ink: &GrayImage, [x, y, w, h]: [u32; 4], gap: u32) -> Vec<[u32; 4]> {
     let cols: Vec<bool> = (x..x + w).map(|xx| (y..y + h).any(|yy| ink.get_pixel(xx.min(ink.width() - 1), yy.min(ink.height() - 1))[0] > 127)).collect();
@@ -158,6 +167,13 @@ fn spaced_label<'s>(spec: &'s Spec, pieces: &[String]) -> Option<(&'s str, Strin
     hits.next().is_none().then(|| (f.id.as_str(), value.clone()))
 }
 
+/// Whether a line (or the head of one) read as the form's title: 申报表 of its second line,
+/// or 最美职工 or 年度 of its first (its head alone, 2023年度内蒙古, when only that was read).
+pub(super) fn is_title(text: &str) -> bool {
+    let sq = squeeze(text);
+    sq.contains("申报表") || sq.contains("最美职工") || sq.contains("年度")
+}
+
 /// A line's Chinese characters alone: OCR's digits, Latin slips and punctuation say nothing
 /// of which print it is.
 fn cjk(t: &str) -> Vec<char> {
@@ -219,7 +235,7 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
         for seg in split_at_gaps(ink, rect, gap) {
             // A line the probe read only the head of stands for the whole when it is the
             // printed notes' (the page is not read further), else it is read whole.
-            let head_of = |r: &[u32; 4], t: &OcrText| r[..2] == seg[..2] && r[3] == seg[3] && r[2] < seg[2] && is_notes_line(&notes, &t.text);
+            let head_of = |r: &[u32; 4], t: &OcrText| r[..2] == seg[..2] && r[3] == seg[3] && r[2] < seg[2] && (is_notes_line(&notes, &t.text) || is_title(&t.text));
             let t = match known.iter().position(|(r, t)| *r == seg || head_of(r, t)) {
                 Some(i) => known.swap_remove(i).1,
                 None => read_line_scaled(ocr, clean, seg, dpi)?,
@@ -231,7 +247,7 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
         }
         let t = OcrText { text: pieces.join(" "), confidence: conf };
         let sq = squeeze(&t.text);
-        if sq.contains("申报表") || sq.contains("最美职工") {
+        if is_title(&t.text) {
             found_title = true;
         }
         // On the cover the value follows its label on the same line, often with no space in
@@ -286,6 +302,25 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lines_head_ends_in_the_first_gap_between_characters_after_its_length() {
+        use imageproc::drawing::draw_filled_rect_mut;
+        use imageproc::rect::Rect;
+        // Characters 30 px wide, 6 px apart, from x = 10; the line's box from x = 5.
+        let mut ink = GrayImage::new(400, 60);
+        for i in 0..10 {
+            draw_filled_rect_mut(&mut ink, Rect::at(10 + i * 36, 15).of_size(30, 30), image::Luma([255]));
+        }
+        let line = [5, 10, 380, 40];
+        // 100 px from the box's start falls inside the third character (82–112): cut after it.
+        assert_eq!(gap_after(&ink, line, 100, 36), 112 - 5);
+        // In a gap already: cut there.
+        assert_eq!(gap_after(&ink, line, 38, 36), 38);
+        // No gap within the em (one long stroke): the length asked.
+        draw_filled_rect_mut(&mut ink, Rect::at(0, 40).of_size(400, 2), image::Luma([255]));
+        assert_eq!(gap_after(&ink, line, 100, 36), 100);
+    }
 
     #[test]
     fn a_spaced_label_with_one_slip_still_names_its_field() {
