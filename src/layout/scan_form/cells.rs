@@ -57,11 +57,26 @@ pub(super) struct CellReader<'a> {
     strip_px: u32,
     line_px: u32,
     pub(super) boxes: Vec<([u32; 4], String)>,
+    /// The cells read with their lines side by side (see `read_unwrapped`), each read once.
+    unwrapped: Vec<([u32; 4], Lines, OcrText)>,
 }
 
 impl<'a> CellReader<'a> {
     pub(super) fn new(p: &'a Prepared, dpi: f32, params: &ScanParams) -> Self {
-        CellReader { p, dpi, pad: mm_px(dpi, params.cell_inset_mm), strip_px: mm_px(dpi, 11.0), line_px: mm_px(dpi, params.line_cell_mm), boxes: Vec::new() }
+        CellReader { p, dpi, pad: mm_px(dpi, params.cell_inset_mm), strip_px: mm_px(dpi, 11.0), line_px: mm_px(dpi, params.line_cell_mm), boxes: Vec::new(), unwrapped: Vec::new() }
+    }
+
+    /// A narrow cell inside a row (a short value, or a label after one) whose print is wrapped
+    /// over lines, read with its lines side by side: block mode reads each line alone and
+    /// misreads a character alone on its line (生产线操作 / 工), and the value was read again
+    /// so, after its block read (16 ms a form). A wrapped label reads whole the same way
+    /// (何时参加 / 工作). None when the cell holds no dark ink or one line.
+    pub(super) fn read_wrapped(&mut self, ocr: &mut dyn OcrEngine, c: &Cell) -> Result<Option<OcrText>, OcrError> {
+        let rect = inset(c, self.pad);
+        if !has_dark_ink(&self.p.clean, rect) || text_lines(&self.p.ink, rect, self.dpi) < 2 {
+            return Ok(None);
+        }
+        self.read_unwrapped(ocr, c, Lines::Text)
     }
 
     /// Whether the cell right of `c` holds writing (dark ink inside its lines): then a label
@@ -116,12 +131,16 @@ impl<'a> CellReader<'a> {
     /// None when the cell holds fewer than two lines. The page is set back afterwards.
     pub(super) fn read_unwrapped(&mut self, ocr: &mut dyn OcrEngine, c: &Cell, lines: Lines) -> Result<Option<OcrText>, OcrError> {
         let [x, y, w, h] = inset(c, self.pad);
+        if let Some((.., t)) = self.unwrapped.iter().find(|(r, l, _)| *r == [x, y, w, h] && *l == lines) {
+            return Ok(Some(t.clone()));
+        }
         let pieces: Vec<[u32; 4]> = self.cell_lines([x, y, w, h]).into_iter().filter_map(|(a, b)| ink_bounds(&self.p.ink, [x, a, w, b - a])).collect();
         if pieces.len() < 2 {
             return Ok(None);
         }
         let t = self.read_side_by_side(ocr, &pieces, lines)?;
         self.boxes.push(([x, y, w, h], format!("unwrapped: {}", t.text.trim())));
+        self.unwrapped.push(([x, y, w, h], lines, t.clone()));
         Ok(Some(t))
     }
 
@@ -558,6 +577,30 @@ pub(super) mod tests {
             self.0.push(rect);
             Ok(OcrText { text: "所在单位".into(), confidence: 0.9 })
         }
+    }
+
+    #[test]
+    fn a_wrapped_cell_is_read_side_by_side_once_and_a_one_line_cell_not_so() {
+        // Two lines of print 25 px high in a narrow cell, on paper.
+        let mut clean = GrayImage::from_pixel(200, 120, image::Luma([255]));
+        draw_filled_rect_mut(&mut clean, Rect::at(20, 20).of_size(150, 25), image::Luma([0]));
+        draw_filled_rect_mut(&mut clean, Rect::at(20, 70).of_size(30, 25), image::Luma([0]));
+        let ink = imageproc::contrast::threshold(&clean, 128, imageproc::contrast::ThresholdType::BinaryInverted);
+        let p = Prepared { grid: Grid::default(), clean, ink };
+        let cell = Cell { x0: 0, y0: 0, x1: 200, y1: 120, band: 0, bands: 1 };
+        let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
+        let mut engine = Asked(Vec::new());
+        assert!(reader.read_wrapped(&mut engine, &cell).unwrap().is_some());
+        assert_eq!(engine.0.len(), 1, "one line of both lines' ink");
+        // Asked again for the value, the cell is not read again.
+        assert!(reader.read_unwrapped(&mut engine, &cell, Lines::Text).unwrap().is_some());
+        assert_eq!(engine.0.len(), 1);
+        // Digits are another read.
+        assert!(reader.read_unwrapped(&mut engine, &cell, Lines::Digits).unwrap().is_some());
+        assert_eq!(engine.0.len(), 2);
+        let one = Cell { x0: 0, y0: 0, x1: 200, y1: 60, band: 0, bands: 1 };
+        assert!(reader.read_wrapped(&mut engine, &one).unwrap().is_none());
+        assert_eq!(engine.0.len(), 2);
     }
 
     #[test]

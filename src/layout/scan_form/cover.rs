@@ -217,9 +217,21 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
     // Lines read before any cover label or the title: the printed notes' and the others.
     let (mut notes_lines, mut other_lines) = (0u32, 0u32);
     let notes = notes_pairs(spec);
+    // The title's first line, once read (its height), and how many lines of the title the
+    // spec has after it: those stand right below it in type as large, and hold no field.
+    let mut title: Option<u32> = None;
+    let mut title_left = spec.cover.title_lines.len().saturating_sub(1);
     for rect in text_line_boxes(ink, dpi) {
         if !found_title && out.labels_found == 0 && notes_lines >= 2 && notes_lines > other_lines {
             break;
+        }
+        if let Some(h) = title.filter(|_| title_left > 0) {
+            title_left -= 1;
+            if rect[3] * 10 >= h * 9 {
+                out.ocr_boxes.push((rect, "the title's next line, not read".into()));
+                continue;
+            }
+            title_left = 0;
         }
         // Once every cover field has its value, the lines below (the issuers' names at the
         // foot of the page) are not read, unless one may continue the last value.
@@ -248,6 +260,9 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
         let t = OcrText { text: pieces.join(" "), confidence: conf };
         let sq = squeeze(&t.text);
         if is_title(&t.text) {
+            if !found_title && out.labels_found == 0 {
+                title = Some(rect[3]);
+            }
             found_title = true;
         }
         // On the cover the value follows its label on the same line, often with no space in
@@ -302,6 +317,50 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reads the lines of a page in turn as `says`, counting the reads.
+    struct Says(Vec<&'static str>, usize);
+    impl OcrEngine for Says {
+        fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
+            Ok(())
+        }
+        fn read(&mut self, _: [u32; 4], _: crate::ocr::Region) -> Result<OcrText, OcrError> {
+            self.1 += 1;
+            Ok(OcrText { text: self.0.get(self.1 - 1).copied().unwrap_or("").into(), confidence: 0.9 })
+        }
+    }
+
+    #[test]
+    fn the_titles_next_line_in_type_as_large_is_not_read_and_a_smaller_one_is() {
+        use imageproc::drawing::draw_filled_rect_mut;
+        use imageproc::rect::Rect;
+        let spec = Spec::builtin();
+        assert_eq!(spec.cover.title_lines.len(), 2);
+        // 200 dpi: the title's first line 50 px high, its second 60, then a field's line 36.
+        let page = |second: u32| {
+            let mut clean = GrayImage::from_pixel(1200, 900, image::Luma([255]));
+            for (y, h, n) in [(100, 50, 14), (200, second, 5), (400, 36, 8)] {
+                for i in 0..n {
+                    draw_filled_rect_mut(&mut clean, Rect::at(200 + i as i32 * (h as i32 + 8), y).of_size(h, h), image::Luma([0]));
+                }
+            }
+            let ink = imageproc::contrast::threshold(&clean, 128, imageproc::contrast::ThresholdType::BinaryInverted);
+            (clean, ink)
+        };
+        let (clean, ink) = page(60);
+        let mut ocr = Says(vec!["2023年度内蒙古自治区“最美职工”", "姓名 张三"], 0);
+        let mut out = PageReading::nothing_yet(0, 0.0);
+        read_cover(&clean, &ink, 200.0, &spec, &mut ocr, Vec::new(), &mut out).unwrap();
+        assert_eq!(ocr.1, 2, "the title's first line and the field's: {:?}", out.ocr_boxes);
+        assert!(out.values.iter().any(|(id, v)| id == "cover_name" && v.text == "张三"), "{:?}", out.values);
+        // A line under the title in smaller type than it may be a field's: it is read.
+        let (clean, ink) = page(36);
+        let mut ocr = Says(vec!["2023年度内蒙古自治区“最美职工”", "工作单位 乌海市人民医院", "姓名 张三"], 0);
+        let mut out = PageReading::nothing_yet(0, 0.0);
+        read_cover(&clean, &ink, 200.0, &spec, &mut ocr, Vec::new(), &mut out).unwrap();
+        assert_eq!(ocr.1, 3, "{:?}", out.ocr_boxes);
+        assert!(out.values.iter().any(|(id, _)| id == "cover_employer"), "{:?}", out.values);
+    }
 
     #[test]
     fn a_lines_head_ends_in_the_first_gap_between_characters_after_its_length() {

@@ -431,6 +431,11 @@ fn read_first_pass(reader: &mut CellReader, ocr: &mut dyn OcrEngine, grid: &Grid
             }
         }
     }
+    if portion == Portion::Whole && grid.has_left(c) {
+        if let Some(t) = reader.read_wrapped(ocr, c)? {
+            return Ok(t);
+        }
+    }
     reader.read(ocr, c, portion)
 }
 
