@@ -195,7 +195,9 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
             if let Some(allowed) = digits_engine_chars(field.kind).filter(|_| needs_digits_engine(field.kind, &text)) {
                 if let Some(again) = reader.read_by_digits_engine(ocr, &cell, allowed)? {
                     let cleaned = clean_value(spec, field, &again.text);
-                    if again.confidence >= 0.8 && reads_as(field.kind, &cleaned) {
+                    // An ID number's check character vouches for it where the engine gives
+                    // no confidence (15058119810914058X at 0.00, chi_sim's 1$058…).
+                    if (again.confidence >= 0.8 || field.kind == Kind::IdNumber) && reads_as(field.kind, &cleaned) {
                         (text, confidence) = (cleaned, again.confidence);
                     }
                 }
@@ -203,6 +205,7 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
             out.values.push((field.id.clone(), RawValue { text, confidence, page: None, bbox: bbox(&cell) }));
         }
     }
+    birth_month_by_id(&mut reader, ocr, grid, spec, out)?;
     out.ocr_boxes.append(&mut reader.boxes);
     infer_boxes(grid, spec, &mut known);
     crate::timing::timed(crate::timing::Stage::BoxWords, || read_boxes(&p.clean, &known, dpi, spec, ocr, params, out))?;
@@ -224,6 +227,36 @@ fn digits_first(reader: &mut CellReader, ocr: &mut dyn OcrEngine, field: &crate:
     let Some(read) = reader.read_by_digits_engine(ocr, cell, allowed)? else { return Ok(None) };
     let sure = read.confidence >= DIGITS_FIRST_CONFIDENCE && reads_as(kind, &clean_value(spec, field, &read.text));
     Ok(sure.then_some(read))
+}
+
+/// 出生年月 read as a valid month other than the ID number's (1906.12 for 1966.12: chi_sim
+/// reads a printed 6 as 0) is read again by the digits' engine, and its reading taken when it
+/// is the ID's month. A month really written otherwise reads the same again, and stays to be
+/// flagged. Only for a valid ID number: its check character vouches for its digits.
+fn birth_month_by_id(reader: &mut CellReader, ocr: &mut dyn OcrEngine, grid: &Grid, spec: &Spec, out: &mut PageReading) -> Result<(), OcrError> {
+    use crate::fields::normalize::{normalize_id_number, normalize_month};
+    let value = |out: &PageReading, id: &str| out.values.iter().position(|(f, _)| f == id);
+    let (Some(i), Some(b)) = (value(out, "id_number"), value(out, "birth_month")) else { return Ok(()) };
+    let id = normalize_id_number(&out.values[i].1.text);
+    if crate::fields::rules::id_number_problem(&id).is_some() {
+        return Ok(());
+    }
+    let id_month = format!("{}-{}", &id[6..10], &id[10..12]);
+    let birth = &out.values[b].1;
+    if normalize_month(&birth.text).is_none_or(|m| m == id_month) {
+        return Ok(());
+    }
+    let (Some(field), Some(rect)) = (spec.field("birth_month"), birth.bbox) else { return Ok(()) };
+    let Some(cell) = grid.cells.iter().find(|c| [c.x0, c.y0, c.width(), c.height()] == rect).cloned() else { return Ok(()) };
+    let Some(allowed) = digits_engine_chars(field.kind) else { return Ok(()) };
+    if let Some(again) = reader.read_by_digits_engine(ocr, &cell, allowed)? {
+        let cleaned = clean_value(spec, field, &again.text);
+        if normalize_month(&cleaned).is_some_and(|m| m == id_month) {
+            out.values[b].1.text = cleaned;
+            out.values[b].1.confidence = again.confidence;
+        }
+    }
+    Ok(())
 }
 
 /// How sure the digits' engine must be of an ID or phone number read first (see
@@ -461,6 +494,35 @@ mod tests {
         assert_eq!(read(id, "150121199112207914", 0.95), None);
         assert_eq!(read(phone, "1307860128", 0.95), None);
         assert_eq!(read(name, "13078601285", 0.95), None);
+    }
+
+    #[test]
+    fn a_birth_month_other_than_the_id_numbers_is_read_again_and_taken_only_when_it_agrees() {
+        use imageproc::drawing::draw_filled_rect_mut;
+        let spec = Spec::builtin();
+        let mut clean = image::GrayImage::from_pixel(600, 80, image::Luma([255]));
+        draw_filled_rect_mut(&mut clean, imageproc::rect::Rect::at(40, 25).of_size(120, 28), image::Luma([0]));
+        let ink = imageproc::contrast::threshold(&clean, 128, imageproc::contrast::ThresholdType::BinaryInverted);
+        let cell = Cell { x0: 0, y0: 0, x1: 300, y1: 80, band: 0, bands: 1 };
+        let p = Prepared { grid: Grid { cells: vec![cell.clone()], ..Grid::default() }, clean, ink };
+        let id = "150622196612198507";
+        assert!(reads_as(Kind::IdNumber, id));
+        let run = |birth: &str, id: &str, digits: &'static str| {
+            let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
+            let mut out = PageReading::nothing_yet(0, 0.0);
+            let raw = |t: &str| RawValue { text: t.into(), confidence: 0.9, page: None, bbox: Some([0, 0, 300, 80]) };
+            out.values.push(("birth_month".into(), raw(birth)));
+            out.values.push(("id_number".into(), raw(id)));
+            let mut engine = DigitsSay(digits, 0.9, 0);
+            birth_month_by_id(&mut reader, &mut engine, &p.grid, &spec, &mut out).unwrap();
+            out.values[0].1.text.clone()
+        };
+        assert_eq!(run("1906.12", id, "1966.12"), "1966.12");
+        // Read again otherwise (written so): it stays, to be flagged.
+        assert_eq!(run("1995.12", id, "1995.12"), "1995.12");
+        // Agreeing already, or an ID that is not valid: not read again.
+        assert_eq!(run("1966.12", id, "1906.12"), "1966.12");
+        assert_eq!(run("1906.12", "150622196612198508", "1966.12"), "1906.12");
     }
 
     #[test]
