@@ -191,7 +191,7 @@ fn read_and_check(sub: &Submission, job: &Job) -> (Record, Vec<KeptPage>) {
     let (reading, confidences_matter, kept) = match result {
         Ok(Ok(r)) => r,
         Ok(Err(why)) => return (unreadable(job, source, why), Vec::new()),
-        Err(_) => return (unreadable(job, source, Unreadable::Io("internal error while reading (a bug: please report it with the file)".into())), Vec::new()),
+        Err(_) => return (unreadable(job, source, Unreadable::Io(INTERNAL_ERROR.into())), Vec::new()),
     };
     let mut record = to_record(job.spec, &reading, Source { pages: reading.pages, ..source });
     let rows = job.corrections.map(|c| c.for_input(&record.source.path)).unwrap_or_default();
@@ -237,15 +237,17 @@ fn read_submission(blobs: &[Vec<u8>], detected: Detected, sub: &Submission, job:
     // which the approval boxes' seals are judged once the page's layout is known. No more
     // than one page of a file is ever held at full colour.
     let marks_dpi = job.marks.colour_dpi;
-    let mut pages: Vec<ScanPage> = Vec::new();
+    // Each page is read as soon as it is reduced, before the next is decoded: a file's pages
+    // held all at the scan's resolution (four 300 dpi pages, 35 MB a worker) made the peak.
+    let mut scan = ScanReader::new(sub, job);
     let mut reduce = |p: PageImage| -> Result<(), Unreadable> {
         let dpi = scan_form::page_dpi(&p);
         let colour = timed(Stage::MarkJudging, || {
             (!crate::preprocess::is_grayscale(&p.image)).then(|| crate::preprocess::upright_colour(&p.image, dpi, marks_dpi, 0, 0.0))
         });
         let gray = timed(Stage::Level, || crate::preprocess::to_gray(&p.image));
-        pages.push(ScanPage { gray: scan_form::GrayPage { dpi, gray }, colour });
-        Ok(())
+        drop(p);
+        scan.page(ScanPage { gray: scan_form::GrayPage { dpi, gray }, colour })
     };
     match detected {
         Detected::Zip => {
@@ -267,10 +269,10 @@ fn read_submission(blobs: &[Vec<u8>], detected: Detected, sub: &Submission, job:
         Detected::OtherOle => return Err(Unreadable::UnsupportedFormat("Office 97–2003 文件，非Word")),
         Detected::Unknown => return Err(Unreadable::UnknownFormat),
     }
-    if pages.is_empty() {
+    if scan.pages == 0 {
         return Err(Unreadable::NoPages);
     }
-    let (reading, kept) = read_scan(pages, sub, job)?;
+    let (reading, kept) = scan.finish()?;
     Ok((reading, true, kept))
 }
 
@@ -287,31 +289,54 @@ thread_local! {
     static ENGINE: RefCell<Option<Tesseract>> = const { RefCell::new(None) };
 }
 
-/// Reads every page of a scan and merges what they hold: pages are recognised by their
-/// content, so their order does not matter; a value found twice keeps the first non-empty.
-fn read_scan(pages: Vec<ScanPage>, sub: &Submission, job: &Job) -> Result<(Reading, Vec<KeptPage>), Unreadable> {
-    let mut kept = Vec::new();
-    let mut reading = Reading { pages: pages.len() as u32, ..Reading::default() };
-    // A photocopy: no page has colour, so no seal can be told from other ink.
-    let grey = pages.iter().all(|p| p.colour.is_none());
-    let marks_dpi = job.marks.colour_dpi;
-    let mut labels_found = 0usize;
-    ENGINE.with(|cell| -> Result<(), Unreadable> {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(Tesseract::new(OCR_LANG).map_err(|e| Unreadable::Io(e.to_string()))?);
-        }
-        let engine = slot.as_mut().expect("engine just set");
-        // Pages are consumed one by one, each freed once read.
-        for (n, ScanPage { gray: page, colour }) in pages.into_iter().enumerate() {
-            let page_no = n as u32 + 1;
+/// Why a file is unreadable when formscan itself failed on it.
+const INTERNAL_ERROR: &str = "internal error while reading (a bug: please report it with the file)";
+
+/// The pages of a scan, read one by one as they are decoded, and what they hold merged: pages
+/// are recognised by their content, so their order does not matter; a value found twice
+/// keeps the first non-empty.
+struct ScanReader<'s, 'j> {
+    sub: &'s Submission,
+    job: &'s Job<'j>,
+    reading: Reading,
+    kept: Vec<KeptPage>,
+    pages: u32,
+    /// No page read so far has colour (a photocopy: no seal can be told from other ink).
+    grey: bool,
+    labels_found: usize,
+}
+
+impl<'s, 'j> ScanReader<'s, 'j> {
+    fn new(sub: &'s Submission, job: &'s Job<'j>) -> Self {
+        ScanReader { sub, job, reading: Reading::default(), kept: Vec::new(), pages: 0, grey: true, labels_found: 0 }
+    }
+
+    /// Reads the next page, which is freed once read. It is read while its file is decoded:
+    /// a panic in reading is caught here, so that the decoder's guard does not report it as the
+    /// file's fault.
+    fn page(&mut self, page: ScanPage) -> Result<(), Unreadable> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.read_page(page))).unwrap_or_else(|_| Err(Unreadable::Io(INTERNAL_ERROR.into())))
+    }
+
+    fn read_page(&mut self, ScanPage { gray: page, colour }: ScanPage) -> Result<(), Unreadable> {
+        let job = self.job;
+        self.pages += 1;
+        let page_no = self.pages;
+        self.grey &= colour.is_none();
+        let marks_dpi = job.marks.colour_dpi;
+        ENGINE.with(|cell| -> Result<(), Unreadable> {
+            let mut slot = cell.borrow_mut();
+            if slot.is_none() {
+                *slot = Some(Tesseract::new(OCR_LANG).map_err(|e| Unreadable::Io(e.to_string()))?);
+            }
+            let engine = slot.as_mut().expect("engine just set");
             let dpi = page.dpi;
             let mut pr = scan_form::read_gray_page(page, job.spec, engine, &job.scan).map_err(|e| Unreadable::Io(format!("page {page_no}: {e}")))?;
             if let Some(dir) = &job.debug_dir {
-                let stem = sub.files[0].file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                let stem = self.sub.files[0].file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 let _ = crate::output::debug::write_page(dir, &stem, page_no, &pr);
             }
-            labels_found += pr.labels_found;
+            self.labels_found += pr.labels_found;
             if !pr.boxes.is_empty() {
                 let judged = timed(Stage::MarkJudging, || {
                     let upright = colour.map(|c| crate::preprocess::upright_colour(&c, marks_dpi, marks_dpi, pr.quarter_turns, pr.skew_deg));
@@ -322,41 +347,47 @@ fn read_scan(pages: Vec<ScanPage>, sub: &Submission, job: &Job) -> Result<(Readi
                     scale_evidence(&mut evidence, pr.scale);
                     evidence.page = page_no;
                     let date = m.date.map(|text| RawValue { text, confidence: m.date_confidence, page: Some(page_no), bbox: evidence.date });
-                    reading.approvals.insert(m.id, ApprovalReading { signature: m.signature, seal: m.seal, date, evidence: Some(evidence) });
+                    self.reading.approvals.insert(m.id, ApprovalReading { signature: m.signature, seal: m.seal, date, evidence: Some(evidence) });
                 }
             }
             if job.report_dir.is_some() {
                 let cells = pr.grid.cells.iter().map(|c| crate::marks::judge::scaled([c.x0, c.y0, c.width(), c.height()], pr.scale)).collect();
-                kept.push(KeptPage { page: page_no, seen: std::mem::take(&mut pr.seen), scale: pr.scale, cells });
+                self.kept.push(KeptPage { page: page_no, seen: std::mem::take(&mut pr.seen), scale: pr.scale, cells });
             }
             for (id, mut v) in pr.values {
                 v.page = Some(page_no);
-                let empty = reading.values.get(&id).is_none_or(|old| old.text.trim().is_empty());
+                let empty = self.reading.values.get(&id).is_none_or(|old| old.text.trim().is_empty());
                 if empty {
-                    reading.values.insert(id, v);
+                    self.reading.values.insert(id, v);
                 }
             }
+            Ok(())
+        })
+    }
+
+    /// The merged reading, once every page is read.
+    fn finish(self) -> Result<(Reading, Vec<KeptPage>), Unreadable> {
+        let ScanReader { job, mut reading, kept, pages, grey, labels_found, .. } = self;
+        reading.pages = pages;
+        // Pages on which not one label of the form was read are not this form (a photo, a
+        // letter, a blank page).
+        if labels_found == 0 {
+            return Err(Unreadable::NotThisForm);
         }
-        Ok(())
-    })?;
-    // Pages on which not one label of the form was read are not this form (a photo, a
-    // letter, a blank page).
-    if labels_found == 0 {
-        return Err(Unreadable::NotThisForm);
+        crate::fields::twins::reconcile(job.spec, &mut reading);
+        // A box that was not found on any page is for a person to look at, not for the unit to
+        // answer for: its marks are uncertain (a grey copy's seals unverifiable).
+        let seal = if grey { Mark::Unverifiable } else { Mark::Uncertain };
+        for f in job.spec.approvals() {
+            reading.approvals.entry(f.id.clone()).or_insert_with(|| ApprovalReading {
+                signature: Mark::Uncertain,
+                seal,
+                date: None,
+                evidence: Some(ApprovalEvidence { date_ink: Some(Mark::Uncertain), ..ApprovalEvidence::default() }),
+            });
+        }
+        Ok((reading, kept))
     }
-    crate::fields::twins::reconcile(job.spec, &mut reading);
-    // A box that was not found on any page is for a person to look at, not for the unit to
-    // answer for: its marks are uncertain (a grey copy's seals unverifiable).
-    let seal = if grey { Mark::Unverifiable } else { Mark::Uncertain };
-    for f in job.spec.approvals() {
-        reading.approvals.entry(f.id.clone()).or_insert_with(|| ApprovalReading {
-            signature: Mark::Uncertain,
-            seal,
-            date: None,
-            evidence: Some(ApprovalEvidence { date_ink: Some(Mark::Uncertain), ..ApprovalEvidence::default() }),
-        });
-    }
-    Ok((reading, kept))
 }
 
 /// Brings an approval's boxes from the grey page read to the scan's own pixels.
