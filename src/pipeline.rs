@@ -276,7 +276,7 @@ fn read_submission(blobs: &[Vec<u8>], detected: Detected, sub: &Submission, job:
     Ok((reading, true, kept))
 }
 
-/// A decoded page as it is kept until read: grey at the scan's resolution, and a small
+/// A decoded page as it is handed to reading: grey at the scan's resolution, and a small
 /// colour copy unless the page has no colour.
 struct ScanPage {
     gray: scan_form::GrayPage,
