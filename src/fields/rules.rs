@@ -143,6 +143,11 @@ pub fn id_number_problem(id: &str) -> Option<String> {
     None
 }
 
+/// The year and month of birth (YYYY-MM) a valid 18-character ID number holds.
+pub fn id_birth_month(id: &str) -> String {
+    format!("{}-{}", &id[6..10], &id[10..12])
+}
+
 /// Validity of the number, then agreement with 出生年月 and 性别, which only make sense for a
 /// valid number.
 fn id_number(record: &Record, ctx: &RuleContext, out: &mut Vec<Issue>) {
@@ -151,7 +156,7 @@ fn id_number(record: &Record, ctx: &RuleContext, out: &mut Vec<Issue>) {
         out.push(Issue::new("invalid_id_number", Some("id_number"), Severity::Return, problem));
         return;
     }
-    let id_month = format!("{}-{}", &id[6..10], &id[10..12]);
+    let id_month = id_birth_month(id);
     if let Some(birth) = value(record, "birth_month").filter(|b| parse_ymd(b).is_some()) {
         if birth != id_month {
             let msg = format!("身份证号码中的出生年月{id_month}与{}“{birth}”不一致", label(ctx.spec, "birth_month"));

@@ -321,13 +321,14 @@ fn probe(p: &Prepared, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &
             // lines (and garble) apart; the two reads joined stand for that head.
             let full = rect[2].min(PROBE_HEAD_CHARS * em);
             let first = rect[2].min(cover::gap_after(&p.ink, *rect, PROBE_TITLE_CHARS * em, em));
+            let told = |t: &OcrText| cover::is_title(&t.text) || cover.match_fuzzy(&t.text).is_some();
             let mut t = read_line_scaled(ocr, &p.clean, [rect[0], rect[1], first, rect[3]], dpi)?;
-            let mut found = cover::is_title(&t.text) || cover.match_fuzzy(&t.text).is_some();
+            let mut found = told(&t);
             let mut read_to = first;
             if !found && full > first + em {
                 let rest = read_line_scaled(ocr, &p.clean, [rect[0] + first, rect[1], full - first, rect[3]], dpi)?;
                 t = OcrText { text: format!("{}{}", t.text.trim(), rest.text.trim()), confidence: t.confidence.min(rest.confidence) };
-                found = cover::is_title(&t.text) || cover.match_fuzzy(&t.text).is_some();
+                found = told(&t);
                 read_to = full;
             }
             out.lines.push(([rect[0], rect[1], read_to, rect[3]], t));

@@ -241,7 +241,7 @@ fn birth_month_by_id(reader: &mut CellReader, ocr: &mut dyn OcrEngine, grid: &Gr
     if crate::fields::rules::id_number_problem(&id).is_some() {
         return Ok(());
     }
-    let id_month = format!("{}-{}", &id[6..10], &id[10..12]);
+    let id_month = crate::fields::rules::id_birth_month(&id);
     let birth = &out.values[b].1;
     if normalize_month(&birth.text).is_none_or(|m| m == id_month) {
         return Ok(());
