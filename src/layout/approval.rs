@@ -291,6 +291,15 @@ pub fn date_from_year<'w>(out: &mut BoxLayout, words: impl IntoIterator<Item = &
     }
 }
 
+/// Stretches the date's zone right to `x_end` (within the box): for a date placed by 年 alone,
+/// whose 月 and 日 are supposed at the usual spacing while the written line runs on further.
+pub fn date_runs_to(out: &mut BoxLayout, x_end: u32) {
+    if let Some(z) = out.date_zone.as_mut() {
+        let end = x_end.min(out.rect[0] + out.rect[2]);
+        z[2] = z[2].max(end.saturating_sub(z[0]));
+    }
+}
+
 /// A written date from the three blanks' digits: a year of four digits from 20xx, a month
 /// 1–12, a day 1–31. What does not read as such ends the date there (a prefix, or none).
 pub fn date_text(parts: &[String; 3]) -> Option<String> {
@@ -439,6 +448,17 @@ mod tests {
 
     fn w(text: &str, x: u32, y: u32, wd: u32, h: u32) -> OcrWord {
         OcrWord { text: text.into(), bbox: [x, y, wd, h], confidence: 0.93 }
+    }
+
+    #[test]
+    fn a_date_zone_is_stretched_to_its_line_s_end_within_the_box_never_shrunk() {
+        let mut out = BoxLayout { rect: [100, 100, 400, 200], date_zone: Some([150, 250, 200, 40]), ..BoxLayout::default() };
+        date_runs_to(&mut out, 420);
+        assert_eq!(out.date_zone, Some([150, 250, 270, 40]));
+        date_runs_to(&mut out, 300);
+        assert_eq!(out.date_zone, Some([150, 250, 270, 40]));
+        date_runs_to(&mut out, 900);
+        assert_eq!(out.date_zone, Some([150, 250, 350, 40]));
     }
 
     #[test]

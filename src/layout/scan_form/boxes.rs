@@ -61,6 +61,9 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
     let mut prints = Vec::new();
     // The date lines' 年 月 日 likewise.
     let mut dates = DatePrint::default();
+    // Date lines read by chi_sim on this page that left 月 or 日 unlearnt (digits written
+    // against them): after `params.year_alone_after` of them, 年 alone is found by its print.
+    let mut untaught = 0;
     for f in spec.approvals() {
         let Some((_, _, cell)) = known.iter().find(|(id, ..)| id == &f.id) else { continue };
         let Some(text) = f.approval.as_ref() else { continue };
@@ -161,11 +164,31 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
                 Some(found) => dates.read_blanks(ocr, clean, found, band, dpi)?,
                 None => None,
             };
-            if let (Some(found), Some(words)) = (found, by_print) {
+            // On a page where chi_sim's reads do not teach 月 and 日, they give little more
+            // than the year (read `2023 年 4`, the rest lost in the digits against the words),
+            // at a dozen times the cost of reading the year's blank alone: 年 is found by its
+            // print, and 月 and 日 placed by the line's usual spacing.
+            let year_alone = match (&found, untaught >= params.year_alone_after) {
+                (None, true) => match dates.find_year(clean, band, params.date_print_likeness) {
+                    Some(year) => dates.read_placed(ocr, clean, &[year], band, dpi)?.map(|words| (words, year.rect)),
+                    None => None,
+                },
+                _ => None,
+            };
+            if let (Some(found), Some(words)) = (&found, by_print) {
                 let text: Vec<String> = words.iter().map(|w| format!("{} ({:.2})", w.text, w.confidence)).collect();
                 let likeness = found.likeness.map(|l| format!("{l:.2}")).join(" ");
                 out.ocr_boxes.push((band, format!("date line, its words found by their print ({likeness}): {}", text.join(" "))));
                 approval::refine_date(&mut layout, &words);
+            } else if let Some((words, year)) = year_alone {
+                let text: Vec<String> = words.iter().map(|w| format!("{} ({:.2})", w.text, w.confidence)).collect();
+                out.ocr_boxes.push((band, format!("date line, 年 alone found by its print: {}", text.join(" "))));
+                approval::refine_date(&mut layout, &words);
+                // 月 and 日 are only supposed there: the written line may run on further, and
+                // its digits are the date's, not the signer's writing.
+                if let Some(end) = line_runs_to(clean, band, year) {
+                    approval::date_runs_to(&mut layout, end);
+                }
             } else {
                 let line = ocr.read_words_only(band, Region::Block, &chars)?;
                 let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
@@ -182,6 +205,10 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
                     out.ocr_boxes.push((band, format!("date line, remnants gone: {}", text.join(" "))));
                     approval::refine_date(&mut layout, &again);
                     approval::date_from_year(&mut layout, again.iter().chain(&line));
+                }
+                let month_read = layout.date_parts.as_ref().and_then(approval::date_text).is_some_and(|d| d.contains('月'));
+                if !dates.knows_all() && !month_read {
+                    untaught += 1;
                 }
             }
         }
@@ -221,6 +248,18 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         out.boxes.push(layout);
     }
     Ok(())
+}
+
+/// Where the line of ink that goes on right from the printed word `word` ends, in `band`:
+/// its dark ink, within half an em of the word's middle, until two ems of paper. None when
+/// nothing follows the word within two ems.
+fn line_runs_to(clean: &GrayImage, band: [u32; 4], word: [u32; 4]) -> Option<u32> {
+    let em = word[3].max(1);
+    let mid = word[1] + em / 2;
+    let (y0, y1) = (mid.saturating_sub(em / 2).max(band[1]), (mid + em / 2).min(band[1] + band[3]).min(clean.height()));
+    let (x0, x1) = (word[0] + word[2], (band[0] + band[2]).min(clean.width()));
+    let inked = |xx: u32| (y0..y1).any(|yy| clean.get_pixel(xx, yy)[0] < DARK_INK);
+    ink_bands(inked, x0..x1.max(x0), 2 * em).first().filter(|run| run.0 <= x0 + 2 * em).map(|run| run.1)
 }
 
 /// A box read above its date line: the words, the box split by them, and the band to read as
@@ -542,6 +581,27 @@ mod tests {
         assert!(y <= 150 && y + 8 >= 150, "the band starts at the signature: {y}");
         assert!((242..=252).contains(&(y + h)), "and ends below the date: {}", y + h);
         assert_eq!(lowest_ink_band(&GrayImage::from_pixel(100, 100, image::Luma([255])), [0, 0, 100, 100], 200.0), None);
+    }
+
+    #[test]
+    fn the_line_after_a_word_runs_on_over_gaps_under_two_ems_and_not_over_ink_off_its_line() {
+        let mut page = GrayImage::from_pixel(800, 200, image::Luma([255]));
+        let word = [100, 80, 26, 26];
+        let ink = |page: &mut GrayImage, x: i32, y: i32, w: u32| draw_filled_rect_mut(page, Rect::at(x, y).of_size(w, 26), image::Luma([30]));
+        ink(&mut page, 100, 80, 26);
+        // Digits a gap after the word, a word after them, then 3 ems of paper and more ink.
+        ink(&mut page, 150, 82, 20);
+        ink(&mut page, 200, 80, 26);
+        ink(&mut page, 304, 80, 26);
+        // Ink above the line (a signature) does not carry it on.
+        ink(&mut page, 226, 20, 60);
+        let band = [0, 60, 800, 70];
+        assert_eq!(line_runs_to(&page, band, word), Some(226));
+        // Nothing within two ems after the word.
+        let mut bare = GrayImage::from_pixel(800, 200, image::Luma([255]));
+        ink(&mut bare, 100, 80, 26);
+        ink(&mut bare, 190, 80, 26);
+        assert_eq!(line_runs_to(&bare, band, word), None);
     }
 
     #[test]

@@ -218,32 +218,60 @@ fn ink_box(clean: &GrayImage, [x, y, w, h]: [u32; 4], ink: u8) -> Option<[u32; 4
 
 impl DatePrint {
     /// The date line's words where they were found by their print, with the digits written
-    /// in the blanks before them read by the digits' engine. The words' own ink is made paper
-    /// first (digits are often written against them, a 4 leaning into 年's box), and each
-    /// blank runs from the middle of one word to the middle of the next; the year's is the
-    /// run of ink left of 年's middle (begun within two ems of it, stopped by an em of paper,
-    /// so that 公章 printed further left stays out). A blank without ink is not read. None
-    /// when the engine has no digits' model or the band holds no room for the line (the line
-    /// is then read by OCR).
+    /// in the blanks before them read by the digits' engine (see `read_placed`). None when
+    /// the engine has no digits' model or the band holds no room for the line (the line is
+    /// then read by OCR).
     pub fn read_blanks(&self, ocr: &mut dyn OcrEngine, clean: &GrayImage, found: &DateFound, band: [u32; 4], dpi: f32) -> Result<Option<Vec<OcrWord>>, OcrError> {
-        let [wy, wm, wd] = found.words;
-        let em = wy[3].max(wm[3]).max(wd[3]).max(1);
-        let mut mids = [wy, wm, wd].map(|r| r[1] + r[3] / 2);
+        let placed: Vec<Placed> = (0..3).map(|k| Placed { word: k, rect: found.words[k], likeness: found.likeness[k] }).collect();
+        self.read_placed(ocr, clean, &placed, band, dpi)
+    }
+
+    /// 年 alone found by its print in `band`, at least `min_likeness` like it: for the page
+    /// whose 月 and 日 were never read alone (digits written against them in every box), so
+    /// that the year's blank is still read by the digits' engine, not the line by chi_sim.
+    /// None when 年's print is not known, or its place is not clear: not found, or found
+    /// twice (a line holds one 年).
+    pub fn find_year(&self, clean: &GrayImage, [x, y, w, h]: [u32; 4], min_likeness: f32) -> Option<Placed> {
+        let g = self.glyphs[0].as_ref()?;
+        let (x1, y1) = ((x + w).min(clean.width()), (y + h).min(clean.height()));
+        if x1 <= x || y1 <= y {
+            return None;
+        }
+        let area = halved_ink(clean, [x, y, x1 - x, y1 - y]);
+        if area.width() < g.ink.width() || area.height() < g.ink.height() {
+            return None;
+        }
+        let scores = crate::preprocess::match_template_ncc(&area, &g.ink);
+        let [best] = best_places(&scores, g.ink.width(), min_likeness)[..] else { return None };
+        Some(Placed { word: 0, rect: [x + best.0 * HALF, y + best.1 * HALF, g.w, g.h], likeness: best.2 })
+    }
+
+    /// The words `placed` (in order, left to right) with the digits written in the blanks
+    /// before them read by the digits' engine. The words' own ink is made paper first (digits
+    /// are often written against them, a 4 leaning into 年's box), and each blank between two
+    /// words in a row runs from the middle of one to the middle of the next; the year's is
+    /// the run of ink left of 年's middle (begun within two ems of it, stopped by an em of
+    /// paper, so that 公章 printed further left stays out). A blank without ink is not read.
+    pub fn read_placed(&self, ocr: &mut dyn OcrEngine, clean: &GrayImage, placed: &[Placed], band: [u32; 4], dpi: f32) -> Result<Option<Vec<OcrWord>>, OcrError> {
+        let em = placed.iter().map(|p| p.rect[3]).max().unwrap_or(0).max(1);
+        let mut mids: Vec<u32> = placed.iter().map(|p| p.rect[1] + p.rect[3] / 2).collect();
         mids.sort_unstable();
+        let Some(&mid) = mids.get(mids.len() / 2) else { return Ok(None) };
         // Handwritten digits stand up to half as tall again as the print, about its middle.
-        let top = mids[1].saturating_sub(em).max(band[1]);
-        let bottom = (mids[1] + em).min(band[1] + band[3]).min(clean.height());
+        let top = mid.saturating_sub(em).max(band[1]);
+        let bottom = (mid + em).min(band[1] + band[3]).min(clean.height());
         let (x0, x1) = (band[0], (band[0] + band[2]).min(clean.width()));
         if bottom <= top || x1 <= x0 {
             return Ok(None);
         }
         let mut line = image::imageops::crop_imm(clean, x0, top, x1 - x0, bottom - top).to_image();
-        for (g, r) in self.glyphs.iter().flatten().zip(found.words) {
-            for (mx, my, p) in g.mask.enumerate_pixels() {
-                let (px, py) = ((r[0] + mx).checked_sub(x0), (r[1] + my).checked_sub(top));
-                if let (true, Some(px), Some(py)) = (p[0] > 0, px, py) {
-                    if px < line.width() && py < line.height() {
-                        line.put_pixel(px, py, image::Luma([255]));
+        for p in placed {
+            let Some(g) = self.glyphs.get(p.word).and_then(Option::as_ref) else { continue };
+            for (mx, my, px) in g.mask.enumerate_pixels() {
+                let (lx, ly) = ((p.rect[0] + mx).checked_sub(x0), (p.rect[1] + my).checked_sub(top));
+                if let (true, Some(lx), Some(ly)) = (px[0] > 0, lx, ly) {
+                    if lx < line.width() && ly < line.height() {
+                        line.put_pixel(lx, ly, image::Luma([255]));
                     }
                 }
             }
@@ -251,7 +279,7 @@ impl DatePrint {
         let (lw, lh) = line.dimensions();
         let mid_x = |r: [u32; 4]| (r[0] + r[2] / 2).saturating_sub(x0).min(lw);
         let inked = |xx: u32| (0..lh).any(|yy| line.get_pixel(xx, yy)[0] < DARK_INK);
-        let year = {
+        let year_before = |wy: [u32; 4]| {
             let (mut first, mut last, mut gap) = (None, None, 0);
             for xx in (0..mid_x(wy)).rev() {
                 if inked(xx) {
@@ -268,9 +296,13 @@ impl DatePrint {
             first.zip(last).map(|(a, b)| [a, 0, b + 1 - a, lh])
         };
         let between = |a: [u32; 4], b: [u32; 4]| (mid_x(b) > mid_x(a)).then(|| [mid_x(a), 0, mid_x(b) - mid_x(a), lh]);
-        let blanks = [year, between(wy, wm), between(wm, wd)];
         let mut words = Vec::new();
-        for (k, blank) in blanks.into_iter().enumerate() {
+        for (i, p) in placed.iter().enumerate() {
+            let blank = match i.checked_sub(1).map(|j| &placed[j]) {
+                None if p.word == 0 => year_before(p.rect),
+                Some(prev) if prev.word + 1 == p.word => between(prev.rect, p.rect),
+                _ => None,
+            };
             // Specks are not digits: ink a third of the print's height at least.
             if let Some((b, ink)) = blank.and_then(|b| Some((b, ink_box(&line, b, DARK_INK)?))).filter(|(_, i)| i[3] * 3 >= em) {
                 // The piece reaches a third of an em beyond the dark ink, within the blank:
@@ -286,10 +318,19 @@ impl DatePrint {
                     words.push(OcrWord { text: digits, bbox: [ink[0] + x0, ink[1] + top, ink[2], ink[3]], confidence: read.confidence });
                 }
             }
-            words.push(OcrWord { text: DATE_WORDS[k].to_string(), bbox: found.words[k], confidence: found.likeness[k] });
+            words.push(OcrWord { text: DATE_WORDS[p.word].to_string(), bbox: p.rect, confidence: p.likeness });
         }
         Ok(Some(words))
     }
+}
+
+/// A date line's printed word placed by its print: which of 年 月 日 (0–2), its box on the
+/// page, and its likeness.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Placed {
+    pub word: usize,
+    pub rect: [u32; 4],
+    pub likeness: f32,
 }
 
 /// What the digits' engine may read in a date's blank.
@@ -390,6 +431,31 @@ mod tests {
             assert!(digits[0] + digits[2] <= word[0] + 2 && digits[2] < 14 + 26, "{:?}", words);
         }
         assert!(words[3].bbox[0] >= words[2].bbox[0] + words[2].bbox[2], "{:?}", words);
+    }
+
+    #[test]
+    fn year_alone_is_found_by_its_print_and_only_its_blank_read() {
+        let mut page = GrayImage::from_pixel(1000, 400, image::Luma([255]));
+        let first = date_line(&mut page, 100, 60, [false; 3]);
+        date_line(&mut page, 333, 251, [false; 3]);
+        let mut print = DatePrint::default();
+        // Only 年 learnt (digits written against 月 and 日 on this page).
+        print.learn(&page, &ocr_words(first)[..1], 200.0, Learning::NewOnly);
+        let band = [300, 230, 600, 80];
+        assert_eq!(print.find(&page, band, 0.8), None);
+        let year = print.find_year(&page, band, 0.8).expect("年");
+        assert_eq!(year.word, 0);
+        assert!((year.rect[0] + 2).abs_diff(333 + 40) <= 2 && (year.rect[1] + 2).abs_diff(251) <= 2, "{:?}", year.rect);
+        let mut ocr = Counting(Vec::new());
+        let words = print.read_placed(&mut ocr, &page, &[year], band, 200.0).unwrap().expect("read");
+        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["2", "年"]);
+        assert_eq!(ocr.0.len(), 1, "the year's blank only");
+        // A second 年 as alike on the line: its place is not clear, and the line is read.
+        glyph(&mut page, 800, 251, 0);
+        assert_eq!(print.find_year(&page, band, 0.8), None);
+        // Nothing like 年 where it is looked for.
+        assert_eq!(print.find_year(&page, [50, 320, 400, 60], 0.8), None);
     }
 
     #[test]
