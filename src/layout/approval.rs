@@ -291,12 +291,16 @@ pub fn date_from_year<'w>(out: &mut BoxLayout, words: impl IntoIterator<Item = &
     }
 }
 
-/// Stretches the date's zone right to `x_end` (within the box): for a date placed by 年 alone,
-/// whose 月 and 日 are supposed at the usual spacing while the written line runs on further.
-pub fn date_runs_to(out: &mut BoxLayout, x_end: u32) {
+/// Grows the date's zone to hold `rect` too (within the box): for a date placed by 年 alone,
+/// whose 月 and 日 are only supposed at the usual spacing, while the written line runs on
+/// further and its digits stand taller.
+pub fn grow_date_zone(out: &mut BoxLayout, rect: [u32; 4]) {
+    let b = out.rect;
     if let Some(z) = out.date_zone.as_mut() {
-        let end = x_end.min(out.rect[0] + out.rect[2]);
-        z[2] = z[2].max(end.saturating_sub(z[0]));
+        let grown = union(*z, rect);
+        if let Some(c) = clip(grown[0] as i64, grown[1] as i64, (grown[0] + grown[2]) as i64, (grown[1] + grown[3]) as i64, b) {
+            *z = c;
+        }
     }
 }
 
@@ -341,11 +345,12 @@ pub fn locate_at_size(id: &str, rect: [u32; 4], words: &[OcrWord], label: &str, 
 /// The box's printed 公章 among `words` (read with the box or with its date line) stays out of
 /// the handwriting judgement.
 pub fn keep_seal_word(out: &mut BoxLayout, words: &[OcrWord]) {
-    for w in words {
-        if matches!(squeeze(&w.text).as_str(), "公章" | "(公章)" | "（公章）") && w.confidence >= 0.6 {
-            out.printed.push(w.bbox);
-        }
-    }
+    out.printed.extend(words.iter().filter(|w| is_seal_word(w)).map(|w| w.bbox));
+}
+
+/// Whether OCR read the printed 公章 (alone, and sure of it).
+pub fn is_seal_word(w: &OcrWord) -> bool {
+    matches!(squeeze(&w.text).as_str(), "公章" | "(公章)" | "（公章）") && w.confidence >= 0.6
 }
 
 /// The signer's zone stopped above the date line, as `set_signer` stops it when the date is
@@ -451,14 +456,17 @@ mod tests {
     }
 
     #[test]
-    fn a_date_zone_is_stretched_to_its_line_s_end_within_the_box_never_shrunk() {
+    fn a_date_zone_is_grown_within_the_box_never_shrunk() {
         let mut out = BoxLayout { rect: [100, 100, 400, 200], date_zone: Some([150, 250, 200, 40]), ..BoxLayout::default() };
-        date_runs_to(&mut out, 420);
-        assert_eq!(out.date_zone, Some([150, 250, 270, 40]));
-        date_runs_to(&mut out, 300);
-        assert_eq!(out.date_zone, Some([150, 250, 270, 40]));
-        date_runs_to(&mut out, 900);
-        assert_eq!(out.date_zone, Some([150, 250, 350, 40]));
+        grow_date_zone(&mut out, [150, 240, 270, 50]);
+        assert_eq!(out.date_zone, Some([150, 240, 270, 50]));
+        grow_date_zone(&mut out, [200, 260, 100, 10]);
+        assert_eq!(out.date_zone, Some([150, 240, 270, 50]));
+        grow_date_zone(&mut out, [150, 240, 750, 50]);
+        assert_eq!(out.date_zone, Some([150, 240, 350, 50]));
+        let mut none = BoxLayout { rect: [100, 100, 400, 200], ..BoxLayout::default() };
+        grow_date_zone(&mut none, [150, 240, 270, 50]);
+        assert_eq!(none.date_zone, None);
     }
 
     #[test]

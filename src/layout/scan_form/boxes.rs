@@ -155,6 +155,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         // The seal's printed word (公章) often stands just above the date, inside its band:
         // allowed too, or it is forced into digits and the year with it.
         let chars: String = DATE_CHARS.chars().chain(text.seal.as_deref().unwrap_or("").chars()).collect();
+        let has_seal_word = text.seal.is_some();
         if let Some(band) = layout.date_band.filter(|_| !whole) {
             let found = dates.find(clean, band, params.date_print_likeness);
             // Prints known and not found here: learnt from a line they do not match (a seal's
@@ -180,22 +181,31 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
                 let likeness = found.likeness.map(|l| format!("{l:.2}")).join(" ");
                 out.ocr_boxes.push((band, format!("date line, its words found by their print ({likeness}): {}", text.join(" "))));
                 approval::refine_date(&mut layout, &words);
+                keep_seal_word_by_print(&mut layout, &dates, clean, band, has_seal_word, params);
             } else if let Some((words, year)) = year_alone {
                 let text: Vec<String> = words.iter().map(|w| format!("{} ({:.2})", w.text, w.confidence)).collect();
                 out.ocr_boxes.push((band, format!("date line, 年 alone found by its print: {}", text.join(" "))));
                 approval::refine_date(&mut layout, &words);
                 // 月 and 日 are only supposed there: the written line may run on further, and
-                // its digits are the date's, not the signer's writing.
-                if let Some(end) = line_runs_to(clean, band, year) {
-                    approval::date_runs_to(&mut layout, end);
+                // its digits stand taller than the print; they are the date's, not the
+                // signer's writing.
+                if let Some(z) = layout.date_zone {
+                    let end = line_runs_to(clean, band, year).unwrap_or(0);
+                    let top = line_ink_top(clean, z, year);
+                    approval::grow_date_zone(&mut layout, [z[0], top, end.saturating_sub(z[0]), 1]);
                 }
+                keep_seal_word_by_print(&mut layout, &dates, clean, band, has_seal_word, params);
             } else {
                 let line = ocr.read_words_only(band, Region::Block, &chars)?;
                 let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
                 out.ocr_boxes.push((band, format!("date line: {}", text.join(" "))));
                 dates.learn(clean, &line, dpi, learning);
+                if !dates.knows_all() {
+                    dates.learn_cut(ocr, clean, &line, dpi, layout.em)?;
+                }
                 approval::refine_date(&mut layout, &line);
                 approval::keep_seal_word(&mut layout, &line);
+                dates.learn_seal_word(clean, &line, dpi);
                 if layout.date_zone.is_none() {
                     // Still no 年 月 日: the line again with seal remnants made paper. Pale digits
                     // may go with them; the printed words that place the blanks stay, and whether
@@ -250,6 +260,14 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
     Ok(())
 }
 
+/// The printed 公章 in a date band whose line was not read by OCR, found by its print and kept
+/// out of the handwriting judgement (it often stands in the signer's zone, above the date).
+fn keep_seal_word_by_print(layout: &mut approval::BoxLayout, dates: &DatePrint, clean: &GrayImage, band: [u32; 4], has_seal_word: bool, params: &ScanParams) {
+    if has_seal_word {
+        layout.printed.extend(dates.find_seal_word(clean, band, params.date_print_likeness));
+    }
+}
+
 /// Where the line of ink that goes on right from the printed word `word` ends, in `band`:
 /// its dark ink, within half an em of the word's middle, until two ems of paper. None when
 /// nothing follows the word within two ems.
@@ -260,6 +278,22 @@ fn line_runs_to(clean: &GrayImage, band: [u32; 4], word: [u32; 4]) -> Option<u32
     let (x0, x1) = (word[0] + word[2], (band[0] + band[2]).min(clean.width()));
     let inked = |xx: u32| (y0..y1).any(|yy| clean.get_pixel(xx, yy)[0] < DARK_INK);
     ink_bands(inked, x0..x1.max(x0), 2 * em).first().filter(|run| run.0 <= x0 + 2 * em).map(|run| run.1)
+}
+
+/// The top of the date line's ink across `zone`, from the middle of its printed word `word`
+/// up to the first row without ink, at most an em and a quarter up: written digits stand
+/// taller than the print, and often higher (their pen strokes paler than its ink).
+fn line_ink_top(clean: &GrayImage, zone: [u32; 4], word: [u32; 4]) -> u32 {
+    let em = word[3].max(1);
+    let mid = word[1] + em / 2;
+    let (x0, x1) = (zone[0], (zone[0] + zone[2]).min(clean.width()));
+    let highest = mid.saturating_sub(em * 5 / 4).max(zone[1].saturating_sub(em));
+    let inked = |yy: u32| (x0..x1).any(|xx| clean.get_pixel(xx, yy)[0] < PALER_THAN_PRINT);
+    let mut top = mid.min(clean.height().saturating_sub(1));
+    while top > highest && inked(top - 1) {
+        top -= 1;
+    }
+    top
 }
 
 /// A box read above its date line: the words, the box split by them, and the band to read as
@@ -518,14 +552,15 @@ fn title_height(clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32, title_chars
     Some(bands[lines - 1].1 + gap / 2 - y)
 }
 
+/// Print and handwriting are darker than this, pale pen strokes included; a seal's red,
+/// turned grey, is paler.
+const PALER_THAN_PRINT: u8 = 165;
+
 /// Reads a region's words, only `chars` allowed, with everything paler than print made
 /// paper first: the grey left of a red seal (its ring and lettering once red is dropped)
 /// crowds Tesseract's layout analysis, which then drops the printed label beside it. The
 /// page is set back afterwards.
 fn read_words_without_remnants(ocr: &mut dyn OcrEngine, clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32, chars: &str) -> Result<Vec<crate::ocr::OcrWord>, OcrError> {
-    // Print (and any dark handwriting) is well below this; a seal's red, turned grey, is
-    // above it.
-    const PALER_THAN_PRINT: u8 = 165;
     // Only the region, framed in paper: handing Tesseract the whole page again costs more
     // than the read.
     let m = 8u32;
@@ -602,6 +637,22 @@ mod tests {
         ink(&mut bare, 100, 80, 26);
         ink(&mut bare, 190, 80, 26);
         assert_eq!(line_runs_to(&bare, band, word), None);
+    }
+
+    #[test]
+    fn a_date_line_s_ink_is_followed_up_to_its_first_blank_row_an_em_and_a_quarter_at_most() {
+        let mut page = GrayImage::from_pixel(600, 300, image::Luma([255]));
+        let word = [200, 150, 26, 26];
+        draw_filled_rect_mut(&mut page, Rect::at(200, 150).of_size(26, 26), image::Luma([30]));
+        let zone = [100, 140, 300, 50];
+        assert_eq!(line_ink_top(&page, zone, word), 150);
+        // A digit written taller, higher up.
+        draw_filled_rect_mut(&mut page, Rect::at(150, 135).of_size(14, 35), image::Luma([30]));
+        assert_eq!(line_ink_top(&page, zone, word), 135);
+        // Ink reaching up without a break (a seal on a grey copy) is followed no further
+        // than an em and a quarter above the word's middle.
+        draw_filled_rect_mut(&mut page, Rect::at(300, 60).of_size(4, 120), image::Luma([30]));
+        assert_eq!(line_ink_top(&page, zone, word), 163 - 32);
     }
 
     #[test]

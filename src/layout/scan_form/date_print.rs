@@ -10,7 +10,7 @@ use image::GrayImage;
 
 use crate::layout::labels::squeeze;
 use crate::ocr::OcrWord;
-use crate::ocr::OcrEngine;
+use crate::ocr::{OcrEngine, Region};
 use crate::error::OcrError;
 
 use super::boxes::framed_piece;
@@ -38,6 +38,9 @@ struct GlyphPrint {
 #[derive(Debug, Clone, Default)]
 pub(super) struct DatePrint {
     glyphs: [Option<GlyphPrint>; 3],
+    /// The printed 公章 that stands in some boxes just above the date, inside its band: where
+    /// the date line is not read by OCR, it is found by its print, or it counts as writing.
+    seal_word: Option<GlyphPrint>,
 }
 
 /// The three words found on a date line: their boxes on the page, and each one's likeness.
@@ -90,16 +93,85 @@ impl DatePrint {
                 (lo..=hi).contains(bw) && (lo..=hi).contains(bh) && square
             };
             for w in alone {
-                let Some([x, y, bw, bh]) = [PRINT_INK, RUN_INK].into_iter().filter_map(|ink| own_ink(clean, w.bbox, ink)).find(fits) else { continue };
-                let (x0, y0) = (x.saturating_sub(MARGIN), y.saturating_sub(MARGIN));
-                let (x1, y1) = ((x + bw + MARGIN).min(clean.width()), (y + bh + MARGIN).min(clean.height()));
-                let (w, h) = (x1 - x0, y1 - y0);
-                let dark = GrayImage::from_fn(w, h, |mx, my| image::Luma([if clean.get_pixel(x0 + mx, y0 + my)[0] < PRINT_INK { 255 } else { 0 }]));
-                let mask = imageproc::morphology::dilate(&dark, imageproc::distance_transform::Norm::LInf, ERASE_GROWTH);
-                self.glyphs[k] = Some(GlyphPrint { ink: halved_ink(clean, [x0, y0, w, h]), mask, w, h });
+                let Some(ink) = [PRINT_INK, RUN_INK].into_iter().filter_map(|ink| own_ink(clean, w.bbox, ink)).find(fits) else { continue };
+                self.glyphs[k] = Some(glyph_at(clean, ink));
                 break;
             }
         }
+    }
+
+    /// Learns what `learn` could not, from a word read alone whose ink runs into writing:
+    /// people write the digits up against the printed words, and on some pages in every box.
+    /// Each end of the run is cut where its columns hold least ink, a character's width
+    /// (0.6–1.1 em, `em` the print's size) from the end, and the piece kept when it is about
+    /// an em square and OCR, reading it alone as a character, reads the word: a cut that
+    /// keeps a digit or loses a stroke reads otherwise. A few small reads, on the pages whose
+    /// date lines would otherwise each be read whole by chi_sim.
+    pub fn learn_cut(&mut self, ocr: &mut dyn OcrEngine, clean: &GrayImage, words: &[OcrWord], dpi: f32, em: u32) -> Result<(), OcrError> {
+        let (lo, hi) = (mm_px(dpi, 2.0), mm_px(dpi, 6.0));
+        let em = em.max(lo);
+        for (k, ch) in DATE_WORDS.iter().enumerate() {
+            if self.glyphs[k].is_some() {
+                continue;
+            }
+            for w in words.iter().filter(|w| squeeze(&w.text).chars().eq([*ch])) {
+                let Some((a, b)) = own_run(clean, w.bbox, PRINT_INK) else { continue };
+                if b - a <= em * 3 / 2 {
+                    continue;
+                }
+                let (y, y1) = (w.bbox[1], (w.bbox[1] + w.bbox[3]).min(clean.height()));
+                let column = |xx: u32| (y..y1).filter(|&yy| clean.get_pixel(xx, yy)[0] < PRINT_INK).count();
+                let widths = em * 3 / 5..=em * 11 / 10;
+                // The word's end, then its start: the digits before a word touch it more often.
+                let right = widths.clone().map(|cw| b - cw).min_by_key(|&c| column(c)).map(|c| (c + 1, b));
+                let left = widths.map(|cw| a + cw).min_by_key(|&c| column(c)).map(|c| (a, c));
+                for (c0, c1) in [right, left].into_iter().flatten() {
+                    let Some([x, gy, gw, gh]) = ink_box(clean, [c0, y, c1 - c0, y1 - y], DARK_INK) else { continue };
+                    let square = gw * 2 <= gh * 3 && gh * 2 <= gw * 3;
+                    if !((lo..=hi).contains(&gw) && (lo..=hi).contains(&gh) && square) {
+                        continue;
+                    }
+                    let read = ocr.read([x.saturating_sub(MARGIN), gy.saturating_sub(MARGIN), gw + 2 * MARGIN, gh + 2 * MARGIN], Region::Char)?;
+                    if squeeze(&read.text).chars().eq([*ch]) {
+                        self.glyphs[k] = Some(glyph_at(clean, [x, gy, gw, gh]));
+                        break;
+                    }
+                }
+                if self.glyphs[k].is_some() {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Learns the printed 公章 from a date line's read, once: the run of ink OCR's word
+    /// overlaps most (its characters a third of an em apart at most), one and a half to five
+    /// times as wide as it is high.
+    pub fn learn_seal_word(&mut self, clean: &GrayImage, words: &[OcrWord], dpi: f32) {
+        if self.seal_word.is_some() {
+            return;
+        }
+        let (lo, hi) = (mm_px(dpi, 2.0), mm_px(dpi, 6.0));
+        for w in words.iter().filter(|w| crate::layout::approval::is_seal_word(w)) {
+            let [x, y, bw, bh] = w.bbox;
+            let y1 = (y + bh).min(clean.height());
+            let inked = |xx: u32| (y..y1).any(|yy| clean.get_pixel(xx, yy)[0] < PRINT_INK);
+            let runs = ink_bands(inked, x.saturating_sub(bh)..(x + bw + bh).min(clean.width()), (bh / 3).max(1));
+            let overlap = |r: &(u32, u32)| r.1.min(x + bw).saturating_sub(r.0.max(x));
+            let Some(run) = runs.into_iter().filter(|r| overlap(r) > 0).max_by_key(overlap) else { continue };
+            let Some(ink @ [_, _, iw, ih]) = ink_box(clean, [run.0, y, run.1 - run.0, y1 - y], DARK_INK) else { continue };
+            if (lo..=hi).contains(&ih) && iw * 2 >= ih * 3 && iw <= ih * 5 {
+                self.seal_word = Some(glyph_at(clean, ink));
+                return;
+            }
+        }
+    }
+
+    /// The printed 公章 found in `band` by its print, where it is alone at least `min_likeness`
+    /// like it.
+    pub fn find_seal_word(&self, clean: &GrayImage, band: [u32; 4], min_likeness: f32) -> Option<[u32; 4]> {
+        find_alone(self.seal_word.as_ref()?, clean, band, min_likeness).map(|(r, _)| r)
     }
 
     /// Looks for 年, 月 and 日 in `band` (a date line with room above and below), in that
@@ -148,6 +220,32 @@ impl DatePrint {
     }
 }
 
+/// The one place in `[x, y, w, h]` where `g` is at least `min_likeness` like its print, and its
+/// likeness. None when there is none or more than one.
+fn find_alone(g: &GlyphPrint, clean: &GrayImage, [x, y, w, h]: [u32; 4], min_likeness: f32) -> Option<([u32; 4], f32)> {
+    let (x1, y1) = ((x + w).min(clean.width()), (y + h).min(clean.height()));
+    if x1 <= x || y1 <= y {
+        return None;
+    }
+    let area = halved_ink(clean, [x, y, x1 - x, y1 - y]);
+    if area.width() < g.ink.width() || area.height() < g.ink.height() {
+        return None;
+    }
+    let scores = crate::preprocess::match_template_ncc(&area, &g.ink);
+    let [best] = best_places(&scores, g.ink.width(), min_likeness)[..] else { return None };
+    Some(([x + best.0 * HALF, y + best.1 * HALF, g.w, g.h], best.2))
+}
+
+/// A word's print learnt from its ink boxed at `[x, y, w, h]`, with a margin of paper.
+fn glyph_at(clean: &GrayImage, [x, y, bw, bh]: [u32; 4]) -> GlyphPrint {
+    let (x0, y0) = (x.saturating_sub(MARGIN), y.saturating_sub(MARGIN));
+    let (x1, y1) = ((x + bw + MARGIN).min(clean.width()), (y + bh + MARGIN).min(clean.height()));
+    let (w, h) = (x1 - x0, y1 - y0);
+    let dark = GrayImage::from_fn(w, h, |mx, my| image::Luma([if clean.get_pixel(x0 + mx, y0 + my)[0] < PRINT_INK { 255 } else { 0 }]));
+    let mask = imageproc::morphology::dilate(&dark, imageproc::distance_transform::Norm::LInf, ERASE_GROWTH);
+    GlyphPrint { ink: halved_ink(clean, [x0, y0, w, h]), mask, w, h }
+}
+
 /// The few best places of a word's score map at or above `min`, each the best of the columns
 /// a word's width round it (the others there are the same match a pixel off).
 fn best_places(scores: &image::ImageBuffer<image::Luma<f32>, Vec<f32>>, word_w: u32, min: f32) -> Vec<(u32, u32, f32)> {
@@ -180,15 +278,21 @@ fn best_places(scores: &image::ImageBuffer<image::Luma<f32>, Vec<f32>>, word_w: 
 /// The character is then boxed by its dark ink, as its print is matched and erased (a box
 /// grown by a seal's pale remnant beside it moved the word's middle, and the blank after it
 /// lost its digit).
-fn own_ink(clean: &GrayImage, [x, y, w, h]: [u32; 4], column_ink: u8) -> Option<[u32; 4]> {
+fn own_ink(clean: &GrayImage, word: [u32; 4], column_ink: u8) -> Option<[u32; 4]> {
+    let (a, b) = own_run(clean, word, column_ink)?;
+    let y1 = (word[1] + word[3]).min(clean.height());
+    ink_box(clean, [a, word[1], b - a, y1 - word[1]], DARK_INK)
+}
+
+/// The run of inked columns (`own_ink`) OCR's box for a character overlaps most.
+fn own_run(clean: &GrayImage, [x, y, w, h]: [u32; 4], column_ink: u8) -> Option<(u32, u32)> {
     let (x0, x1) = (x.saturating_sub(w), (x + 2 * w).min(clean.width()));
     let y1 = (y + h).min(clean.height());
     let inked = |xx: u32| (y..y1).any(|yy| clean.get_pixel(xx, yy)[0] < column_ink);
     // Runs split at every blank column (a gap of 0 more).
     let runs = ink_bands(inked, x0..x1, 0);
     let overlap = |r: &(u32, u32)| r.1.min(x + w).saturating_sub(r.0.max(x));
-    let run = runs.iter().filter(|r| overlap(r) > 0).max_by_key(|r| overlap(r))?;
-    ink_box(clean, [run.0, y, run.1 - run.0, y1 - y], DARK_INK)
+    runs.into_iter().filter(|r| overlap(r) > 0).max_by_key(overlap)
 }
 
 /// Grey at least this dark is the print's ink, thin strokes included (`DARK_INK` is only its
@@ -231,19 +335,9 @@ impl DatePrint {
     /// that the year's blank is still read by the digits' engine, not the line by chi_sim.
     /// None when 年's print is not known, or its place is not clear: not found, or found
     /// twice (a line holds one 年).
-    pub fn find_year(&self, clean: &GrayImage, [x, y, w, h]: [u32; 4], min_likeness: f32) -> Option<Placed> {
-        let g = self.glyphs[0].as_ref()?;
-        let (x1, y1) = ((x + w).min(clean.width()), (y + h).min(clean.height()));
-        if x1 <= x || y1 <= y {
-            return None;
-        }
-        let area = halved_ink(clean, [x, y, x1 - x, y1 - y]);
-        if area.width() < g.ink.width() || area.height() < g.ink.height() {
-            return None;
-        }
-        let scores = crate::preprocess::match_template_ncc(&area, &g.ink);
-        let [best] = best_places(&scores, g.ink.width(), min_likeness)[..] else { return None };
-        Some(Placed { word: 0, rect: [x + best.0 * HALF, y + best.1 * HALF, g.w, g.h], likeness: best.2 })
+    pub fn find_year(&self, clean: &GrayImage, band: [u32; 4], min_likeness: f32) -> Option<Placed> {
+        let (rect, likeness) = find_alone(self.glyphs[0].as_ref()?, clean, band, min_likeness)?;
+        Some(Placed { word: 0, rect, likeness })
     }
 
     /// The words `placed` (in order, left to right) with the digits written in the blanks
@@ -339,7 +433,7 @@ const DIGITS: &str = "0123456789";
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::{OcrText, Region};
+    use crate::ocr::OcrText;
     use imageproc::drawing::draw_filled_rect_mut;
     use imageproc::rect::Rect;
 
@@ -456,6 +550,73 @@ mod tests {
         assert_eq!(print.find_year(&page, band, 0.8), None);
         // Nothing like 年 where it is looked for.
         assert_eq!(print.find_year(&page, [50, 320, 400, 60], 0.8), None);
+    }
+
+    /// Reads `text` for a character's box that starts at `from` or right of it, else a digit.
+    struct CharAt {
+        text: &'static str,
+        from: u32,
+        reads: Vec<[u32; 4]>,
+    }
+    impl OcrEngine for CharAt {
+        fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
+            Ok(())
+        }
+        fn read(&mut self, rect: [u32; 4], region: Region) -> Result<OcrText, OcrError> {
+            assert_eq!(region, Region::Char);
+            self.reads.push(rect);
+            let text = if rect[0] >= self.from { self.text } else { "4" };
+            Ok(OcrText { text: text.into(), confidence: 0.9 })
+        }
+    }
+
+    #[test]
+    fn a_word_joined_to_the_digits_before_it_is_cut_from_them_when_ocr_reads_the_piece_as_the_word() {
+        let mut page = GrayImage::from_pixel(600, 200, image::Luma([255]));
+        let words = date_line(&mut page, 20, 60, [true, false, false]);
+        // The year's last digit written up to 年, a pen stroke touching it: one run of ink,
+        // a digit and a word wide, not square.
+        let year_x = words[0][0] - 6;
+        draw_filled_rect_mut(&mut page, Rect::at(year_x as i32 - 30, 60).of_size(26, 26), image::Luma([30]));
+        draw_filled_rect_mut(&mut page, Rect::at(year_x as i32 - 4, 75).of_size(4, 2), image::Luma([30]));
+        let mut print = DatePrint::default();
+        print.learn(&page, &ocr_words(words), 200.0, Learning::NewOnly);
+        assert!(print.glyphs[0].is_none());
+        // OCR reading the piece as 4 (a digit kept in it): not learnt.
+        let mut four = CharAt { text: "4", from: 0, reads: Vec::new() };
+        print.learn_cut(&mut four, &page, &ocr_words(words), 200.0, 26).unwrap();
+        assert!(print.glyphs[0].is_none() && !four.reads.is_empty());
+        let mut ocr = CharAt { text: "年", from: year_x - 3, reads: Vec::new() };
+        print.learn_cut(&mut ocr, &page, &ocr_words(words), 200.0, 26).unwrap();
+        let g = print.glyphs[0].as_ref().expect("年 cut from the digit");
+        assert!(g.w <= 26 + 2 * MARGIN + 2 && g.w >= 20, "{}", g.w);
+        // 月 and 日 were known already and are not read again.
+        assert_eq!(ocr.reads.len(), 1);
+    }
+
+    #[test]
+    fn the_seal_word_read_in_one_band_is_found_in_another_and_a_word_of_another_shape_is_not_learnt() {
+        let mut page = GrayImage::from_pixel(900, 400, image::Luma([255]));
+        // 公章: two "characters" side by side, 26 px high, 60 wide.
+        for (x, y) in [(100, 40), (500, 250)] {
+            glyph(&mut page, x, y, 0);
+            glyph(&mut page, x + 34, y, 2);
+        }
+        // A lone character read as 公章 is not the seal's two characters.
+        glyph(&mut page, 100, 150, 1);
+        let mut print = DatePrint::default();
+        let square = OcrWord { text: "公章".into(), bbox: [100, 140, 26, 46], confidence: 0.9 };
+        print.learn_seal_word(&page, std::slice::from_ref(&square), 200.0);
+        assert!(print.seal_word.is_none());
+        let unsure = OcrWord { text: "公章".into(), bbox: [106, 32, 60, 42], confidence: 0.3 };
+        print.learn_seal_word(&page, std::slice::from_ref(&unsure), 200.0);
+        assert!(print.seal_word.is_none());
+        let word = OcrWord { confidence: 0.9, ..unsure };
+        print.learn_seal_word(&page, &[word], 200.0);
+        assert!(print.seal_word.is_some());
+        let found = print.find_seal_word(&page, [400, 220, 400, 90], 0.8).expect("found");
+        assert!((found[0] + 2).abs_diff(500) <= 2 && (found[1] + 2).abs_diff(250) <= 2, "{found:?}");
+        assert_eq!(print.find_seal_word(&page, [400, 320, 400, 60], 0.8), None);
     }
 
     #[test]
