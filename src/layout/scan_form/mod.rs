@@ -312,42 +312,53 @@ fn probe(p: &Prepared, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &
                 break;
             }
         }
-        Ok(out)
-    } else {
-        let lines = text_line_boxes(&p.ink, dpi);
-        let cover = LabelMatcher::new(spec, |f| f.part() == Part::Cover);
-        // The cover's first lines are its title. Only a line's head is read: the title's lines
-        // fit in it, the printed notes' run across the page (forty characters) and are told
-        // by their first few as well.
-        let pad = mm_px(dpi, 1.0);
-        for rect in lines.iter().take(2) {
-            let em = (rect[3].saturating_sub(2 * pad) * 6 / 5).max(1);
-            // The title is told by its first characters. A line that is not the title is read
-            // on, from where that read stopped, to its longer head, which tells the notes'
-            // lines (and garble) apart; the two reads joined stand for that head.
-            let full = rect[2].min(PROBE_HEAD_CHARS * em);
-            let first = rect[2].min(cover::gap_after(&p.ink, *rect, PROBE_TITLE_CHARS * em, em));
-            let told = |t: &OcrText| cover::is_title(&t.text) || cover.match_fuzzy(&t.text).is_some();
-            let mut t = read_line_scaled(ocr, &p.clean, [rect[0], rect[1], first, rect[3]], dpi)?;
-            let mut found = told(&t);
-            let mut read_to = first;
-            if !found && full > first + em {
-                let rest = read_line_scaled(ocr, &p.clean, [rect[0] + first, rect[1], full - first, rect[3]], dpi)?;
-                t = OcrText { text: format!("{}{}", t.text.trim(), rest.text.trim()), confidence: t.confidence.min(rest.confidence) };
-                found = told(&t);
-                read_to = full;
-            }
-            out.lines.push(([rect[0], rect[1], read_to, rect[3]], t));
-            // One line of the title settles the way up: the second (推荐申报表, in large type)
-            // costs a fifth of the probe and is no field's.
-            if found {
-                out.found += 1;
-                break;
-            }
+        // A cover whose underlined values are ruled as boxes makes a few cells without a
+        // label of the table (read as a cover then, see `read_prepared`): its title tells
+        // its way up, or it is never turned.
+        if out.found == 0 && p.grid.cells.len() < params.sure_table_cells {
+            probe_lines(p, dpi, spec, ocr, &mut out)?;
         }
-        out.legible = reads_as_text(&out.lines);
-        Ok(out)
+    } else {
+        probe_lines(p, dpi, spec, ocr, &mut out)?;
     }
+    Ok(out)
+}
+
+/// The probe of a page read as lines of text (the cover): its first lines, for the title.
+fn probe_lines(p: &Prepared, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, out: &mut Probe) -> Result<(), OcrError> {
+    let lines = text_line_boxes(&p.ink, dpi);
+    let cover = LabelMatcher::new(spec, |f| f.part() == Part::Cover);
+    // The cover's first lines are its title. Only a line's head is read: the title's lines
+    // fit in it, the printed notes' run across the page (forty characters) and are told
+    // by their first few as well.
+    let pad = mm_px(dpi, 1.0);
+    for rect in lines.iter().take(2) {
+        let em = (rect[3].saturating_sub(2 * pad) * 6 / 5).max(1);
+        // The title is told by its first characters. A line that is not the title is read
+        // on, from where that read stopped, to its longer head, which tells the notes'
+        // lines (and garble) apart; the two reads joined stand for that head.
+        let full = rect[2].min(PROBE_HEAD_CHARS * em);
+        let first = rect[2].min(cover::gap_after(&p.ink, *rect, PROBE_TITLE_CHARS * em, em));
+        let told = |t: &OcrText| cover::is_title(&t.text) || cover.match_fuzzy(&t.text).is_some();
+        let mut t = read_line_scaled(ocr, &p.clean, [rect[0], rect[1], first, rect[3]], dpi)?;
+        let mut found = told(&t);
+        let mut read_to = first;
+        if !found && full > first + em {
+            let rest = read_line_scaled(ocr, &p.clean, [rect[0] + first, rect[1], full - first, rect[3]], dpi)?;
+            t = OcrText { text: format!("{}{}", t.text.trim(), rest.text.trim()), confidence: t.confidence.min(rest.confidence) };
+            found = told(&t);
+            read_to = full;
+        }
+        out.lines.push(([rect[0], rect[1], read_to, rect[3]], t));
+        // One line of the title settles the way up: the second (推荐申报表, in large type)
+        // costs a fifth of the probe and is no field's.
+        if found {
+            out.found += 1;
+            break;
+        }
+    }
+    out.legible = reads_as_text(&out.lines);
+    Ok(())
 }
 
 /// Whether the cells a table page's probe has read so far say it is held the wrong way up:
@@ -488,17 +499,20 @@ mod tests {
         assert!(!upside_down_by_its_reads(&probe));
     }
 
-    #[test]
-    fn a_cover_whose_underlines_make_cells_is_still_read_line_by_line() {
+    /// 200 dpi A4: a title line, then two values ruled as a box split in two (two cells, no
+    /// label of the table in them), then a line of print below; the title's characters
+    /// notched at their top left when `notched` (see `TitleUpright`).
+    fn cover_with_a_box(notched: bool) -> GrayImage {
         use imageproc::drawing::draw_filled_rect_mut;
         use imageproc::rect::Rect;
-        // 200 dpi A4: a title line, then two values ruled as a box split in two (two cells,
-        // no label of the table in them), then a line of print below.
         let mut page = GrayImage::from_pixel(1654, 2339, image::Luma([255]));
         let ink = image::Luma([0]);
         for (y, n) in [(300, 14), (1100, 10)] {
             for i in 0..n {
                 draw_filled_rect_mut(&mut page, Rect::at(300 + i * 40, y).of_size(30, 30), ink);
+                if notched && y == 300 {
+                    draw_filled_rect_mut(&mut page, Rect::at(300 + i * 40 + 4, y + 4).of_size(10, 10), image::Luma([255]));
+                }
             }
         }
         for (x, y, w, h) in [(300, 600, 800, 3), (300, 760, 800, 3), (300, 600, 3, 163), (700, 600, 3, 163), (1097, 600, 3, 163)] {
@@ -507,11 +521,48 @@ mod tests {
         for i in 0..6 {
             draw_filled_rect_mut(&mut page, Rect::at(340 + i * 40, 660).of_size(30, 30), ink);
         }
+        page
+    }
+
+    #[test]
+    fn a_cover_whose_underlines_make_cells_is_still_read_line_by_line() {
+        let page = cover_with_a_box(false);
         let read = read_gray_page(GrayPage { gray: page, dpi: 200.0 }, &Spec::builtin(), &mut super::cells::tests::Blank, &ScanParams::default()).unwrap();
         assert!(read.grid.cells.len() >= 2, "the box makes cells: {}", read.grid.cells.len());
         // Neither way up found a label; the page kept is read as a cover, line by line.
         assert!(read.ocr_boxes.iter().any(|(r, _)| r[1] <= 300 && r[1] + r[3] >= 330), "the title line was read: {:?}", read.ocr_boxes);
         assert!(read.ocr_boxes.iter().any(|(r, _)| r[1] <= 1100 && r[1] + r[3] >= 1130), "and the line below the box: {:?}", read.ocr_boxes);
+    }
+
+    /// Reads a line as the cover's title when its first character is drawn with a notch at
+    /// its top left (as upright), else as garble; whatever it is handed.
+    struct TitleUpright(GrayImage);
+    impl OcrEngine for TitleUpright {
+        fn set_page(&mut self, page: &GrayImage, _: u32) -> Result<(), OcrError> {
+            self.0 = page.clone();
+            Ok(())
+        }
+        fn read(&mut self, [x, y, w, h]: [u32; 4], _: crate::ocr::Region) -> Result<OcrText, OcrError> {
+            let page = &self.0;
+            let (x1, y1) = ((x + w).min(page.width()), (y + h).min(page.height()));
+            let dark = |xx: u32, yy: u32| page.get_pixel(xx, yy)[0] < 128;
+            let first = (x..x1).find(|&xx| (y..y1).any(|yy| dark(xx, yy)));
+            let top = first.and_then(|fx| (y..y1).find(|&yy| dark(fx, yy)));
+            let notched = matches!((first, top), (Some(fx), Some(ty)) if fx + 6 < x1 && ty + 6 < y1 && !dark(fx + 6, ty + 6));
+            Ok(if notched { OcrText { text: "2023年度内蒙古自治区".into(), confidence: 0.9 } } else { OcrText { text: "部曲日0T".into(), confidence: 0.2 } })
+        }
+    }
+
+    #[test]
+    fn an_upside_down_cover_whose_underlines_make_cells_is_turned_by_its_title() {
+        let page = cover_with_a_box(true);
+        let spec = Spec::builtin();
+        let mut ocr = TitleUpright(GrayImage::new(1, 1));
+        let upright = read_gray_page(GrayPage { gray: page.clone(), dpi: 200.0 }, &spec, &mut ocr, &ScanParams::default()).unwrap();
+        assert_eq!(upright.quarter_turns, 0);
+        let turned = read_gray_page(GrayPage { gray: preprocess::turn(&page, 2), dpi: 200.0 }, &spec, &mut ocr, &ScanParams::default()).unwrap();
+        assert!(turned.grid.cells.len() >= 2, "the box makes cells: {}", turned.grid.cells.len());
+        assert_eq!(turned.quarter_turns, 2, "turned by the title read the other way up");
     }
 
     #[test]
