@@ -105,8 +105,10 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
     let seals: Option<Vec<SealCandidate>> = colour.map(|(c, f)| find_seals(c, dpi / f, &params.seal).into_iter().map(|s| in_grey_pixels(s, [0, 0], f)).collect());
     let writing = colour.map(|(c, _)| with_coloured_ink(seen, c, boxes));
     let seen = writing.as_ref().unwrap_or(seen);
-    // How many seals each box holds the centre of.
+    // How many seals each box holds the centre of; and with those it takes off the table's
+    // foot (centred in no box), how many it has of its own.
     let centred_in: Vec<usize> = boxes.iter().map(|o| seals.iter().flatten().filter(|t| contains(o.rect, t.center)).count()).collect();
+    let owned_by: Vec<usize> = boxes.iter().zip(&centred_in).map(|(o, &n)| n + seals.iter().flatten().filter(|t| orphan_of(t, o.rect, boxes)).count()).collect();
     // The signature and date of each box first: a box holding neither was not signed, and a
     // seal centred in it that lies as much over a signed box was stamped for that one.
     let written: Vec<(ApprovalEvidence, Mark, Option<String>, f32)> = boxes
@@ -165,7 +167,7 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
     // own (stamped low over the date, into the empty box below) is that one's.
     let given_away = |s: &SealCandidate, from: usize| {
         unsigned[from]
-            && boxes.iter().zip(&unsigned).zip(&centred_in).enumerate().any(|(j, ((o, &u), &n))| j != from && !u && n == 0 && overlap_share(s.bbox, o.rect) >= ORPHAN_SEAL_SHARE)
+            && boxes.iter().zip(&unsigned).zip(&owned_by).enumerate().any(|(j, ((o, &u), &n))| j != from && !u && n == 0 && overlap_share(s.bbox, o.rect) >= ORPHAN_SEAL_SHARE)
     };
     // The box a seal is the only one centred in, and keeps: not given away, and no faint seal
     // of that box's own besides it (else it was stamped there from the box it reaches over).
@@ -173,7 +175,7 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
     let kept_by: Vec<std::cell::OnceCell<Option<usize>>> = seals.iter().flatten().map(|_| std::cell::OnceCell::new()).collect();
     let keeper = |k: usize, s: &SealCandidate| {
         *kept_by[k].get_or_init(|| {
-            boxes.iter().zip(&centred_in).enumerate().position(|(oi, (o, &n))| {
+            boxes.iter().zip(&owned_by).enumerate().position(|(oi, (o, &n))| {
                 contains(o.rect, s.center)
                     && n == 1
                     && !given_away(s, oi)
@@ -195,15 +197,13 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                     // A seal whose centre is in no box (stamped low, off the table's foot)
                     // belongs to the box it overlaps most, however little.
                     let centred: Vec<&SealCandidate> = all.iter().filter(|s| contains(b.rect, s.center) && !given_away(s, bi)).collect();
-                    let orphan_of_b = |s: &SealCandidate| {
-                        let share = overlap_share(s.bbox, b.rect);
-                        share >= ORPHAN_SEAL_SHARE && !boxes.iter().any(|o| contains(o.rect, s.center)) && boxes.iter().all(|o| overlap_share(s.bbox, o.rect) <= share)
-                    };
-                    // Nor does a box hold two seals: of two centred in one box, one reaching
-                    // over into a box without its own was stamped across the line from there.
+                    let orphan_of_b = |s: &SealCandidate| orphan_of(s, b.rect, boxes);
+                    // Nor does a box hold two seals: of two of one box (centred in it, or one
+                    // centred and one it takes off the table's foot), one reaching over into a
+                    // box without its own was stamped across the line from there.
                     let spare_for_b = |s: &SealCandidate| {
                         overlap_share(s.bbox, b.rect) >= ORPHAN_SEAL_SHARE
-                            && boxes.iter().zip(&centred_in).any(|(o, &n)| contains(o.rect, s.center) && n >= 2)
+                            && boxes.iter().zip(&owned_by).any(|(o, &n)| contains(o.rect, s.center) && n >= 2)
                     };
                     // But a seal that is the only one centred in another box is that box's,
                     // unless the other box holds a seal of its own that the page-wide search
@@ -240,6 +240,13 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
             BoxMarks { id: b.id.clone(), signature, seal, date, date_confidence, evidence: ev }
         })
         .collect()
+}
+
+/// Whether the seal `s`, centred in no box (stamped low, off the table's foot), is the box
+/// `rect`'s: the box it overlaps most, however little.
+fn orphan_of(s: &SealCandidate, rect: [u32; 4], boxes: &[BoxLayout]) -> bool {
+    let share = overlap_share(s.bbox, rect);
+    share >= ORPHAN_SEAL_SHARE && !boxes.iter().any(|o| contains(o.rect, s.center)) && boxes.iter().all(|o| overlap_share(s.bbox, o.rect) <= share)
 }
 
 /// A seal in a box that had none, looked for again in the box alone with paler paste counted

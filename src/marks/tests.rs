@@ -409,6 +409,28 @@ fn a_seal_over_a_box_line_counts_once_unless_its_box_has_another() {
 }
 
 #[test]
+fn a_seal_over_a_box_line_is_the_upper_boxs_when_the_lower_has_one_off_the_tables_foot() {
+    if the_fonts().is_none() {
+        return;
+    }
+    use crate::layout::approval::BoxLayout;
+    // The upper box's seal stamped low, centred just below the line; the lower box's own
+    // stamped low too, centred below the table's foot.
+    let boxes = [BoxLayout { rect: [0, 0, 400, 300], ..BoxLayout::default() }, BoxLayout { rect: [0, 300, 400, 250], ..BoxLayout::default() }];
+    let params = judge::MarksParams { colour_dpi: SEAL_DPI, ..judge::MarksParams::default() };
+    let mut page = paper(400, 760);
+    stamp(&mut page, SEAL_DPI, (200.0, 310.0), 8.0, false, 6);
+    stamp(&mut page, SEAL_DPI, (200.0, 590.0), 0.0, false, 5);
+    let judged = judge::judge_page(&boxes, &to_gray(&page), SEAL_DPI, Some(&page), &params);
+    assert_eq!((judged[0].seal, judged[1].seal), (Mark::Present, Mark::Present));
+    // Without the one off the foot, the seal over the line is the lower box's alone.
+    let mut page = paper(400, 760);
+    stamp(&mut page, SEAL_DPI, (200.0, 310.0), 8.0, false, 6);
+    let judged = judge::judge_page(&boxes, &to_gray(&page), SEAL_DPI, Some(&page), &params);
+    assert_eq!((judged[0].seal, judged[1].seal), (Mark::Absent, Mark::Present));
+}
+
+#[test]
 fn a_seal_centred_in_an_empty_box_that_reaches_over_a_signed_one_without_a_seal_is_that_ones() {
     if the_fonts().is_none() {
         return;
