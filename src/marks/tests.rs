@@ -413,21 +413,26 @@ fn a_seal_over_a_box_line_is_the_upper_boxs_when_the_lower_has_one_off_the_table
     if the_fonts().is_none() {
         return;
     }
-    use crate::layout::approval::BoxLayout;
     // The upper box's seal stamped low, centred just below the line; the lower box's own
     // stamped low too, centred below the table's foot.
-    let boxes = [BoxLayout { rect: [0, 0, 400, 300], ..BoxLayout::default() }, BoxLayout { rect: [0, 300, 400, 250], ..BoxLayout::default() }];
-    let params = judge::MarksParams { colour_dpi: SEAL_DPI, ..judge::MarksParams::default() };
-    let mut page = paper(400, 760);
-    stamp(&mut page, SEAL_DPI, (200.0, 310.0), 8.0, false, 6);
-    stamp(&mut page, SEAL_DPI, (200.0, 590.0), 0.0, false, 5);
-    let judged = judge::judge_page(&boxes, &to_gray(&page), SEAL_DPI, Some(&page), &params);
-    assert_eq!((judged[0].seal, judged[1].seal), (Mark::Present, Mark::Present));
+    let seals_of = |stamps: &[((f32, f32), f32, u64)]| {
+        let boxes = two_boxes(250);
+        let mut page = paper(400, 760);
+        for &(at, tilt, seed) in stamps {
+            stamp(&mut page, SEAL_DPI, at, tilt, false, seed);
+        }
+        let judged = judge::judge_page(&boxes, &to_gray(&page), SEAL_DPI, Some(&page), &judge::MarksParams { colour_dpi: SEAL_DPI, ..judge::MarksParams::default() });
+        (judged[0].seal, judged[1].seal)
+    };
+    assert_eq!(seals_of(&[((200.0, 310.0), 8.0, 6), ((200.0, 590.0), 0.0, 5)]), (Mark::Present, Mark::Present));
     // Without the one off the foot, the seal over the line is the lower box's alone.
-    let mut page = paper(400, 760);
-    stamp(&mut page, SEAL_DPI, (200.0, 310.0), 8.0, false, 6);
-    let judged = judge::judge_page(&boxes, &to_gray(&page), SEAL_DPI, Some(&page), &params);
-    assert_eq!((judged[0].seal, judged[1].seal), (Mark::Absent, Mark::Present));
+    assert_eq!(seals_of(&[((200.0, 310.0), 8.0, 6)]), (Mark::Absent, Mark::Present));
+}
+
+/// Two approval boxes 400 px wide, one above the other: 300 px high, then `lower` px.
+fn two_boxes(lower: u32) -> [crate::layout::approval::BoxLayout; 2] {
+    use crate::layout::approval::BoxLayout;
+    [BoxLayout { rect: [0, 0, 400, 300], ..BoxLayout::default() }, BoxLayout { rect: [0, 300, 400, lower], ..BoxLayout::default() }]
 }
 
 #[test]
