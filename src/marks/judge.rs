@@ -196,7 +196,15 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                     // into the next box, whose centre is on the other side).
                     // A seal whose centre is in no box (stamped low, off the table's foot)
                     // belongs to the box it overlaps most, however little.
-                    let centred: Vec<&SealCandidate> = all.iter().filter(|s| contains(b.rect, s.center) && !given_away(s, bi)).collect();
+                    // Of two seals of its own, one reaching over into a box without one is
+                    // lent to that box (below): the other is this box's.
+                    let lent = |s: &SealCandidate| {
+                        owned_by[bi] >= 2 && boxes.iter().zip(&owned_by).enumerate().any(|(oi, (o, &n))| oi != bi && n == 0 && overlap_share(s.bbox, o.rect) >= ORPHAN_SEAL_SHARE)
+                    };
+                    let centred_all: Vec<&SealCandidate> = all.iter().filter(|s| contains(b.rect, s.center) && !given_away(s, bi)).collect();
+                    let own: Vec<&SealCandidate> = centred_all.iter().copied().filter(|s| !lent(s)).collect();
+                    // All of them lent: the box keeps them unless it has one off the foot.
+                    let centred = if own.is_empty() && owned_by[bi] == centred_in[bi] { centred_all } else { own };
                     let orphan_of_b = |s: &SealCandidate| orphan_of(s, b.rect, boxes);
                     // Nor does a box hold two seals: of two of one box (centred in it, or one
                     // centred and one it takes off the table's foot), one reaching over into a
@@ -218,7 +226,7 @@ pub fn judge_page(boxes: &[BoxLayout], seen: &GrayImage, dpi: f32, colour: Optio
                         if centred.is_empty() {
                             all.iter()
                                 .enumerate()
-                                .filter(|(k, s)| !given_away(s, bi) && ((overlap_share(s.bbox, b.rect) >= 0.35 && !owns_it(*k, s)) || orphan_of_b(s) || spare_for_b(s) || given_to_b(s)))
+                                .filter(|(k, s)| !given_away(s, bi) && ((overlap_share(s.bbox, b.rect) >= 0.35 && !owns_it(*k, s) && !lent(s)) || orphan_of_b(s) || spare_for_b(s) || given_to_b(s)))
                                 .map(|(_, s)| s)
                                 .collect()
                         } else {

@@ -406,9 +406,25 @@ fn dedupe(found: &mut Vec<SealCandidate>, mm: f32) {
     found.sort_by(|a, b| (b.mark == Mark::Present, b.score).partial_cmp(&(a.mark == Mark::Present, a.score)).unwrap_or(std::cmp::Ordering::Equal));
     let mut kept: Vec<SealCandidate> = Vec::new();
     for c in found.drain(..) {
-        if !kept.iter().any(|k| inside_ring(k, c.center, mm)) {
+        if !kept.iter().any(|k| same_seal(k, &c, mm)) {
             kept.push(c);
         }
     }
     *found = kept;
 }
+
+/// Whether `c`, centred inside the ring of `k`, is `k` found again (its inner ring, or its
+/// text pulling the fit): not when both are whole rings of their own and their centres lie
+/// further apart than `DISTINCT_CENTRES` of `k`'s diameter. A seal stamped half over another
+/// (the box above's stamped low) is centred well inside the other's ring, while a ring found
+/// twice settles on one centre when fitted.
+fn same_seal(k: &SealCandidate, c: &SealCandidate, mm: f32) -> bool {
+    let apart = (k.center[0] - c.center[0]).hypot(k.center[1] - c.center[1]);
+    let both_whole = k.mark == Mark::Present && c.mark == Mark::Present;
+    inside_ring(k, c.center, mm) && !(both_whole && apart >= DISTINCT_CENTRES * k.diameter_mm * mm)
+}
+
+/// Share of a seal's diameter by which two whole rings' centres are apart at least to be two
+/// seals (see `same_seal`): 13–14 mm for the usual 42–45 mm seal. On seed 20261240 a seal
+/// stamped over another's lower half was 17 mm from its centre and dropped as a double.
+const DISTINCT_CENTRES: f32 = 0.3;

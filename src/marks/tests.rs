@@ -153,6 +153,12 @@ fn two_overlapping_seals_are_two() {
     let found = seals(&page);
     assert_eq!(marks(&found), [Mark::Present, Mark::Present], "{found:?}");
     assert!(found[0].center[1] < found[1].center[1], "sorted by position");
+    // Stamped half over each other: centres 14 mm apart, each inside the other's ring.
+    let mut page = paper(500, 600);
+    stamp(&mut page, SEAL_DPI, (250.0, 220.0), 0.0, false, 7);
+    stamp(&mut page, SEAL_DPI, (240.0, 220.0 + mm(14.0, SEAL_DPI)), 25.0, false, 8);
+    let found = seals(&page);
+    assert_eq!(marks(&found), [Mark::Present, Mark::Present], "{found:?}");
 }
 
 #[test]
