@@ -62,7 +62,8 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
     // The date lines' 年 月 日 likewise.
     let mut dates = DatePrint::default();
     // Date lines read by chi_sim on this page that left 月 or 日 unlearnt (digits written
-    // against them): after `params.year_alone_after` of them, 年 alone is found by its print.
+    // against them) and gave no month: after `params.year_alone_after` of them, 年 alone is
+    // found by its print.
     let mut untaught = 0;
     for f in spec.approvals() {
         let Some((_, _, cell)) = known.iter().find(|(id, ..)| id == &f.id) else { continue };

@@ -4,7 +4,10 @@
 //! and only the blanks before them, which hold the written digits, are read, by the digits'
 //! engine (Latin, a third of chi_sim's cost per character, and sure of digits that chi_sim
 //! reads as 4 or 口). Where the three are not all found alike enough (digits written over
-//! them, another font in the box) the line is read by chi_sim as before.
+//! them, another font in the box) the line is read by chi_sim as before; a word whose ink runs
+//! into the digits is cut from them and learnt when OCR reads the piece as the word; and on a
+//! page whose 月 and 日 are never learnt, 年 alone is found and its year's blank read. The
+//! printed 公章 above the date is learnt and found the same way, so that it is kept as print.
 
 use image::GrayImage;
 

@@ -70,10 +70,11 @@ pub struct ScanParams {
     /// 20261227 the same print scored 0.84–1.00, digits written against it included; the
     /// three must also stand in order on one line. Below it the line is read by OCR.
     pub date_print_likeness: f32,
-    /// Date lines read by chi_sim on a page without learning all of 年 月 日's print, after
-    /// which the page's other date lines are read by 年's print alone (its year's blank by the
-    /// digits' engine, 月 and 日 placed by spacing). One such read in a page's six boxes says
-    /// the writing meets the words; more reads rarely teach them and mostly give the year.
+    /// Date lines read by chi_sim on a page without learning all of 年 月 日's print nor
+    /// giving a month, after which the page's other date lines are read by 年's print alone
+    /// (its year's blank by the digits' engine, 月 and 日 placed by spacing). One such read in
+    /// a page's six boxes says the writing meets the words; more reads rarely teach them and
+    /// mostly give the year (a read that gives the month is worth its cost, and not counted).
     pub year_alone_after: u32,
 }
 
