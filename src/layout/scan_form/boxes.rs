@@ -10,7 +10,7 @@ use crate::layout::grid::{Cell, Grid};
 use crate::ocr::{OcrEngine, Region};
 use crate::spec::{LabelAt, Place, Spec};
 
-use super::date_print::{DatePrint, Learning};
+use super::box_dates::DateLines;
 use super::label_print::{self, LabelPrint};
 use super::cells::{has_dark_ink, ink_bands, inset, read_on, DARK_INK};
 use super::{mm_px, PageReading, ScanParams};
@@ -60,11 +60,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
     // The signer labels' print, learnt where OCR read them (one per label text).
     let mut prints = Vec::new();
     // The date lines' 年 月 日 likewise.
-    let mut dates = DatePrint::default();
-    // Date lines read by chi_sim on this page that left 月 or 日 unlearnt (digits written
-    // against them) and gave no month: after `params.year_alone_after` of them, 年 alone is
-    // found by its print.
-    let mut untaught = 0;
+    let mut dates = DateLines::default();
     for f in spec.approvals() {
         let Some((_, _, cell)) = known.iter().find(|(id, ..)| id == &f.id) else { continue };
         let Some(text) = f.approval.as_ref() else { continue };
@@ -105,7 +101,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         for w in &words {
             out.ocr_boxes.push((w.bbox, w.text.clone()));
         }
-        dates.learn(clean, &words, dpi, Learning::NewOnly);
+        dates.learn_from_box(clean, &words, dpi);
         if let Some(band) = date_line {
             layout.date_band = Some(band);
         }
@@ -151,100 +147,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
                 approval::refine_signer(&mut layout, &lone, &text.signer);
             }
         }
-        // The date line is read again only when the box's read did not give a whole date.
-        let whole = layout.date_parts.as_ref().and_then(approval::date_text).is_some_and(|d| d.ends_with('日'));
-        // The seal's printed word (公章) often stands just above the date, inside its band:
-        // allowed too, or it is forced into digits and the year with it.
-        let chars: String = DATE_CHARS.chars().chain(text.seal.as_deref().unwrap_or("").chars()).collect();
-        let has_seal_word = text.seal.is_some();
-        if let Some(band) = layout.date_band.filter(|_| !whole) {
-            let found = dates.find(clean, band, params.date_print_likeness);
-            // Prints known and not found here: learnt from a line they do not match (a seal's
-            // remnant in them, or a word of another size), they are learnt again from this one.
-            let learning = if found.is_none() && dates.knows_all() { Learning::Renew } else { Learning::NewOnly };
-            let by_print = match &found {
-                Some(found) => dates.read_blanks(ocr, clean, found, band, dpi)?,
-                None => None,
-            };
-            // On a page where chi_sim's reads do not teach 月 and 日, they give little more
-            // than the year (read `2023 年 4`, the rest lost in the digits against the words),
-            // at a dozen times the cost of reading the year's blank alone: 年 is found by its
-            // print, and 月 and 日 placed by the line's usual spacing.
-            let year_alone = match (&found, untaught >= params.year_alone_after) {
-                (None, true) => match dates.find_year(clean, band, params.date_print_likeness) {
-                    Some(year) => dates.read_placed(ocr, clean, &[year], band, dpi)?.map(|words| (words, year.rect)),
-                    None => None,
-                },
-                _ => None,
-            };
-            if let (Some(found), Some(words)) = (&found, by_print) {
-                let text: Vec<String> = words.iter().map(|w| format!("{} ({:.2})", w.text, w.confidence)).collect();
-                let likeness = found.likeness.map(|l| format!("{l:.2}")).join(" ");
-                out.ocr_boxes.push((band, format!("date line, its words found by their print ({likeness}): {}", text.join(" "))));
-                approval::refine_date(&mut layout, &words);
-                keep_seal_word_by_print(&mut layout, &dates, clean, band, has_seal_word, params);
-            } else if let Some((words, year)) = year_alone {
-                let text: Vec<String> = words.iter().map(|w| format!("{} ({:.2})", w.text, w.confidence)).collect();
-                out.ocr_boxes.push((band, format!("date line, 年 alone found by its print: {}", text.join(" "))));
-                approval::refine_date(&mut layout, &words);
-                // 月 and 日 are only supposed there: the written line may run on further, and
-                // its digits stand taller than the print; they are the date's, not the
-                // signer's writing.
-                if let Some(z) = layout.date_zone {
-                    let end = line_runs_to(clean, band, year).unwrap_or(0);
-                    let top = line_ink_top(clean, z, year);
-                    approval::grow_date_zone(&mut layout, [z[0], top, end.saturating_sub(z[0]), 1]);
-                }
-                keep_seal_word_by_print(&mut layout, &dates, clean, band, has_seal_word, params);
-            } else {
-                let line = ocr.read_words_only(band, Region::Block, &chars)?;
-                let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
-                out.ocr_boxes.push((band, format!("date line: {}", text.join(" "))));
-                dates.learn(clean, &line, dpi, learning);
-                if !dates.knows_all() {
-                    dates.learn_cut(ocr, clean, &line, dpi, layout.em)?;
-                }
-                approval::refine_date(&mut layout, &line);
-                approval::keep_seal_word(&mut layout, &line);
-                dates.learn_seal_word(clean, &line, dpi);
-                if layout.date_zone.is_none() {
-                    // Still no 年 月 日: the line again with seal remnants made paper. Pale digits
-                    // may go with them; the printed words that place the blanks stay, and whether
-                    // the blanks hold ink is judged on the page itself.
-                    let again = read_words_without_remnants(ocr, clean, band, dpi, &chars)?;
-                    let text: Vec<&str> = again.iter().map(|w| w.text.as_str()).collect();
-                    out.ocr_boxes.push((band, format!("date line, remnants gone: {}", text.join(" "))));
-                    approval::refine_date(&mut layout, &again);
-                    approval::date_from_year(&mut layout, again.iter().chain(&line));
-                }
-                let month_read = layout.date_parts.as_ref().and_then(approval::date_text).is_some_and(|d| d.contains('月'));
-                if !dates.knows_all() && !month_read {
-                    untaught += 1;
-                }
-            }
-        }
-        if layout.date_zone.is_none() && layout.date_run.is_none() {
-            // The band OCR's lowest line gave may be the signer's, the date line under it
-            // dropped from the block read, or the band may hold a signature written low,
-            // touching the date, that throws off the read: the foot of the box's lowest band
-            // of dark ink, where the date is when the box is filled in order, is read alone
-            // as a date line, one line high (handwritten digits stand up to half as tall
-            // again as the print).
-            // The print's size as measured, unless handwriting read as words inflated it.
-            let em = layout.em.clamp(1, mm_px(dpi, 4.5));
-            let foot = lowest_ink_band(clean, region, dpi).map(|[x, y, w, h]| {
-                let top = (y + h).saturating_sub(em * 2).max(y);
-                [x, top, w, y + h - top]
-            });
-            if let Some(band) = foot {
-                let line = ocr.read_words_only(band, Region::Line, &chars)?;
-                let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
-                out.ocr_boxes.push((band, format!("foot of the ink, as a date line: {}", text.join(" "))));
-                layout.date_band = Some(band);
-                approval::refine_date(&mut layout, &line);
-                approval::date_from_year(&mut layout, &line);
-            }
-        }
+        dates.read(clean, &mut layout, region, text.seal.as_deref(), dpi, ocr, params, out)?;
         if layout.signer_zone.is_none() {
             // The label starts its line: the leftmost run of print-sized characters, in OCR's
             // words or in the ink itself (the block read may have dropped the label's line, or
@@ -259,42 +162,6 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
         out.boxes.push(layout);
     }
     Ok(())
-}
-
-/// The printed 公章 in a date band whose line was not read by OCR, found by its print and kept
-/// out of the handwriting judgement (it often stands in the signer's zone, above the date).
-fn keep_seal_word_by_print(layout: &mut approval::BoxLayout, dates: &DatePrint, clean: &GrayImage, band: [u32; 4], has_seal_word: bool, params: &ScanParams) {
-    if has_seal_word {
-        layout.printed.extend(dates.find_seal_word(clean, band, params.date_print_likeness));
-    }
-}
-
-/// Where the line of ink that goes on right from the printed word `word` ends, in `band`:
-/// its dark ink, within half an em of the word's middle, until two ems of paper. None when
-/// nothing follows the word within two ems.
-fn line_runs_to(clean: &GrayImage, band: [u32; 4], word: [u32; 4]) -> Option<u32> {
-    let em = word[3].max(1);
-    let mid = word[1] + em / 2;
-    let (y0, y1) = (mid.saturating_sub(em / 2).max(band[1]), (mid + em / 2).min(band[1] + band[3]).min(clean.height()));
-    let (x0, x1) = (word[0] + word[2], (band[0] + band[2]).min(clean.width()));
-    let inked = |xx: u32| (y0..y1).any(|yy| clean.get_pixel(xx, yy)[0] < DARK_INK);
-    ink_bands(inked, x0..x1.max(x0), 2 * em).first().filter(|run| run.0 <= x0 + 2 * em).map(|run| run.1)
-}
-
-/// The top of the date line's ink across `zone`, from the middle of its printed word `word`
-/// up to the first row without ink, at most an em and a quarter up: written digits stand
-/// taller than the print, and often higher (their pen strokes paler than its ink).
-fn line_ink_top(clean: &GrayImage, zone: [u32; 4], word: [u32; 4]) -> u32 {
-    let em = word[3].max(1);
-    let mid = word[1] + em / 2;
-    let (x0, x1) = (zone[0], (zone[0] + zone[2]).min(clean.width()));
-    let highest = mid.saturating_sub(em * 5 / 4).max(zone[1].saturating_sub(em));
-    let inked = |yy: u32| (x0..x1).any(|xx| clean.get_pixel(xx, yy)[0] < PALER_THAN_PRINT);
-    let mut top = mid.min(clean.height().saturating_sub(1));
-    while top > highest && inked(top - 1) {
-        top -= 1;
-    }
-    top
 }
 
 /// A box read above its date line: the words, the box split by them, and the band to read as
@@ -465,7 +332,7 @@ fn lone_date_line(clean: &GrayImage, rows: &DarkRows, region: [u32; 4], dpi: f32
 /// The lowest band of dark ink in `rect` (a box's date line when the box is filled in order),
 /// across the rectangle with a margin. Bands thinner than print (a rule's remnant) or taller
 /// than a few lines are passed over.
-fn lowest_ink_band(clean: &GrayImage, rect: [u32; 4], dpi: f32) -> Option<[u32; 4]> {
+pub(super) fn lowest_ink_band(clean: &GrayImage, rect: [u32; 4], dpi: f32) -> Option<[u32; 4]> {
     lowest_band(&DarkRows::scan(clean, rect), rect, dpi)
 }
 
@@ -555,13 +422,13 @@ fn title_height(clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32, title_chars
 
 /// Print and handwriting are darker than this, pale pen strokes included; a seal's red,
 /// turned grey, is paler.
-const PALER_THAN_PRINT: u8 = 165;
+pub(super) const PALER_THAN_PRINT: u8 = 165;
 
 /// Reads a region's words, only `chars` allowed, with everything paler than print made
 /// paper first: the grey left of a red seal (its ring and lettering once red is dropped)
 /// crowds Tesseract's layout analysis, which then drops the printed label beside it. The
 /// page is set back afterwards.
-fn read_words_without_remnants(ocr: &mut dyn OcrEngine, clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32, chars: &str) -> Result<Vec<crate::ocr::OcrWord>, OcrError> {
+pub(super) fn read_words_without_remnants(ocr: &mut dyn OcrEngine, clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32, chars: &str) -> Result<Vec<crate::ocr::OcrWord>, OcrError> {
     // Only the region, framed in paper: handing Tesseract the whole page again costs more
     // than the read.
     let m = 8u32;
@@ -592,10 +459,6 @@ pub(super) fn framed_piece(page: &GrayImage, [x, y, w, h]: [u32; 4], m: u32, kee
     piece
 }
 
-/// What a written date may hold: digits and the printed 年 月 日 (block mode: line mode stops
-/// at the first wide gap between the parts).
-const DATE_CHARS: &str = "0123456789年月日";
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -617,43 +480,6 @@ mod tests {
         assert!(y <= 150 && y + 8 >= 150, "the band starts at the signature: {y}");
         assert!((242..=252).contains(&(y + h)), "and ends below the date: {}", y + h);
         assert_eq!(lowest_ink_band(&GrayImage::from_pixel(100, 100, image::Luma([255])), [0, 0, 100, 100], 200.0), None);
-    }
-
-    #[test]
-    fn the_line_after_a_word_runs_on_over_gaps_under_two_ems_and_not_over_ink_off_its_line() {
-        let mut page = GrayImage::from_pixel(800, 200, image::Luma([255]));
-        let word = [100, 80, 26, 26];
-        let ink = |page: &mut GrayImage, x: i32, y: i32, w: u32| draw_filled_rect_mut(page, Rect::at(x, y).of_size(w, 26), image::Luma([30]));
-        ink(&mut page, 100, 80, 26);
-        // Digits a gap after the word, a word after them, then 3 ems of paper and more ink.
-        ink(&mut page, 150, 82, 20);
-        ink(&mut page, 200, 80, 26);
-        ink(&mut page, 304, 80, 26);
-        // Ink above the line (a signature) does not carry it on.
-        ink(&mut page, 226, 20, 60);
-        let band = [0, 60, 800, 70];
-        assert_eq!(line_runs_to(&page, band, word), Some(226));
-        // Nothing within two ems after the word.
-        let mut bare = GrayImage::from_pixel(800, 200, image::Luma([255]));
-        ink(&mut bare, 100, 80, 26);
-        ink(&mut bare, 190, 80, 26);
-        assert_eq!(line_runs_to(&bare, band, word), None);
-    }
-
-    #[test]
-    fn a_date_line_s_ink_is_followed_up_to_its_first_blank_row_an_em_and_a_quarter_at_most() {
-        let mut page = GrayImage::from_pixel(600, 300, image::Luma([255]));
-        let word = [200, 150, 26, 26];
-        draw_filled_rect_mut(&mut page, Rect::at(200, 150).of_size(26, 26), image::Luma([30]));
-        let zone = [100, 140, 300, 50];
-        assert_eq!(line_ink_top(&page, zone, word), 150);
-        // A digit written taller, higher up.
-        draw_filled_rect_mut(&mut page, Rect::at(150, 135).of_size(14, 35), image::Luma([30]));
-        assert_eq!(line_ink_top(&page, zone, word), 135);
-        // Ink reaching up without a break (a seal on a grey copy) is followed no further
-        // than an em and a quarter above the word's middle.
-        draw_filled_rect_mut(&mut page, Rect::at(300, 60).of_size(4, 120), image::Luma([30]));
-        assert_eq!(line_ink_top(&page, zone, word), 163 - 32);
     }
 
     #[test]

@@ -157,12 +157,9 @@ impl DatePrint {
         }
         let (lo, hi) = (mm_px(dpi, 2.0), mm_px(dpi, 6.0));
         for w in words.iter().filter(|w| crate::layout::approval::is_seal_word(w)) {
-            let [x, y, bw, bh] = w.bbox;
+            let [_, y, _, bh] = w.bbox;
             let y1 = (y + bh).min(clean.height());
-            let inked = |xx: u32| (y..y1).any(|yy| clean.get_pixel(xx, yy)[0] < PRINT_INK);
-            let runs = ink_bands(inked, x.saturating_sub(bh)..(x + bw + bh).min(clean.width()), (bh / 3).max(1));
-            let overlap = |r: &(u32, u32)| r.1.min(x + bw).saturating_sub(r.0.max(x));
-            let Some(run) = runs.into_iter().filter(|r| overlap(r) > 0).max_by_key(overlap) else { continue };
+            let Some(run) = ink_run(clean, w.bbox, PRINT_INK, bh, (bh / 3).max(1)) else { continue };
             let Some(ink @ [_, _, iw, ih]) = ink_box(clean, [run.0, y, run.1 - run.0, y1 - y], DARK_INK) else { continue };
             if (lo..=hi).contains(&ih) && iw * 2 >= ih * 3 && iw <= ih * 5 {
                 self.seal_word = Some(glyph_at(clean, ink));
@@ -287,13 +284,20 @@ fn own_ink(clean: &GrayImage, word: [u32; 4], column_ink: u8) -> Option<[u32; 4]
     ink_box(clean, [a, word[1], b - a, y1 - word[1]], DARK_INK)
 }
 
-/// The run of inked columns (`own_ink`) OCR's box for a character overlaps most.
-fn own_run(clean: &GrayImage, [x, y, w, h]: [u32; 4], column_ink: u8) -> Option<(u32, u32)> {
-    let (x0, x1) = (x.saturating_sub(w), (x + 2 * w).min(clean.width()));
+/// The run of inked columns (`own_ink`) OCR's box for a character overlaps most, searched a
+/// box's width either side of it, split at every blank column.
+fn own_run(clean: &GrayImage, word: [u32; 4], column_ink: u8) -> Option<(u32, u32)> {
+    ink_run(clean, word, column_ink, word[2], 0)
+}
+
+/// The run of columns inked darker than `column_ink` across the rows of OCR's box `[x, y, w,
+/// h]` that overlaps the box most: runs are looked for `reach` pixels either side of the box
+/// and split at `min_gap` blank columns.
+fn ink_run(clean: &GrayImage, [x, y, w, h]: [u32; 4], column_ink: u8, reach: u32, min_gap: u32) -> Option<(u32, u32)> {
+    let (x0, x1) = (x.saturating_sub(reach), (x + w + reach).min(clean.width()));
     let y1 = (y + h).min(clean.height());
     let inked = |xx: u32| (y..y1).any(|yy| clean.get_pixel(xx, yy)[0] < column_ink);
-    // Runs split at every blank column (a gap of 0 more).
-    let runs = ink_bands(inked, x0..x1, 0);
+    let runs = ink_bands(inked, x0..x1, min_gap);
     let overlap = |r: &(u32, u32)| r.1.min(x + w).saturating_sub(r.0.max(x));
     runs.into_iter().filter(|r| overlap(r) > 0).max_by_key(overlap)
 }

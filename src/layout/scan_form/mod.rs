@@ -6,6 +6,7 @@
 //! slips); a field's value is the cell right of its label. Pages are identified by what is
 //! printed on them, so they may come in any order.
 
+mod box_dates;
 mod boxes;
 mod cells;
 mod cover;
