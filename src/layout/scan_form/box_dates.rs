@@ -35,8 +35,10 @@ impl DateLines {
     /// Reads the date of the box `layout` (split so far by its label's read) into it: its
     /// band, unless the box's read gave a whole date, then the foot of the box's ink in
     /// `region` when the date is still not placed. `seal` is the box's printed seal word.
+    /// `clean` is the page the engine holds, its print read and found there; `page` is where
+    /// the written digits are read (the same, unless a seal's grey was taken out of `clean`).
     #[allow(clippy::too_many_arguments)]
-    pub fn read(&mut self, clean: &GrayImage, layout: &mut BoxLayout, region: [u32; 4], seal: Option<&str>, dpi: f32, ocr: &mut dyn OcrEngine, params: &ScanParams, out: &mut PageReading) -> Result<(), OcrError> {
+    pub fn read(&mut self, clean: &GrayImage, page: &GrayImage, layout: &mut BoxLayout, region: [u32; 4], seal: Option<&str>, dpi: f32, ocr: &mut dyn OcrEngine, params: &ScanParams, out: &mut PageReading) -> Result<(), OcrError> {
         // The date line is read again only when the box's read did not give a whole date.
         let whole = layout.date_parts.as_ref().and_then(approval::date_text).is_some_and(|d| d.ends_with('日'));
         // The seal's printed word (公章) often stands just above the date, inside its band:
@@ -48,7 +50,7 @@ impl DateLines {
             // remnant in them, or a word of another size), they are learnt again from this one.
             let learning = if found.is_none() && self.print.knows_all() { Learning::Renew } else { Learning::NewOnly };
             let by_print = match &found {
-                Some(found) => self.print.read_blanks(ocr, clean, found, band, dpi)?,
+                Some(found) => self.print.read_blanks(ocr, page, found, band, dpi)?,
                 None => None,
             };
             // On a page where chi_sim's reads do not teach 月 and 日, they give little more
@@ -57,7 +59,7 @@ impl DateLines {
             // print, and 月 and 日 placed by the line's usual spacing.
             let year = (found.is_none() && self.untaught >= params.year_alone_after).then(|| self.print.find_year(clean, band, params.date_print_likeness)).flatten();
             let year_alone = match year {
-                Some(year) => self.print.read_placed(ocr, clean, &[year], band, dpi)?.map(|words| (words, year.rect)),
+                Some(year) => self.print.read_placed(ocr, page, &[year], band, dpi)?.map(|words| (words, year.rect)),
                 None => None,
             };
             // Where the line is not read by OCR, the printed 公章 in its band is found by its
@@ -77,8 +79,8 @@ impl DateLines {
                 // its digits stand taller than the print; they are the date's, not the
                 // signer's writing.
                 if let Some(z) = layout.date_zone {
-                    let end = line_runs_to(clean, band, year).unwrap_or(0);
-                    let top = line_ink_top(clean, z, year);
+                    let end = line_runs_to(page, band, year).unwrap_or(0);
+                    let top = line_ink_top(page, z, year);
                     approval::grow_date_zone(layout, [z[0], top, end.saturating_sub(z[0]), 1]);
                 }
                 if seal.is_some() {

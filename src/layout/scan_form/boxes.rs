@@ -13,7 +13,7 @@ use crate::spec::{LabelAt, Place, Spec};
 use super::box_dates::DateLines;
 use super::label_print::{self, LabelPrint};
 use super::cells::{has_dark_ink, ink_bands, inset, read_on, DARK_INK};
-use super::{mm_px, PageReading, ScanParams};
+use super::{mm_px, print_view, PageReading, ScanParams};
 
 /// Approval boxes whose title OCR missed (a seal stamped over it) are where the spec puts them
 /// relative to boxes that were found: right of one in the same row, or below one.
@@ -54,8 +54,30 @@ pub(super) fn infer_boxes(grid: &Grid, spec: &Spec, known: &mut Vec<(String, Cel
 }
 
 /// Reads the printed words of each approval box below its title or sentence, and splits the
-/// box into its signer and date zones by them.
+/// box into its signer and date zones by them. Where a seal's grey overlays the boxes (a
+/// photocopy), their print is read on a view of the page without it (see `print_view`); the
+/// engine holds the page itself again after.
 pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams, out: &mut PageReading) -> Result<(), OcrError> {
+    let regions: Vec<[u32; 4]> = known.iter().map(|(_, _, c)| [c.x0, c.y0, c.width(), c.height()]).collect();
+    let Some(shade) = print_view::seal_shade(clean, &regions, &params.print_view) else {
+        return read_boxes_on(clean, clean, known, dpi, spec, ocr, params, out);
+    };
+    let view = print_view::without_seal_grey(clean, &regions, shade, mm_px(dpi, params.print_view.seal_stroke_mm).clamp(1, 255) as u8);
+    let x0 = regions.iter().map(|r| r[0]).min().unwrap_or(0);
+    let y0 = regions.iter().map(|r| r[1]).min().unwrap_or(0);
+    let x1 = regions.iter().map(|r| r[0] + r[2]).max().unwrap_or(0);
+    let y1 = regions.iter().map(|r| r[1] + r[3]).max().unwrap_or(0);
+    out.ocr_boxes.push(([x0, y0, x1.saturating_sub(x0), y1.saturating_sub(y0)], format!("the boxes' print read without the ink at shade {shade} and paler (a seal's grey)")));
+    ocr.set_page(&view, dpi.round() as u32)?;
+    let read = read_boxes_on(&view, clean, known, dpi, spec, ocr, params, out);
+    ocr.set_page(clean, dpi.round() as u32)?;
+    read
+}
+
+/// `read_boxes` on `clean`, the page the engine holds (the print view, or the page itself);
+/// `page` is the page itself, where the written digits are read.
+#[allow(clippy::too_many_arguments)]
+fn read_boxes_on(clean: &GrayImage, page: &GrayImage, known: &[(String, Cell, Cell)], dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, params: &ScanParams, out: &mut PageReading) -> Result<(), OcrError> {
     let pad = mm_px(dpi, params.cell_inset_mm);
     // The signer labels' print, learnt where OCR read them (one per label text).
     let mut prints = Vec::new();
@@ -147,7 +169,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
                 approval::refine_signer(&mut layout, &lone, &text.signer);
             }
         }
-        dates.read(clean, &mut layout, region, text.seal.as_deref(), dpi, ocr, params, out)?;
+        dates.read(clean, page, &mut layout, region, text.seal.as_deref(), dpi, ocr, params, out)?;
         if layout.signer_zone.is_none() {
             // The label starts its line: the leftmost run of print-sized characters, in OCR's
             // words or in the ink itself (the block read may have dropped the label's line, or

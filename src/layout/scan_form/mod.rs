@@ -16,7 +16,9 @@ mod count_cut;
 mod label_print;
 mod date_print;
 mod sentence_underlines;
+mod print_view;
 
+pub use print_view::PrintViewParams;
 use cells::{inset, text_lines, CellReader, Portion};
 use cover::{read_cover, read_line_scaled, text_line_boxes};
 use table::read_table;
@@ -77,6 +79,9 @@ pub struct ScanParams {
     /// a page's six boxes says the writing meets the words; more reads rarely teach them and
     /// mostly give the year (a read that gives the month is worth its cost, and not counted).
     pub year_alone_after: u32,
+    /// How a seal's grey on a photocopy is told from the print, to read the approval boxes'
+    /// printed words without it.
+    pub print_view: PrintViewParams,
 }
 
 impl Default for ScanParams {
@@ -94,6 +99,7 @@ impl Default for ScanParams {
             print_likeness: 0.8,
             date_print_likeness: 0.8,
             year_alone_after: 1,
+            print_view: PrintViewParams::default(),
         }
     }
 }
