@@ -323,7 +323,6 @@ impl<'s, 'j> ScanReader<'s, 'j> {
         self.pages += 1;
         let page_no = self.pages;
         self.grey &= colour.is_none();
-        let marks_dpi = job.marks.colour_dpi;
         ENGINE.with(|cell| -> Result<(), Unreadable> {
             let mut slot = cell.borrow_mut();
             if slot.is_none() {
@@ -339,8 +338,10 @@ impl<'s, 'j> ScanReader<'s, 'j> {
             self.labels_found += pr.labels_found;
             if !pr.boxes.is_empty() {
                 let judged = timed(Stage::MarkJudging, || {
-                    let upright = colour.map(|c| crate::preprocess::upright_colour(&c, marks_dpi, marks_dpi, pr.quarter_turns, pr.skew_deg));
-                    judge_page(&pr.boxes, &pr.seen, dpi / pr.scale, upright.as_ref(), &job.marks)
+                    // Turned, not deskewed: the judge turns places, not pixels.
+                    let turned = colour.map(|c| crate::preprocess::turn(&c, pr.quarter_turns));
+                    let copy = turned.as_ref().map(|image| crate::marks::judge::ColourCopy { image, skew_deg: pr.skew_deg });
+                    judge_page(&pr.boxes, &pr.seen, dpi / pr.scale, copy, &job.marks)
                 });
                 for m in judged {
                     let mut evidence = m.evidence;

@@ -369,6 +369,31 @@ fn a_seal_stamped_off_the_tables_foot_belongs_to_the_box_it_overlaps() {
 }
 
 #[test]
+fn a_seal_on_a_colour_copy_not_deskewed_is_placed_on_the_upright_page() {
+    if the_fonts().is_none() {
+        return;
+    }
+    use crate::layout::approval::BoxLayout;
+    // Two boxes side by side; a seal centred 8 px right of the line between them, low on the
+    // page, where a 3° skew moves a point 18 px sideways: taken where the copy shows it, it
+    // would be centred in the wrong box one way or the other.
+    let mut page = paper(800, 1000);
+    stamp(&mut page, SEAL_DPI, (408.0, 850.0), 0.0, false, 7);
+    let boxes = [BoxLayout { rect: [0, 0, 400, 1000], ..BoxLayout::default() }, BoxLayout { rect: [400, 0, 400, 1000], ..BoxLayout::default() }];
+    let params = judge::MarksParams { colour_dpi: SEAL_DPI, ..judge::MarksParams::default() };
+    for skew in [-3.0f32, 3.0] {
+        // The copy as scanned: the upright page is it deskewed by `skew`.
+        let copy = crate::preprocess::upright_colour(&page, SEAL_DPI, SEAL_DPI, 0, -skew);
+        let colour = judge::ColourCopy { image: &copy, skew_deg: skew };
+        let judged = judge::judge_page(&boxes, &to_gray(&page), SEAL_DPI, Some(colour), &params);
+        assert_eq!((judged[0].seal, judged[1].seal), (Mark::Absent, Mark::Present), "{skew}°");
+        let [x, y, w, h] = judged[1].evidence.seal.expect("the seal's outline");
+        let centre = (x as f32 + w as f32 / 2.0, y as f32 + h as f32 / 2.0);
+        assert!((centre.0 - 408.0).abs() < 6.0 && (centre.1 - 850.0).abs() < 6.0, "{skew}°: {centre:?}");
+    }
+}
+
+#[test]
 fn a_second_seal_in_a_box_reaching_over_into_a_box_without_one_is_that_boxs() {
     if the_fonts().is_none() {
         return;
