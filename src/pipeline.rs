@@ -243,7 +243,7 @@ fn read_submission(blobs: &[Vec<u8>], detected: Detected, sub: &Submission, job:
     let mut reduce = |p: PageImage| -> Result<(), Unreadable> {
         let dpi = scan_form::page_dpi(&p);
         let colour = timed(Stage::MarkJudging, || {
-            (!crate::preprocess::is_grayscale(&p.image)).then(|| crate::preprocess::upright_colour(&p.image, dpi, marks_dpi, 0, 0.0))
+            (!crate::preprocess::is_grayscale(&p.image)).then(|| crate::preprocess::colour_copy(&p.image, dpi, marks_dpi))
         });
         let gray = timed(Stage::Level, || crate::preprocess::to_gray(&p.image));
         drop(p);
