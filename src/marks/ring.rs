@@ -162,7 +162,6 @@ pub(super) fn polar(crop: &Crop, c: [f32; 2], r_max: f32, sectors: usize) -> Pol
     let mut hist = vec![0u32; sectors * bins];
     let mut inside = vec![0u32; bins];
     let (cx, cy) = (c[0] - crop.x0 as f32, c[1] - crop.y0 as f32);
-    let tau = std::f32::consts::TAU;
     for &[x, y] in &crop.weak_ink {
         let (dx, dy) = (x - cx, y - cy);
         if dx.abs() > r_max || dy.abs() > r_max {
@@ -172,12 +171,34 @@ pub(super) fn polar(crop: &Crop, c: [f32; 2], r_max: f32, sectors: usize) -> Pol
         if r >= bins {
             continue;
         }
-        let a = dy.atan2(dx).rem_euclid(tau);
-        let s = ((a / tau * sectors as f32) as usize).min(sectors - 1);
+        let s = ((turn_of(dx, dy) * sectors as f32) as usize).min(sectors - 1);
         hist[s * bins + r] += 1;
         inside[r] += 1;
     }
     Polar { sectors, bins, hist, inside }
+}
+
+/// The angle of `(dx, dy)` from the x axis towards y, in turns (0 ≤ t < 1): `atan2` by a
+/// polynomial good to 2e-5 rad (a pixel lands in another 5° sector only within that of its
+/// edge), for the polar histogram's every ink pixel and proposal, where libm's atan2 was
+/// a tenth of the seal search.
+pub(super) fn turn_of(dx: f32, dy: f32) -> f32 {
+    let (ax, ay) = (dx.abs(), dy.abs());
+    if ax == 0.0 && ay == 0.0 {
+        return 0.0;
+    }
+    let (z, swap) = if ay > ax { (ax / ay, true) } else { (ay / ax, false) };
+    let z2 = z * z;
+    let atan = z * (0.999_977_26 + z2 * (-0.332_623_47 + z2 * (0.193_543_46 + z2 * (-0.116_432_87 + z2 * (0.052_653_32 + z2 * -0.011_721_20)))));
+    let q = std::f32::consts::FRAC_PI_2;
+    let mut a = if swap { q - atan } else { atan };
+    if dx < 0.0 {
+        a = 2.0 * q - a;
+    }
+    if dy < 0.0 {
+        a = 4.0 * q - a;
+    }
+    (a / std::f32::consts::TAU).clamp(0.0, 1.0 - f32::EPSILON)
 }
 
 impl Polar {

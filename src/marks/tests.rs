@@ -538,3 +538,19 @@ fn a_seal_too_pale_for_the_page_wide_search_is_found_in_its_box_and_black_ink_is
     assert_eq!(judged[1].seal, Mark::Absent);
 }
 
+
+#[test]
+fn the_fast_angle_agrees_with_atan2_in_every_octant() {
+    let tau = std::f32::consts::TAU;
+    for i in 0..3600 {
+        let a = i as f32 / 3600.0 * tau;
+        for r in [0.7f32, 3.0, 150.0] {
+            let (dx, dy) = (r * a.cos(), r * a.sin());
+            let want = dy.atan2(dx).rem_euclid(tau) / tau;
+            let got = super::ring::turn_of(dx, dy);
+            let diff = (got - want).abs().min(1.0 - (got - want).abs());
+            assert!(diff < 1e-5 && (0.0..1.0).contains(&got), "{dx} {dy}: {got} against {want}");
+        }
+    }
+    assert_eq!(super::ring::turn_of(0.0, 0.0), 0.0);
+}
