@@ -42,24 +42,41 @@ impl<'a> From<&'a RgbImage> for ColourCopy<'a> {
     }
 }
 
-impl ColourCopy<'_> {
-    fn turn(&self) -> (f64, f64, f64, f64) {
-        let (sin, cos) = (self.skew_deg as f64).to_radians().sin_cos();
-        (sin, cos, self.image.width() as f64 / 2.0, self.image.height() as f64 / 2.0)
-    }
+/// The turn between a colour copy and the upright page, its sine and cosine computed once.
+#[derive(Debug, Clone, Copy)]
+struct Turn {
+    sin: f64,
+    cos: f64,
+    cx: f64,
+    cy: f64,
+}
 
+impl Turn {
     /// Where a point of the upright page (colour pixels) lies on the copy.
     fn on_copy(&self, [x, y]: [f32; 2]) -> [f32; 2] {
-        let (sin, cos, cx, cy) = self.turn();
-        let (dx, dy) = (x as f64 - cx, y as f64 - cy);
-        [(cos * dx + sin * dy + cx) as f32, (-sin * dx + cos * dy + cy) as f32]
+        let (dx, dy) = (x as f64 - self.cx, y as f64 - self.cy);
+        [(self.cos * dx + self.sin * dy + self.cx) as f32, (-self.sin * dx + self.cos * dy + self.cy) as f32]
     }
 
     /// Where a point of the copy lies on the upright page.
     fn upright(&self, [x, y]: [f32; 2]) -> [f32; 2] {
-        let (sin, cos, cx, cy) = self.turn();
-        let (dx, dy) = (x as f64 - cx, y as f64 - cy);
-        [(cos * dx - sin * dy + cx) as f32, (sin * dx + cos * dy + cy) as f32]
+        let (dx, dy) = (x as f64 - self.cx, y as f64 - self.cy);
+        [(self.cos * dx - self.sin * dy + self.cx) as f32, (self.sin * dx + self.cos * dy + self.cy) as f32]
+    }
+}
+
+impl ColourCopy<'_> {
+    fn turn(&self) -> Turn {
+        let (sin, cos) = (self.skew_deg as f64).to_radians().sin_cos();
+        Turn { sin, cos, cx: self.image.width() as f64 / 2.0, cy: self.image.height() as f64 / 2.0 }
+    }
+
+    fn on_copy(&self, p: [f32; 2]) -> [f32; 2] {
+        self.turn().on_copy(p)
+    }
+
+    fn upright(&self, p: [f32; 2]) -> [f32; 2] {
+        self.turn().upright(p)
     }
 
     /// The box round the four corners of `(x0, y0)–(x1, y1)` moved by `to`, clipped to
@@ -120,8 +137,8 @@ fn with_coloured_ink(seen: &GrayImage, colour: ColourCopy, boxes: &[BoxLayout]) 
     // a pale grey scan's background above 190.
     const INK_MIN_CHANNEL: u8 = 165;
     let mut out = seen.clone();
-    let copy = colour;
-    let colour = copy.image;
+    let turn = colour.turn();
+    let colour = colour.image;
     let f = seen.width() as f32 / colour.width().max(1) as f32;
     if f <= 0.0 {
         return out;
@@ -132,7 +149,7 @@ fn with_coloured_ink(seen: &GrayImage, colour: ColourCopy, boxes: &[BoxLayout]) 
         let (cx1, cy1) = ((((x + w) as f32 / f).ceil() as u32).min(colour.width()), (((y + h) as f32 / f).ceil() as u32).min(colour.height()));
         for cy in cy0..cy1 {
             for cx in cx0..cx1 {
-                let [sx, sy] = copy.on_copy([cx as f32, cy as f32]).map(|v| v.round());
+                let [sx, sy] = turn.on_copy([cx as f32, cy as f32]).map(|v| v.round());
                 if sx < 0.0 || sy < 0.0 || sx >= colour.width() as f32 || sy >= colour.height() as f32 {
                     continue;
                 }
