@@ -1,6 +1,6 @@
 //! Time of the seal search on a page: `cargo run --release --example seal_cost -- PAGE.png DPI [N]`.
-//! The page is shrunk to the marks' resolution (100 dpi) and deskewed as the pipeline does (timed),
-//! then searched N times.
+//! The page's colour copy is made at the marks' resolution (100 dpi) as the pipeline makes it
+//! (timed), then searched N times.
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -9,10 +9,10 @@ fn main() {
     let page = image::open(path).expect("page").to_rgb8();
     let t = std::time::Instant::now();
     for _ in 0..n {
-        let _ = formscan::preprocess::upright_colour(&page, dpi, 100.0, 0, 1.5);
+        let _ = formscan::preprocess::colour_copy(&page, dpi, 100.0);
     }
-    println!("shrunk and deskewed in {:.1} ms", t.elapsed().as_secs_f64() * 1000.0 / n as f64);
-    let small = formscan::preprocess::upright_colour(&page, dpi, 100.0, 0, 0.0);
+    println!("colour copy made in {:.1} ms", t.elapsed().as_secs_f64() * 1000.0 / n as f64);
+    let small = formscan::preprocess::colour_copy(&page, dpi, 100.0);
     let p = formscan::marks::SealParams::default();
     let t = std::time::Instant::now();
     let mut found = 0;

@@ -67,7 +67,7 @@ pub(super) fn read_boxes(clean: &GrayImage, known: &[(String, Cell, Cell)], dpi:
     let y0 = regions.iter().map(|r| r[1]).min().unwrap_or(0);
     let x1 = regions.iter().map(|r| r[0] + r[2]).max().unwrap_or(0);
     let y1 = regions.iter().map(|r| r[1] + r[3]).max().unwrap_or(0);
-    out.ocr_boxes.push(([x0, y0, x1.saturating_sub(x0), y1.saturating_sub(y0)], format!("the boxes' print read without the ink at shade {shade} and paler (a seal's grey)")));
+    out.ocr_boxes.push(([x0, y0, x1.saturating_sub(x0), y1.saturating_sub(y0)], format!("the boxes' print read without a seal's grey: thick patches of shade {shade} or paler")));
     ocr.set_page(&view, dpi.round() as u32)?;
     let read = read_boxes_on(&view, clean, known, dpi, spec, ocr, params, out);
     ocr.set_page(clean, dpi.round() as u32)?;
