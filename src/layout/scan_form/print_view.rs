@@ -15,7 +15,9 @@ pub struct PrintViewParams {
     /// Shades where the seal's mode is looked for: paler than any print's stroke core, darker
     /// than the paper's noise (a red seal in grey: 0.3 R + 0.6 G + 0.1 B, about 80–190).
     pub seal_shades: (u8, u8),
-    /// Shades that hold the print's strokes' cores: the seal's mode is looked for paler.
+    /// Shades that hold the print's strokes' cores: the seal's mode is looked for paler, the
+    /// valley below it from the upper bound on, and the print's share of the ink counted
+    /// under it.
     pub print_shades: (u8, u8),
     /// How many times the fewest pixels of a shade between the print and the mode (up to
     /// `valley_gap` shades short of it) the mode must hold: a colour page's inks, or a pale
