@@ -71,14 +71,6 @@ impl ColourCopy<'_> {
         Turn { sin, cos, cx: self.image.width() as f64 / 2.0, cy: self.image.height() as f64 / 2.0 }
     }
 
-    fn on_copy(&self, p: [f32; 2]) -> [f32; 2] {
-        self.turn().on_copy(p)
-    }
-
-    fn upright(&self, p: [f32; 2]) -> [f32; 2] {
-        self.turn().upright(p)
-    }
-
     /// The box round the four corners of `(x0, y0)–(x1, y1)` moved by `to`, clipped to
     /// `[0, w] × [0, h]`.
     fn moved_box(to: impl Fn([f32; 2]) -> [f32; 2], (x0, y0, x1, y1): (f32, f32, f32, f32), (w, h): (u32, u32)) -> (u32, u32, u32, u32) {
@@ -94,8 +86,9 @@ impl ColourCopy<'_> {
     fn seal_in_grey(&self, s: SealCandidate, [ox, oy]: [u32; 2], f: f32) -> SealCandidate {
         let [x, y, w, h] = s.bbox;
         let (x0, y0) = ((x + ox) as f32, (y + oy) as f32);
-        let (a, b, c, d) = Self::moved_box(|p| self.upright(p), (x0, y0, x0 + w as f32, y0 + h as f32), self.image.dimensions());
-        let [cx, cy] = self.upright([s.center[0] + ox as f32, s.center[1] + oy as f32]);
+        let turn = self.turn();
+        let (a, b, c, d) = Self::moved_box(|p| turn.upright(p), (x0, y0, x0 + w as f32, y0 + h as f32), self.image.dimensions());
+        let [cx, cy] = turn.upright([s.center[0] + ox as f32, s.center[1] + oy as f32]);
         SealCandidate { bbox: scaled([a, b, c - a, d - b], f), center: [cx * f, cy * f], ..s }
     }
 }
@@ -351,7 +344,8 @@ fn faint_seal(colour: ColourCopy, f: f32, dpi: f32, rect: [u32; 4], p: &SealPara
     let reach = p.diameter_mm[1] / 2.0 * super::px_per_mm(cdpi);
     let [x, y, w, h] = scaled(rect, 1.0 / f).map(|v| v as f32);
     let around = (x - reach, y - reach, x + w + reach, y + h + reach);
-    let (x0, y0, x1, y1) = ColourCopy::moved_box(|q| colour.on_copy(q), around, colour.image.dimensions());
+    let turn = colour.turn();
+    let (x0, y0, x1, y1) = ColourCopy::moved_box(|q| turn.on_copy(q), around, colour.image.dimensions());
     if x1 <= x0 || y1 <= y0 {
         return None;
     }
