@@ -8,10 +8,10 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 export OMP_THREAD_LIMIT := 1
 
 # Building (leptess links libtesseract and generates bindings with clang), reading scans
-# (chi_sim, and eng for a second reading of counts), and testing (LibreOffice renders the template, poppler reads the PDF, CJK fonts
+# (chi_sim; eng for a second reading of counts, HanS for one of the lines chi_sim is unsure of), and testing (LibreOffice renders the template, poppler reads the PDF, CJK fonts
 # make the glyphs, the UKai font writes handwriting-like samples, Chromium checks report.html).
 DEB_PACKAGES := pkg-config clang libclang-dev libtesseract-dev libleptonica-dev tesseract-ocr \
-	tesseract-ocr-chi-sim tesseract-ocr-eng libreoffice-writer poppler-utils fonts-noto-cjk fonts-arphic-ukai bc time libtiff-tools chromium
+	tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-script-hans libreoffice-writer poppler-utils fonts-noto-cjk fonts-arphic-ukai bc time libtiff-tools chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FORMSCAN := target/release/formscan
 

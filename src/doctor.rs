@@ -1,7 +1,7 @@
 //! `formscan doctor`: what this machine has of what formscan needs.
 
 use crate::external;
-use crate::ocr::{self, DIGITS_LANG, OCR_LANG};
+use crate::ocr::{self, DIGITS_LANG, OCR_LANG, SECOND_LANG};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -10,6 +10,15 @@ pub enum Status {
     Warning,
     /// Missing and formscan cannot read scans without it.
     Missing,
+}
+
+/// Where an optional model `lang` was found (what it is `for`), or a warning that `what` are
+/// read by chi_sim alone, naming the Debian `package` that installs it.
+fn optional_model(name: &'static str, lang: &str, for_: &str, what: &str, package: &str) -> Check {
+    match ocr::find_tessdata(lang).found {
+        Some(dir) => Check { name, status: Status::Ok, detail: format!("{} ({for_})", dir.join(format!("{lang}.traineddata")).display()) },
+        None => Check { name, status: Status::Warning, detail: format!("{lang}.traineddata not found: {what} are read by chi_sim alone; install Debian's {package}") },
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -56,17 +65,10 @@ pub fn run() -> Report {
         });
     }
 
-    // The digits' second opinion: optional, votes are read without it (a serif 5 may then
-    // stay read as 2).
-    let digits = ocr::find_tessdata(DIGITS_LANG);
-    checks.push(match &digits.found {
-        Some(dir) => Check { name: "eng", status: Status::Ok, detail: format!("{} (second reading of handwritten counts)", dir.join(format!("{DIGITS_LANG}.traineddata")).display()) },
-        None => Check {
-            name: "eng",
-            status: Status::Warning,
-            detail: format!("{DIGITS_LANG}.traineddata not found: counts are read by chi_sim alone; install Debian's tesseract-ocr-eng"),
-        },
-    });
+    // The second opinions: optional, formscan reads without them (a serif 5 may then stay
+    // read as 2, a name's 侯 as 修).
+    checks.push(optional_model("eng", DIGITS_LANG, "second reading of handwritten counts", "counts", "tesseract-ocr-eng"));
+    checks.push(optional_model("HanS", SECOND_LANG, "second reading of the values chi_sim is unsure of", "values", "tesseract-ocr-script-hans"));
 
     let omp = std::env::var("OMP_THREAD_LIMIT").ok();
     checks.push(match omp.as_deref() {

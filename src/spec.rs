@@ -198,6 +198,8 @@ struct RawSpec {
     lexicon: Vec<String>,
     #[serde(default)]
     places: Vec<String>,
+    #[serde(default)]
+    surnames: String,
     field: Vec<RawField>,
 }
 
@@ -251,6 +253,9 @@ pub struct Spec {
     /// one character away from, so a slip at their first or last character is mended too
     /// where nothing else can be read into it (哪尔多斯市 at the start of a value).
     pub places: Vec<String>,
+    /// Han surnames in common use, one character each (whitespace in the spec ignored): a
+    /// name's reading that starts with one is the likelier of two.
+    pub surnames: String,
     pub fields: Vec<Field>,
 }
 
@@ -295,6 +300,7 @@ impl Spec {
             notes: raw.notes,
             lexicon: raw.lexicon,
             places: raw.places,
+            surnames: raw.surnames.chars().filter(|c| !c.is_whitespace()).collect(),
             fields,
         };
         spec.check().map_err(|(line, message)| SpecError::Invalid {
@@ -303,6 +309,11 @@ impl Spec {
             message,
         })?;
         Ok(spec)
+    }
+
+    /// Whether `name` starts with a Han surname in common use (see `surnames`).
+    pub fn starts_with_surname(&self, name: &str) -> bool {
+        name.chars().next().is_some_and(|c| self.surnames.contains(c))
     }
 
     pub fn field(&self, id: &str) -> Option<&Field> {

@@ -113,3 +113,15 @@ fn the_digits_engine_reads_serif_counts_cut_from_a_scan() {
         assert!(read.confidence >= 0.8, "{file}: confidence {}", read.confidence);
     }
 }
+
+#[test]
+fn the_second_model_reads_a_name_cut_from_a_scan() {
+    // A name cut from a 300 dpi sample scan and shrunk to the 200 dpi formscan reads at, on a
+    // margin of paper as the scan route cuts a line out for the second model (HanS).
+    let mut engine = Tesseract::new(OCR_LANG).expect("chi_sim installed (make deps)");
+    let piece = image::open(Path::new("tests/data/scans/name_hou.png")).unwrap().to_luma8();
+    let read = engine.read_second(&piece, 200).unwrap().expect("HanS installed (make deps)");
+    let text: String = read.text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert_eq!(text, "侯春雷");
+    assert!(read.confidence >= 0.5, "confidence {}", read.confidence);
+}

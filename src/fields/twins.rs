@@ -18,9 +18,10 @@ fn implausible(kind: Kind, text: &str) -> bool {
 
 /// Which of two differing readings to keep: the plausible one, else the one whose only
 /// difference is a name's separator dot (a dot is easily lost, not invented), else, for a
-/// name, the one without a character the other has in addition, else the one OCR was surer
-/// of. None when nothing tells them apart.
-fn better(kind: Kind, a: (&str, f32), b: (&str, f32)) -> Option<bool> {
+/// name, the one starting with a Han surname when the other does not (圳龙, 袁龙), else the
+/// one without a character the other has in addition, else the one OCR was surer of. None
+/// when nothing tells them apart.
+fn better(spec: &Spec, kind: Kind, a: (&str, f32), b: (&str, f32)) -> Option<bool> {
     let (ia, ib) = (implausible(kind, a.0), implausible(kind, b.0));
     if ia != ib {
         return Some(!ia);
@@ -34,6 +35,10 @@ fn better(kind: Kind, a: (&str, f32), b: (&str, f32)) -> Option<bool> {
     // own (李了晓丽, 了丁玲). A clear character is not lost from it. On seeds 20261230–33 each
     // of the three names whose two readings differed so was the shorter, sure or not.
     if kind == Kind::Name {
+        let (sa, sb) = (spec.starts_with_surname(a.0), spec.starts_with_surname(b.0));
+        if sa != sb {
+            return Some(sa);
+        }
         let (ca, cb): (Vec<char>, Vec<char>) = (a.0.chars().collect(), b.0.chars().collect());
         // One character more: a single edit apart, one character longer.
         if ca.len().abs_diff(cb.len()) == 1 && edit_distance(&ca, &cb) == 1 {
@@ -66,7 +71,7 @@ pub fn reconcile(spec: &Spec, reading: &mut Reading) {
         if !garbled && edit_distance(&ca, &cb) > (ca.len().max(cb.len()) / 4).max(1) {
             continue;
         }
-        let Some(a_wins) = better(f.kind, (&sa, a.confidence), (&sb, b.confidence)) else { continue };
+        let Some(a_wins) = better(spec, f.kind, (&sa, a.confidence), (&sb, b.confidence)) else { continue };
         let (from, to) = if a_wins { (f.id.clone(), twin.clone()) } else { (twin.clone(), f.id.clone()) };
         let winner = reading.values[&from].clone();
         if let Some(loser) = reading.values.get_mut(&to) {
@@ -104,6 +109,10 @@ mod tests {
         let mut r = reading(&[("cover_name", "乌兰", 0.5), ("name", "G关", 0.9), ("cover_employer", "巴雅尔呼和", 0.9), ("employer", "巴雅尔·呼和", 0.5)]);
         reconcile(&spec, &mut r);
         assert_eq!(value(&r, "name"), "乌兰");
+        // A name starting with a Han surname wins over one that does not, however sure.
+        let mut r = reading(&[("cover_name", "囊龙", 0.9), ("name", "袁龙", 0.6)]);
+        reconcile(&spec, &mut r);
+        assert_eq!(value(&r, "cover_name"), "袁龙");
         // Two different names are both kept, and so are two equally sure readings.
         let mut r = reading(&[("cover_name", "张三丰", 0.5), ("name", "李四", 0.9), ("cover_employer", "包头供电局", 0.8), ("employer", "包头供屯局", 0.8)]);
         reconcile(&spec, &mut r);

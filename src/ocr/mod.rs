@@ -10,7 +10,7 @@ use image::GrayImage;
 
 use crate::error::OcrError;
 
-pub use tesseract::{find_tessdata, tesseract_version, Psm, Tesseract, TessdataSearch, DIGITS_LANG, OCR_LANG};
+pub use tesseract::{find_tessdata, tesseract_version, Psm, Tesseract, TessdataSearch, DIGITS_LANG, OCR_LANG, SECOND_LANG};
 
 /// Marks the start of a submission in the OCR trace (see `FORMSCAN_OCR_TRACE`).
 pub fn trace_submission(path: &std::path::Path) {
@@ -78,6 +78,13 @@ pub trait OcrEngine {
     /// has no such model.
     fn read_digits(&mut self, piece: &GrayImage, dpi: u32, chars: &str) -> Result<Option<OcrText>, OcrError> {
         let _ = (piece, dpi, chars);
+        Ok(None)
+    }
+    /// Reads `piece`, one line of print cut out on paper, with a second model of the script
+    /// (see `SECOND_LANG`): another opinion on a line chi_sim is unsure of. None when the
+    /// engine has no such model.
+    fn read_second(&mut self, piece: &GrayImage, dpi: u32) -> Result<Option<OcrText>, OcrError> {
+        let _ = (piece, dpi);
         Ok(None)
     }
     /// Reads a rectangle into words with their boxes. An engine without word boxes returns

@@ -17,6 +17,12 @@ pub const OCR_LANG: &str = "chi_sim";
 /// trained on Latin fonts (chi_sim reads a serif 5 as 2). Installed with Tesseract itself.
 pub const DIGITS_LANG: &str = "eng";
 
+/// The second opinion on a line of print chi_sim is unsure of: Tesseract's model of the
+/// simplified Han script (all languages written in it, trained on more fonts), larger and
+/// slower than chi_sim and no better overall, but wrong in other places (it reads 侯 where
+/// chi_sim reads 修, 护士 where chi_sim reads 护主). Debian's tesseract-ocr-script-hans.
+pub const SECOND_LANG: &str = "HanS";
+
 /// Tesseract's page-segmentation modes that formscan uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Psm {
@@ -119,6 +125,18 @@ impl super::OcrEngine for Tesseract {
         Ok(Some(super::OcrText { text, confidence }))
     }
 
+    fn read_second(&mut self, piece: &image::GrayImage, dpi: u32) -> Result<Option<super::OcrText>, OcrError> {
+        let Some(shared) = second_engine() else { return Ok(None) };
+        // A worker that panicked while holding it left the engine as it was between reads.
+        let mut engine = shared.lock().unwrap_or_else(|e| e.into_inner());
+        engine.set_gray(piece, dpi)?;
+        let start = std::time::Instant::now();
+        let rect = [0, 0, piece.width(), piece.height()];
+        let (text, confidence) = read_with_blank_retry(&mut engine, rect)?;
+        trace("second", super::Region::Line, rect, start, &text);
+        Ok(Some(super::OcrText { text, confidence }))
+    }
+
     fn read_words(&mut self, rect: [u32; 4], region: super::Region) -> Result<Vec<super::OcrWord>, OcrError> {
         let [x, y, w, h] = rect;
         self.api.set_rectangle(x as i32, y as i32, w as i32, h as i32);
@@ -146,6 +164,24 @@ fn trace(kind: &str, region: super::Region, rect: [u32; 4], start: std::time::In
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         eprintln!("ocr-trace\t{}\t{kind}\t{region:?}\t{}x{}\t{ms:.1}\t{}", crate::timing::current(), rect[2], rect[3], text.trim().replace(['\n', '\t'], " "));
     }
+}
+
+/// The second model's engine, one for the process, started on first use (None: its model
+/// is not installed). Not one per worker as chi_sim's: the model holds 45 MB, and a form asks
+/// it about three lines (30 ms), so the workers rarely wait for each other.
+fn second_engine() -> Option<&'static std::sync::Mutex<Tesseract>> {
+    static SECOND: std::sync::OnceLock<Option<std::sync::Mutex<Tesseract>>> = std::sync::OnceLock::new();
+    SECOND.get_or_init(|| Tesseract::new(SECOND_LANG).ok().map(std::sync::Mutex::new)).as_ref()
+}
+
+/// Reads a line as a line, then as a block when line mode returns nothing (as it does for a
+/// short CJK word).
+fn read_with_blank_retry(engine: &mut Tesseract, rect: [u32; 4]) -> Result<(String, f32), OcrError> {
+    let read = engine.read_rect(rect, Psm::SingleLine)?;
+    if !read.0.trim().is_empty() {
+        return Ok(read);
+    }
+    engine.read_rect(rect, Psm::Block)
 }
 
 /// One Tesseract instance. `Send`, not `Sync`: keep one per thread.

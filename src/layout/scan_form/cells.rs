@@ -56,6 +56,7 @@ pub(super) struct CellReader<'a> {
     pub(super) pad: u32,
     strip_px: u32,
     line_px: u32,
+    second_below: f32,
     pub(super) boxes: Vec<([u32; 4], String)>,
     /// The cells read with their lines side by side (see `read_unwrapped`), each read once.
     unwrapped: Vec<([u32; 4], Lines, OcrText)>,
@@ -63,7 +64,7 @@ pub(super) struct CellReader<'a> {
 
 impl<'a> CellReader<'a> {
     pub(super) fn new(p: &'a Prepared, dpi: f32, params: &ScanParams) -> Self {
-        CellReader { p, dpi, pad: mm_px(dpi, params.cell_inset_mm), strip_px: mm_px(dpi, 11.0), line_px: mm_px(dpi, params.line_cell_mm), boxes: Vec::new(), unwrapped: Vec::new() }
+        CellReader { p, dpi, pad: mm_px(dpi, params.cell_inset_mm), strip_px: mm_px(dpi, 11.0), line_px: mm_px(dpi, params.line_cell_mm), second_below: params.second_opinion_below, boxes: Vec::new(), unwrapped: Vec::new() }
     }
 
     /// A narrow cell inside a row (a short value, or a label after one) whose print is wrapped
@@ -142,6 +143,24 @@ impl<'a> CellReader<'a> {
         self.boxes.push(([x, y, w, h], format!("unwrapped: {}", t.text.trim())));
         self.unwrapped.push(([x, y, w, h], lines, t.clone()));
         Ok(Some(t))
+    }
+
+    /// The second model's reading of a cell holding one line of ink (see
+    /// `OcrEngine::read_second`), asked only when chi_sim's reading scored under
+    /// `ScanParams::second_opinion_below`. None when it is not asked, the cell holds no line
+    /// or several, or the engine has no second model.
+    pub(super) fn second_opinion(&mut self, ocr: &mut dyn OcrEngine, c: &Cell, confidence: f32) -> Result<Option<OcrText>, OcrError> {
+        let rect = inset(c, self.pad);
+        if confidence >= self.second_below || text_lines(&self.p.ink, rect, self.dpi) != 1 {
+            return Ok(None);
+        }
+        let Some(ink) = ink_bounds(&self.p.ink, rect) else { return Ok(None) };
+        let piece = super::boxes::framed_piece(&self.p.clean, ink, ink[3] / 2 + 4, None);
+        let read = ocr.read_second(&piece, self.dpi.round() as u32)?;
+        if let Some(t) = &read {
+            self.boxes.push((ink, format!("second model: {} ({:.2})", t.text.trim(), t.confidence)));
+        }
+        Ok(read)
     }
 
     /// Reads a cell's ink with the digits' engine, only `chars` allowed: the ink cut out on
@@ -473,6 +492,49 @@ pub(super) mod tests {
         let p = prepared(ink);
         let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
         assert!(reader.read_lone_mark(&mut Unasked, [0, 0, 300, 100]).unwrap().is_none());
+    }
+
+    /// An engine whose second model reads `0`, counting how often it is asked.
+    struct Second(&'static str, usize);
+    impl OcrEngine for Second {
+        fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
+            Ok(())
+        }
+        fn read(&mut self, _: [u32; 4], _: Region) -> Result<OcrText, OcrError> {
+            panic!("chi_sim was asked")
+        }
+        fn read_second(&mut self, piece: &GrayImage, _: u32) -> Result<Option<OcrText>, OcrError> {
+            // The piece is the line's ink on a margin of paper (a line 20 px high: 14 round it).
+            assert_eq!((piece.width(), piece.height()), (100 + 28, 20 + 28));
+            self.1 += 1;
+            Ok(Some(OcrText { text: self.0.into(), confidence: 0.8 }))
+        }
+    }
+
+    #[test]
+    fn the_second_model_is_asked_about_one_unsure_line_only() {
+        let mut ink = GrayImage::new(140, 100);
+        draw_filled_rect_mut(&mut ink, Rect::at(20, 40).of_size(100, 20), image::Luma([255]));
+        let p = prepared(ink);
+        let cell = Cell { x0: 0, y0: 0, x1: 140, y1: 100, band: 0, bands: 1 };
+        let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
+        let mut engine = Second("侯春雷", 0);
+        assert_eq!(reader.second_opinion(&mut engine, &cell, 0.6).unwrap().map(|t| t.text), Some("侯春雷".into()));
+        // chi_sim sure of it: not asked.
+        assert!(reader.second_opinion(&mut engine, &cell, 0.95).unwrap().is_none());
+        assert_eq!(engine.1, 1);
+        // Two lines of ink: not asked either (a wrapped value is read its own way).
+        let mut ink = GrayImage::new(140, 100);
+        draw_filled_rect_mut(&mut ink, Rect::at(20, 10).of_size(100, 20), image::Luma([255]));
+        draw_filled_rect_mut(&mut ink, Rect::at(20, 60).of_size(100, 20), image::Luma([255]));
+        let p = prepared(ink);
+        let mut reader = CellReader::new(&p, 200.0, &ScanParams::default());
+        assert!(reader.second_opinion(&mut engine, &cell, 0.6).unwrap().is_none());
+        // Turned off.
+        let p = prepared(GrayImage::from_fn(140, 100, |_, y| image::Luma([if (40..60).contains(&y) { 255 } else { 0 }])));
+        let mut reader = CellReader::new(&p, 200.0, &ScanParams { second_opinion_below: 0.0, ..ScanParams::default() });
+        assert!(reader.second_opinion(&mut engine, &cell, 0.1).unwrap().is_none());
+        assert_eq!(engine.1, 1);
     }
 
     /// An engine that reads nothing, as Tesseract does a lone 1.

@@ -12,7 +12,7 @@ use crate::reading::RawValue;
 use crate::spec::{Kind, Part, Spec};
 
 use super::cells::read_with_retry;
-use super::table::clean_value;
+use super::table::{clean_value, second_is_likelier};
 use super::{mm_px, PageKind, PageReading};
 
 /// The boxes of the text lines of a page without a table, top to bottom: runs of rows with
@@ -53,7 +53,22 @@ pub(super) fn text_line_boxes(ink: &GrayImage, dpi: f32) -> Vec<[u32; 4]> {
 /// Reads one line of large print (the cover's 三号 and 二号 type) on its own, shrunk so that
 /// its characters are about 30 px high: Tesseract's models are trained on text that size and
 /// often return nothing for characters twice as tall.
-pub(super) fn read_line_scaled(ocr: &mut dyn OcrEngine, clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> Result<OcrText, OcrError> {
+pub(super) fn read_line_scaled(ocr: &mut dyn OcrEngine, clean: &GrayImage, rect: [u32; 4], dpi: f32) -> Result<OcrText, OcrError> {
+    let (page, dpi) = line_scaled(clean, rect, dpi);
+    ocr.set_page(&page, dpi)?;
+    read_with_retry(ocr, [0, 0, page.width(), page.height()], Region::Line)
+}
+
+/// The second model's reading of a line (see `OcrEngine::read_second`), shrunk as
+/// `read_line_scaled` reads it.
+fn read_line_second(ocr: &mut dyn OcrEngine, clean: &GrayImage, rect: [u32; 4], dpi: f32) -> Result<Option<OcrText>, OcrError> {
+    let (page, dpi) = line_scaled(clean, rect, dpi);
+    ocr.read_second(&page, dpi)
+}
+
+/// A line of the page cut out, shrunk as `read_line_scaled` reads it, on a margin of paper,
+/// with its resolution.
+fn line_scaled(clean: &GrayImage, [x, y, w, h]: [u32; 4], dpi: f32) -> (GrayImage, u32) {
     let w = w.min(clean.width().saturating_sub(x)).max(1);
     let h = h.min(clean.height().saturating_sub(y)).max(1);
     let crop = image::imageops::crop_imm(clean, x, y, w, h).to_image();
@@ -67,8 +82,7 @@ pub(super) fn read_line_scaled(ocr: &mut dyn OcrEngine, clean: &GrayImage, [x, y
     let m = 8u32;
     let mut page = GrayImage::from_pixel(small.width() + 2 * m, small.height() + 2 * m, image::Luma([255]));
     image::imageops::overlay(&mut page, &small, m as i64, m as i64);
-    ocr.set_page(&page, (dpi * scale).round() as u32)?;
-    read_with_retry(ocr, [0, 0, page.width(), page.height()], Region::Line)
+    (page, (dpi * scale).round() as u32)
 }
 
 /// Where a line's head of `at` pixels ends between two characters: the first column of the
@@ -204,7 +218,9 @@ pub(super) fn is_notes_line(notes: &HashSet<(char, char)>, text: &str) -> bool {
 /// The cover's lines, each read as one line; a line starting with a cover label gives its
 /// value.
 /// `known` are lines the orientation probe has read already (the title), not read twice.
-pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, mut known: Vec<([u32; 4], OcrText)>, out: &mut PageReading) -> Result<(), OcrError> {
+/// `second_below` is `ScanParams::second_opinion_below`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Spec, ocr: &mut dyn OcrEngine, mut known: Vec<([u32; 4], OcrText)>, second_below: f32, out: &mut PageReading) -> Result<(), OcrError> {
     let labels = LabelMatcher::new(spec, |f| f.part() == Part::Cover);
     let mut found_title = false;
     let gap = mm_px(dpi, 6.0);
@@ -244,13 +260,21 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
         let mut pieces = Vec::new();
         let mut conf = 1.0f32;
         let mut last_conf = 1.0f32;
+        // The line's last run of ink (where its value ends) when read here, not by the probe.
+        let mut last_read = None;
+        let mut head_conf = 1.0f32;
         for seg in split_at_gaps(ink, rect, gap) {
+            last_read = None;
+            head_conf = conf;
             // A line the probe read only the head of stands for the whole when it is the
             // printed notes' (the page is not read further), else it is read whole.
             let head_of = |r: &[u32; 4], t: &OcrText| r[..2] == seg[..2] && r[3] == seg[3] && r[2] < seg[2] && (is_notes_line(&notes, &t.text) || is_title(&t.text));
             let t = match known.iter().position(|(r, t)| *r == seg || head_of(r, t)) {
                 Some(i) => known.swap_remove(i).1,
-                None => read_line_scaled(ocr, clean, seg, dpi)?,
+                None => {
+                    last_read = Some(seg);
+                    read_line_scaled(ocr, clean, seg, dpi)?
+                }
             };
             last_conf = if t.text.trim().is_empty() { 1.0 } else { t.confidence };
             conf = conf.min(last_conf);
@@ -267,10 +291,14 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
         }
         // On the cover the value follows its label on the same line, often with no space in
         // what OCR returns: a label at the line's start is enough.
-        let glued = spec.cover_fields().into_iter().find_map(|f| {
-            f.all_labels().map(squeeze).filter(|l| l.chars().count() >= 2).find_map(|l| sq.strip_prefix(l.as_str()).map(|rest| (f.id.as_str(), rest.to_string())))
-        });
-        let matched = glued.or_else(|| labels.match_fuzzy(&t.text)).or_else(|| spaced_label(spec, &pieces));
+        let match_line = |text: &str, pieces: &[String]| {
+            let sq = squeeze(text);
+            let glued = spec.cover_fields().into_iter().find_map(|f| {
+                f.all_labels().map(squeeze).filter(|l| l.chars().count() >= 2).find_map(|l| sq.strip_prefix(l.as_str()).map(|rest| (f.id.as_str(), rest.to_string())))
+            });
+            glued.or_else(|| labels.match_fuzzy(text)).or_else(|| spaced_label(spec, pieces))
+        };
+        let matched = match_line(&t.text, &pieces);
         if !found_title && out.labels_found == 0 && matched.is_none() {
             if is_notes_line(&notes, &t.text) {
                 notes_lines += 1;
@@ -299,11 +327,27 @@ pub(super) fn read_cover(clean: &GrayImage, ink: &GrayImage, dpi: f32, spec: &Sp
         } else if let Some((id, rest)) = matched {
             out.labels_found += 1;
             let Some(field) = spec.field(id) else { continue };
-            let text = clean_value(spec, field, &rest);
+            let (mut text, mut rest, mut confidence) = (clean_value(spec, field, &rest), rest, t.confidence);
+            // A value chi_sim is unsure of: its run of ink read by the second model too, the
+            // line matched again with it, and the likelier value kept.
+            if let Some(seg) = last_read.filter(|_| last_conf < second_below && matches!(field.kind, Kind::Text | Kind::Name | Kind::Enum) && !text.is_empty()) {
+                if let Some(again) = read_line_second(ocr, clean, seg, dpi)? {
+                    let mut pieces = pieces.clone();
+                    if let Some(last) = pieces.last_mut() {
+                        *last = again.text.trim().to_string();
+                    }
+                    if let Some((_, rest2)) = match_line(&pieces.join(" "), &pieces).filter(|(id2, _)| *id2 == id) {
+                        let cleaned = clean_value(spec, field, &rest2);
+                        if second_is_likelier(spec, field, (&text, last_conf), (&cleaned, again.confidence)) {
+                            (text, rest, confidence) = (cleaned, rest2, again.confidence.min(head_conf));
+                        }
+                    }
+                }
+            }
             if field.kind == Kind::Text {
                 open = Some((out.values.len(), rect[1] + rect[3], rest.clone()));
             }
-            out.values.push((id.to_string(), RawValue { text, confidence: t.confidence, page: None, bbox: Some(rect) }));
+            out.values.push((id.to_string(), RawValue { text, confidence, page: None, bbox: Some(rect) }));
         }
     }
     fill_by_order(spec, &unlabelled, out);
@@ -350,14 +394,14 @@ mod tests {
         let (clean, ink) = page(60);
         let mut ocr = Says(vec!["2023年度内蒙古自治区“最美职工”", "姓名 张三"], 0);
         let mut out = PageReading::nothing_yet(0, 0.0);
-        read_cover(&clean, &ink, 200.0, &spec, &mut ocr, Vec::new(), &mut out).unwrap();
+        read_cover(&clean, &ink, 200.0, &spec, &mut ocr, Vec::new(), 0.9, &mut out).unwrap();
         assert_eq!(ocr.1, 2, "the title's first line and the field's: {:?}", out.ocr_boxes);
         assert!(out.values.iter().any(|(id, v)| id == "cover_name" && v.text == "张三"), "{:?}", out.values);
         // A line under the title in smaller type than it may be a field's: it is read.
         let (clean, ink) = page(36);
         let mut ocr = Says(vec!["2023年度内蒙古自治区“最美职工”", "工作单位 乌海市人民医院", "姓名 张三"], 0);
         let mut out = PageReading::nothing_yet(0, 0.0);
-        read_cover(&clean, &ink, 200.0, &spec, &mut ocr, Vec::new(), &mut out).unwrap();
+        read_cover(&clean, &ink, 200.0, &spec, &mut ocr, Vec::new(), 0.9, &mut out).unwrap();
         assert_eq!(ocr.1, 3, "{:?}", out.ocr_boxes);
         assert!(out.values.iter().any(|(id, _)| id == "cover_employer"), "{:?}", out.values);
     }

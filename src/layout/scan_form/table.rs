@@ -154,6 +154,16 @@ pub(super) fn read_table(p: &Prepared, probed: Probe, dpi: f32, spec: &Spec, ocr
                     }
                 }
             }
+            // A one-line value chi_sim is unsure of is read by the second model too, and the
+            // surer reading kept (a listed value only for one that is not).
+            if matches!(field.kind, Kind::Text | Kind::Name | Kind::Enum) && !text.is_empty() {
+                if let Some(again) = reader.second_opinion(ocr, &cell, confidence)? {
+                    let cleaned = clean_value(spec, field, &again.text);
+                    if second_is_likelier(spec, field, (&text, confidence), (&cleaned, again.confidence)) {
+                        (text, confidence) = (cleaned, again.confidence);
+                    }
+                }
+            }
             // A short text wrapped in a narrow cell (生产线操作 / 工): block mode reads each line
             // alone and misreads or drops a character alone on its line. The lines read as
             // one, side by side, each character with its word around it, are kept unless
@@ -422,6 +432,25 @@ fn split_stacked_labels(grid: &Grid, texts: &mut Vec<Option<(OcrText, Portion)>>
     Ok(out)
 }
 
+/// Whether the second model's cleaned reading of a value is likelier than chi_sim's, each
+/// with its confidence: a listed value over one that is not, a name starting with a Han
+/// surname over one that does not, else the surer. An empty reading never is.
+pub(super) fn second_is_likelier(spec: &Spec, field: &crate::spec::Field, (first, c1): (&str, f32), (second, c2): (&str, f32)) -> bool {
+    if second.is_empty() {
+        return false;
+    }
+    let fits = |t: &str| match field.kind {
+        Kind::Enum => is_listed(field, t),
+        Kind::Name => spec.starts_with_surname(t),
+        _ => true,
+    };
+    match (fits(first), fits(second)) {
+        (true, false) => false,
+        (false, true) => true,
+        _ => c2 > c1,
+    }
+}
+
 fn is_listed(field: &crate::spec::Field, text: &str) -> bool {
     field.values.iter().any(|v| v == text) || field.aliases.contains_key(text)
 }
@@ -535,6 +564,26 @@ mod tests {
         assert_eq!(digits_engine_chars(Kind::IdNumber), Some("0123456789X"));
         assert_eq!(digits_engine_chars(Kind::Text), None);
         assert!(!reads_as(Kind::Text, "13216062962"));
+    }
+
+    #[test]
+    fn the_second_models_reading_is_kept_when_it_is_likelier() {
+        let spec = Spec::builtin();
+        let field = |id: &str| spec.field(id).unwrap();
+        let name = field("name");
+        // A name: one starting with a Han surname wins, however sure the other; else the surer.
+        assert!(second_is_likelier(&spec, name, ("圳二虎", 0.7), ("袁二虎", 0.6)));
+        assert!(!second_is_likelier(&spec, name, ("邹桂英", 0.65), ("分桂英", 0.78)));
+        assert!(second_is_likelier(&spec, name, ("修春雷", 0.65), ("侯春雷", 0.81)));
+        assert!(!second_is_likelier(&spec, name, ("托娅", 0.8), ("托嫩", 0.6)));
+        // A listed value wins over one that is not.
+        let politics = field("political_status");
+        assert!(second_is_likelier(&spec, politics, ("内喇兄见", 0.33), ("中共党员", 0.2)));
+        assert!(!second_is_likelier(&spec, politics, ("中共党员", 0.5), ("中共觉员", 0.9)));
+        // Other text: the surer; an empty reading never.
+        let position = field("position");
+        assert!(second_is_likelier(&spec, position, ("护主", 0.82), ("护士", 0.94)));
+        assert!(!second_is_likelier(&spec, position, ("厂长", 0.82), ("", 0.94)));
     }
 
     #[test]
