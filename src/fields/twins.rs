@@ -8,10 +8,11 @@ use crate::reading::Reading;
 use crate::spec::{Kind, Spec};
 
 /// A reading no one would write in a field of this kind: Latin letters or stray marks in a
-/// name (G关 for 乌兰), letters or marks in a unit's name (矿井通风LE).
+/// name (G关 for 乌兰), or a name of one character (鲁 for 朝鲁, its first character lost),
+/// letters or marks in a unit's name (矿井通风LE).
 fn implausible(kind: Kind, text: &str) -> bool {
     match kind {
-        Kind::Name => text.chars().any(|c| !(('\u{3400}'..='\u{9fff}').contains(&c) || c == '·')),
+        Kind::Name => text.chars().count() < 2 || text.chars().any(|c| !(('\u{3400}'..='\u{9fff}').contains(&c) || c == '·')),
         _ => text.chars().any(|c| c.is_ascii_alphabetic() || "<>|`~^_=@#$%&*\\".contains(c)),
     }
 }
@@ -109,6 +110,10 @@ mod tests {
         let mut r = reading(&[("cover_name", "乌兰", 0.5), ("name", "G关", 0.9), ("cover_employer", "巴雅尔呼和", 0.9), ("employer", "巴雅尔·呼和", 0.5)]);
         reconcile(&spec, &mut r);
         assert_eq!(value(&r, "name"), "乌兰");
+        // A name of one character is a name's remnant.
+        let mut r = reading(&[("cover_name", "鲁", 0.87), ("name", "朝鲁", 0.8)]);
+        reconcile(&spec, &mut r);
+        assert_eq!(value(&r, "cover_name"), "朝鲁");
         // A name starting with a Han surname wins over one that does not, however sure.
         let mut r = reading(&[("cover_name", "囊龙", 0.9), ("name", "袁龙", 0.6)]);
         reconcile(&spec, &mut r);

@@ -109,14 +109,14 @@ impl super::OcrEngine for Tesseract {
     }
 
     fn read_digits(&mut self, piece: &image::GrayImage, dpi: u32, chars: &str) -> Result<Option<super::OcrText>, OcrError> {
-        let engine = self.digits.get_or_insert_with(|| Tesseract::new(DIGITS_LANG).ok().map(Box::new));
-        let Some(engine) = engine.as_deref_mut() else { return Ok(None) };
-        engine.set_gray(piece, dpi)?;
-        engine.restrict(Some(chars));
+        let Some(shared) = shared_engine(Opinion::Digits) else { return Ok(None) };
         // A lone digit (narrower than it is high) read as a line comes back with no confidence.
         let dark: Vec<(u32, u32)> = piece.enumerate_pixels().filter(|p| p.2[0] < 128).map(|(x, y, _)| (x, y)).collect();
         let extent = |f: fn(&(u32, u32)) -> u32| dark.iter().map(f).max().zip(dark.iter().map(f).min()).map_or(0, |(a, b)| a + 1 - b);
         let psm = if extent(|p| p.0) * 5 < extent(|p| p.1) * 4 { Psm::SingleChar } else { Psm::SingleLine };
+        let mut engine = shared.lock().unwrap_or_else(|e| e.into_inner());
+        engine.set_gray(piece, dpi)?;
+        engine.restrict(Some(chars));
         let start = std::time::Instant::now();
         let read = engine.read_rect([0, 0, piece.width(), piece.height()], psm);
         engine.restrict(None);
@@ -126,8 +126,7 @@ impl super::OcrEngine for Tesseract {
     }
 
     fn read_second(&mut self, piece: &image::GrayImage, dpi: u32) -> Result<Option<super::OcrText>, OcrError> {
-        let Some(shared) = second_engine() else { return Ok(None) };
-        // A worker that panicked while holding it left the engine as it was between reads.
+        let Some(shared) = shared_engine(Opinion::Second) else { return Ok(None) };
         let mut engine = shared.lock().unwrap_or_else(|e| e.into_inner());
         engine.set_gray(piece, dpi)?;
         let start = std::time::Instant::now();
@@ -166,12 +165,29 @@ fn trace(kind: &str, region: super::Region, rect: [u32; 4], start: std::time::In
     }
 }
 
-/// The second model's engine, one for the process, started on first use (None: its model
-/// is not installed). Not one per worker as chi_sim's: the model holds 45 MB, and a form asks
-/// it about three lines (30 ms), so the workers rarely wait for each other.
-fn second_engine() -> Option<&'static std::sync::Mutex<Tesseract>> {
-    static SECOND: std::sync::OnceLock<Option<std::sync::Mutex<Tesseract>>> = std::sync::OnceLock::new();
-    SECOND.get_or_init(|| Tesseract::new(SECOND_LANG).ok().map(std::sync::Mutex::new)).as_ref()
+/// The models that give a second opinion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opinion {
+    /// `DIGITS_LANG`, on counts and months.
+    Digits,
+    /// `SECOND_LANG`, on unsure lines.
+    Second,
+}
+
+/// A second opinion's engine, one for the process, started on first use (None: its model is
+/// not installed). Not one per worker as chi_sim's: the models hold 10 and 45 MB, and a form
+/// asks them about a few short pieces (12 and 3 reads, 40 and 30 ms), so the workers rarely
+/// wait for each other. A worker that panicked while holding one left it as it was between
+/// reads.
+fn shared_engine(opinion: Opinion) -> Option<&'static std::sync::Mutex<Tesseract>> {
+    type Shared = std::sync::OnceLock<Option<std::sync::Mutex<Tesseract>>>;
+    static DIGITS: Shared = std::sync::OnceLock::new();
+    static SECOND: Shared = std::sync::OnceLock::new();
+    let (cell, lang) = match opinion {
+        Opinion::Digits => (&DIGITS, DIGITS_LANG),
+        Opinion::Second => (&SECOND, SECOND_LANG),
+    };
+    cell.get_or_init(|| Tesseract::new(lang).ok().map(std::sync::Mutex::new)).as_ref()
 }
 
 /// Reads a line as a line, then as a block when line mode returns nothing (as it does for a
@@ -187,8 +203,6 @@ fn read_with_blank_retry(engine: &mut Tesseract, rect: [u32; 4]) -> Result<(Stri
 /// One Tesseract instance. `Send`, not `Sync`: keep one per thread.
 pub struct Tesseract {
     api: TessApi,
-    /// The digits' engine, started on first use (None inside: its model is not installed).
-    digits: Option<Option<Box<Tesseract>>>,
 }
 
 impl Tesseract {
@@ -201,7 +215,7 @@ impl Tesseract {
         let dir = search.found.as_deref().ok_or_else(init_err)?;
         let dir = dir.to_str().ok_or_else(init_err)?;
         let api = TessApi::new(Some(dir), lang).map_err(|_| init_err())?;
-        let mut t = Tesseract { api, digits: None };
+        let mut t = Tesseract { api };
         // Keep Tesseract's own diagnostics off the terminal; formscan reports its own.
         t.set(Variable::DebugFile, "/dev/null");
         // Keeps the spaces Tesseract puts between CJK characters predictable for the
