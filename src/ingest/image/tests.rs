@@ -257,3 +257,14 @@ fn unpack_sub_byte() {
     assert_eq!(unpack(&rows, 3, 2, 1, 2, true).unwrap(), vec![0, 85, 170, 255, 255, 0]);
     assert!(unpack(&rows[..1], 3, 2, 1, 2, true).is_err());
 }
+
+#[test]
+fn rgb_tiff_keeps_its_pixels() {
+    // Chunky 8-bit RGB, taken as decoded: each pixel's three samples in place.
+    let img = RgbImage::from_fn(31, 17, |x, y| ::image::Rgb([(x * 8) as u8, (y * 15) as u8, ((x + y) * 3) as u8]));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut bytes, ::image::ImageFormat::Tiff).unwrap();
+    let pages = decode_image(bytes.get_ref(), Detected::Tiff, &ImageLimits::default()).unwrap();
+    assert_eq!(pages.len(), 1);
+    assert_eq!(pages[0].image.as_raw(), img.as_raw());
+}
