@@ -200,7 +200,8 @@ fn read_with_blank_retry(engine: &mut Tesseract, rect: [u32; 4]) -> Result<(Stri
     engine.read_rect(rect, Psm::Block)
 }
 
-/// One Tesseract instance. `Send`, not `Sync`: keep one per thread.
+/// One Tesseract instance. `Send`, not `Sync`: chi_sim's is kept one per thread, the second
+/// opinions' one per process behind a lock (see `shared_engine`).
 pub struct Tesseract {
     api: TessApi,
 }

@@ -494,7 +494,8 @@ pub(super) mod tests {
         assert!(reader.read_lone_mark(&mut Unasked, [0, 0, 300, 100]).unwrap().is_none());
     }
 
-    /// An engine whose second model reads `0`, counting how often it is asked.
+    /// An engine whose second model reads the text it holds, counting how often it is asked;
+    /// chi_sim itself must not be asked.
     struct Second(&'static str, usize);
     impl OcrEngine for Second {
         fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
