@@ -87,8 +87,11 @@ impl DateLines {
                     layout.printed.extend(self.print.find_seal_word(clean, band, params.date_print_likeness));
                 }
             } else {
-                let line = ocr.read_words_only(band, Region::Block, &chars)?;
-                out.ocr_boxes.push((band, format!("date line: {}", listing(&line))));
+                // Only the span of the band that holds ink is read: the line is the box's
+                // width, its words a third of it, and Tesseract's layout pass costs by area.
+                let span = ink_span(clean, band, layout.em.max(1) * 2);
+                let line = ocr.read_words_only(span, Region::Block, &chars)?;
+                out.ocr_boxes.push((span, format!("date line (prints known: {}; lines untaught {}): {}", self.print.known(), self.untaught, listing(&line))));
                 self.print.learn(clean, &line, dpi, learning);
                 if !self.print.knows_all() {
                     self.print.learn_cut(ocr, clean, &line, dpi, layout.em)?;
@@ -172,6 +175,17 @@ fn line_ink_top(clean: &GrayImage, zone: [u32; 4], word: [u32; 4]) -> u32 {
         top -= 1;
     }
     top
+}
+
+/// The part of `band` between its first and last column holding ink (two pixels paler than
+/// paper by a little: written digits may be pale), widened by `margin` each side; the band
+/// itself when it holds none.
+fn ink_span(clean: &GrayImage, [x, y, w, h]: [u32; 4], margin: u32) -> [u32; 4] {
+    let (x1, y1) = ((x + w).min(clean.width()), (y + h).min(clean.height()));
+    let inked = |xx: u32| (y..y1).filter(|&yy| clean.get_pixel(xx, yy)[0] < PALER_THAN_PRINT).nth(1).is_some();
+    let (Some(first), Some(last)) = ((x..x1).find(|&xx| inked(xx)), (x..x1).rev().find(|&xx| inked(xx))) else { return [x, y, w, h] };
+    let (a, b) = (first.saturating_sub(margin).max(x), (last + 1 + margin).min(x + w));
+    [a, y, b - a, h]
 }
 
 /// What a written date may hold: digits and the printed 年 月 日 (block mode: line mode stops

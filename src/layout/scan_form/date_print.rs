@@ -72,6 +72,11 @@ pub(super) enum Learning {
 }
 
 impl DatePrint {
+    /// The words whose prints are known, for the debug listing (年月 when 日 is not).
+    pub fn known(&self) -> String {
+        DATE_WORDS.iter().zip(&self.glyphs).filter(|(_, g)| g.is_some()).map(|(c, _)| *c).collect()
+    }
+
     /// Whether the three words' prints are known.
     pub fn knows_all(&self) -> bool {
         self.glyphs.iter().all(Option::is_some)
