@@ -12,7 +12,7 @@ use crate::ocr::{OcrEngine, OcrWord, Region};
 
 use super::boxes::{lowest_ink_band, read_words_without_remnants, PALER_THAN_PRINT};
 use super::cells::{ink_bands, DARK_INK};
-use super::date_print::{DatePrint, Learning};
+use super::date_print::{DatePrint, Learning, DATE_WORDS};
 use super::{mm_px, PageReading, ScanParams};
 
 /// What a page's date lines have taught so far.
@@ -24,6 +24,9 @@ pub(super) struct DateLines {
     /// against them) and gave no month: after `params.year_alone_after` of them, 年 alone is
     /// found by its print.
     untaught: u32,
+    /// Lines read by chi_sim that left a word unlearnt and gave no day: after
+    /// `params.year_alone_after` of them, 年 and 月 are found by their print.
+    dayless: u32,
 }
 
 impl DateLines {
@@ -46,22 +49,41 @@ impl DateLines {
         let chars: String = DATE_CHARS.chars().chain(seal.unwrap_or("").chars()).collect();
         if let Some(band) = layout.date_band.filter(|_| !whole) {
             let found = self.print.find(clean, band, params.date_print_likeness);
-            // Prints known and not found here: learnt from a line they do not match (a seal's
-            // remnant in them, or a word of another size), they are learnt again from this one.
-            let learning = if found.is_none() && self.print.knows_all() { Learning::Renew } else { Learning::NewOnly };
             let by_print = match &found {
                 Some(found) => self.print.read_blanks(ocr, page, found, band, dpi)?,
                 None => None,
             };
-            // On a page where chi_sim's reads do not teach 月 and 日, they give little more
-            // than the year (read `2023 年 4`, the rest lost in the digits against the words),
-            // at a dozen times the cost of reading the year's blank alone: 年 is found by its
-            // print, and 月 and 日 placed by the line's usual spacing.
-            let year = (found.is_none() && self.untaught >= params.year_alone_after).then(|| self.print.find_year(clean, band, params.date_print_likeness)).flatten();
-            let year_alone = match year {
-                Some(year) => self.print.read_placed(ocr, page, &[year], band, dpi)?.map(|words| (words, year.rect)),
-                None => None,
-            };
+            // On a page where chi_sim's reads do not teach every word, they give little more
+            // than what the words learnt give: read `2023 年 4 月` where 日 is lost in the day
+            // written against it, `2023 年 4` where 月 is too, at several times the cost of
+            // reading the blanks alone. 年 and 月 are then found by their print, or 年 alone,
+            // and the words not found placed by the line's usual spacing.
+            let mut tried = false;
+            let mut partial = None;
+            if found.is_none() {
+                let mut attempts: Vec<&[usize]> = Vec::new();
+                if self.dayless >= params.year_alone_after {
+                    attempts.push(&[0, 1]);
+                }
+                if self.untaught >= params.year_alone_after {
+                    attempts.push(&[0]);
+                }
+                for which in attempts.into_iter().filter(|w| self.print.knows(w)) {
+                    tried = true;
+                    // 年 alone only where it is found once (a line holds one 年).
+                    let placed = match which {
+                        [0] => self.print.find_year(clean, band, params.date_print_likeness).map(|y| vec![y]),
+                        _ => self.print.find_words(clean, band, which, params.date_print_likeness),
+                    };
+                    if let Some(placed) = placed {
+                        partial = self.print.read_placed(ocr, page, &placed, band, dpi)?.map(|words| (words, placed));
+                        break;
+                    }
+                }
+            }
+            // Prints known and not found here: learnt from a line they do not match (a seal's
+            // remnant in them, or a word of another size), they are learnt again from this one.
+            let learning = if found.is_none() && partial.is_none() && (tried || self.print.knows_all()) { Learning::Renew } else { Learning::NewOnly };
             // Where the line is not read by OCR, the printed 公章 in its band is found by its
             // print and kept out of the handwriting judgement (it often stands in the
             // signer's zone, above the date).
@@ -72,15 +94,16 @@ impl DateLines {
                 if seal.is_some() {
                     layout.printed.extend(self.print.find_seal_word(clean, band, params.date_print_likeness));
                 }
-            } else if let Some((words, year)) = year_alone {
-                out.ocr_boxes.push((band, format!("date line, 年 alone found by its print: {}", sure_listing(&words))));
+            } else if let Some((words, placed)) = partial {
+                let names: String = placed.iter().map(|p| DATE_WORDS[p.word]).collect();
+                out.ocr_boxes.push((band, format!("date line, {names} found by their print: {}", sure_listing(&words))));
                 approval::refine_date(layout, &words);
-                // 月 and 日 are only supposed there: the written line may run on further, and
-                // its digits stand taller than the print; they are the date's, not the
-                // signer's writing.
-                if let Some(z) = layout.date_zone {
-                    let end = line_runs_to(page, band, year).unwrap_or(0);
-                    let top = line_ink_top(page, z, year);
+                // The words after the last found are only supposed there: the written line may
+                // run on further, and its digits stand taller than the print; they are the
+                // date's, not the signer's writing.
+                if let (Some(z), Some(last)) = (layout.date_zone, placed.last()) {
+                    let end = line_runs_to(page, band, last.rect).unwrap_or(0);
+                    let top = line_ink_top(page, z, last.rect);
                     approval::grow_date_zone(layout, [z[0], top, end.saturating_sub(z[0]), 1]);
                 }
                 if seal.is_some() {
@@ -91,7 +114,7 @@ impl DateLines {
                 // width, its words a third of it, and Tesseract's layout pass costs by area.
                 let span = ink_span(clean, band, layout.em.max(1) * 2);
                 let line = ocr.read_words_only(span, Region::Block, &chars)?;
-                out.ocr_boxes.push((span, format!("date line (prints known: {}; lines untaught {}): {}", self.print.known(), self.untaught, listing(&line))));
+                out.ocr_boxes.push((span, format!("date line (prints known: {}; lines untaught {}, dayless {}): {}", self.print.known(), self.untaught, self.dayless, listing(&line))));
                 self.print.learn(clean, &line, dpi, learning);
                 if !self.print.knows_all() {
                     self.print.learn_cut(ocr, clean, &line, dpi, layout.em)?;
@@ -108,9 +131,12 @@ impl DateLines {
                     approval::refine_date(layout, &again);
                     approval::date_from_year(layout, again.iter().chain(&line));
                 }
-                let month_read = layout.date_parts.as_ref().and_then(approval::date_text).is_some_and(|d| d.contains('月'));
-                if !self.print.knows_all() && !month_read {
+                let read = layout.date_parts.as_ref().and_then(approval::date_text).unwrap_or_default();
+                if !self.print.knows_all() && !read.contains('月') {
                     self.untaught += 1;
+                }
+                if !self.print.knows_all() && !read.ends_with('日') {
+                    self.dayless += 1;
                 }
             }
         }

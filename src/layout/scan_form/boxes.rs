@@ -316,7 +316,7 @@ fn label_line_starts(clean: &GrayImage, rows: &DarkRows, [x, y, w, h]: [u32; 4],
             let first = (x..x1).find(|&xx| (a..b).any(|yy| dark(xx, yy))).filter(|&f| f < x + w / 2)?;
             let left = first.saturating_sub(em / 2).max(x);
             let top = a.saturating_sub(m).max(y);
-            let right = (first + label_chars * em + em / 2).min(x1);
+            let right = (first + (label_chars + 2) * em).min(x1);
             let bottom = (b + m).min(y + h);
             (right > left && bottom > top).then_some(([left, top, right - left, bottom - top], first))
         })

@@ -16,11 +16,14 @@ use crate::ocr::OcrWord;
 use crate::ocr::{OcrEngine, Region};
 use crate::error::OcrError;
 
-use super::cells::{ink_bands, DARK_INK};
+use super::boxes::framed_piece;
+use super::cells::{ink_bands, read_on, DARK_INK};
 use super::label_print::{halved_ink, HALF};
 use super::mm_px;
 
 mod blanks;
+
+pub(super) use blanks::Placed;
 
 /// The printed words of a date line, in the order written.
 pub(super) const DATE_WORDS: [char; 3] = ['年', '月', '日'];
@@ -75,6 +78,11 @@ impl DatePrint {
     /// The words whose prints are known, for the debug listing (年月 when 日 is not).
     pub fn known(&self) -> String {
         DATE_WORDS.iter().zip(&self.glyphs).filter(|(_, g)| g.is_some()).map(|(c, _)| *c).collect()
+    }
+
+    /// Whether the prints of the words `which` (0–2: 年 月 日) are known.
+    pub fn knows(&self, which: &[usize]) -> bool {
+        which.iter().all(|&k| self.glyphs.get(k).is_some_and(Option::is_some))
     }
 
     /// Whether the three words' prints are known.
@@ -133,14 +141,26 @@ impl DatePrint {
                 let widths = em * 3 / 5..=em * 11 / 10;
                 // The word's end, then its start: the digits before a word touch it more often.
                 let right = widths.clone().map(|cw| b - cw).min_by_key(|&c| column(c)).map(|c| (c + 1, b));
-                let left = widths.map(|cw| a + cw).min_by_key(|&c| column(c)).map(|c| (a, c));
-                for (c0, c1) in [right, left].into_iter().flatten() {
+                let left = widths.clone().map(|cw| a + cw).min_by_key(|&c| column(c)).map(|c| (a, c));
+                // Inside OCR's box, widened by a quarter em: digits written against the word
+                // on both sides (2023年4月) make a run of several characters whose ends are
+                // digits, while OCR's box holds the word and parts of its neighbours.
+                let (i0, i1) = (w.bbox[0].saturating_sub(em / 4).max(a), (w.bbox[0] + w.bbox[2] + em / 4).min(b));
+                let inside = (i0..i1)
+                    .flat_map(|c0| widths.clone().map(move |cw| (c0, c0 + cw)))
+                    .filter(|&(_, c1)| c1 < i1)
+                    .min_by_key(|&(c0, c1)| column(c0) + column(c1))
+                    .map(|(c0, c1)| (c0 + 1, c1));
+                for (c0, c1) in [right, left, inside].into_iter().flatten() {
                     let Some([x, gy, gw, gh]) = ink_box(clean, [c0, y, c1 - c0, y1 - y], DARK_INK) else { continue };
                     let square = gw * 2 <= gh * 3 && gh * 2 <= gw * 3;
                     if !((lo..=hi).contains(&gw) && (lo..=hi).contains(&gh) && square) {
                         continue;
                     }
-                    let read = ocr.read([x.saturating_sub(MARGIN), gy.saturating_sub(MARGIN), gw + 2 * MARGIN, gh + 2 * MARGIN], Region::Char)?;
+                    // Framed alone on paper: a rectangle of the page would hold the strokes
+                    // of the neighbours that touch it (a 4 leaning into 年 read it 生).
+                    let piece = framed_piece(clean, [c0, gy, c1 - c0, gh], gh / 2 + MARGIN, None);
+                    let read = read_on(ocr, &piece, clean, dpi, |ocr, all| ocr.read(all, Region::Char))?;
                     if squeeze(&read.text).chars().eq([*ch]) {
                         self.glyphs[k] = Some(glyph_at(clean, [x, gy, gw, gh]));
                         break;
@@ -184,45 +204,51 @@ impl DatePrint {
     /// order from left to right on one line, each at least `min_likeness` like its print.
     /// None when a word is not known yet, the band is smaller than a word, or no three places
     /// are in order and alike enough.
-    pub fn find(&self, clean: &GrayImage, [x, y, w, h]: [u32; 4], min_likeness: f32) -> Option<DateFound> {
-        let glyphs: Vec<&GlyphPrint> = self.glyphs.iter().flatten().collect();
-        let [g0, g1, g2] = glyphs[..] else { return None };
+    pub fn find(&self, clean: &GrayImage, band: [u32; 4], min_likeness: f32) -> Option<DateFound> {
+        let [a, b, c] = self.find_words(clean, band, &[0, 1, 2], min_likeness)?[..] else { return None };
+        Some(DateFound { words: [a.rect, b.rect, c.rect], likeness: [a.likeness, b.likeness, c.likeness] })
+    }
+
+    /// `find` for some of the words only (`which`, in the line's order: 年 and 月 on a page
+    /// whose 日 is never read alone).
+    pub fn find_words(&self, clean: &GrayImage, [x, y, w, h]: [u32; 4], which: &[usize], min_likeness: f32) -> Option<Vec<Placed>> {
+        let glyphs: Vec<&GlyphPrint> = which.iter().map(|&k| self.glyphs.get(k)?.as_ref()).collect::<Option<_>>()?;
         let (x1, y1) = ((x + w).min(clean.width()), (y + h).min(clean.height()));
-        if x1 <= x || y1 <= y {
+        if x1 <= x || y1 <= y || glyphs.is_empty() {
             return None;
         }
         let area = halved_ink(clean, [x, y, x1 - x, y1 - y]);
-        let mut places: Vec<Vec<(u32, u32, f32)>> = Vec::new();
-        for g in [g0, g1, g2] {
+        let mut places: Vec<Vec<Placed>> = Vec::new();
+        for (&k, g) in which.iter().zip(&glyphs) {
             if area.width() < g.ink.width() || area.height() < g.ink.height() {
                 return None;
             }
             let scores = crate::preprocess::match_template_ncc(&area, &g.ink);
-            places.push(best_places(&scores, g.ink.width(), min_likeness));
+            let at = |p: (u32, u32, f32)| Placed { word: k, rect: [x + p.0 * HALF, y + p.1 * HALF, g.w, g.h], likeness: p.2 };
+            places.push(best_places(&scores, g.ink.width(), min_likeness).into_iter().map(at).collect());
         }
-        // The three in order, on one line (their middles within half a word's height), each
+        // The words in order, on one line (their middles within half a word's height), each
         // clear of the one before, the best sum of likeness.
-        let at = |k: usize, p: &(u32, u32, f32)| {
-            let g = [g0, g1, g2][k];
-            [x + p.0 * HALF, y + p.1 * HALF, g.w, g.h]
-        };
         let mid = |r: [u32; 4]| r[1] + r[3] / 2;
-        let tol = g0.h.max(g1.h).max(g2.h) / 2;
-        let mut best: Option<DateFound> = None;
-        for a in &places[0] {
-            for b in &places[1] {
-                for c in &places[2] {
-                    let (ra, rb, rc) = (at(0, a), at(1, b), at(2, c));
-                    let in_order = ra[0] + ra[2] <= rb[0] && rb[0] + rb[2] <= rc[0];
-                    let level = mid(ra).abs_diff(mid(rb)) <= tol && mid(rb).abs_diff(mid(rc)) <= tol;
-                    let sum = a.2 + b.2 + c.2;
-                    if in_order && level && best.as_ref().is_none_or(|f| f.likeness.iter().sum::<f32>() < sum) {
-                        best = Some(DateFound { words: [ra, rb, rc], likeness: [a.2, b.2, c.2] });
-                    }
+        let tol = glyphs.iter().map(|g| g.h).max().unwrap_or(0) / 2;
+        let mut best: Option<(f32, Vec<Placed>)> = None;
+        let mut pick = vec![0usize; places.len()];
+        loop {
+            let chosen: Vec<Placed> = pick.iter().zip(&places).filter_map(|(&i, p)| p.get(i).copied()).collect();
+            if chosen.len() == places.len() {
+                let in_order = chosen.windows(2).all(|p| p[0].rect[0] + p[0].rect[2] <= p[1].rect[0]);
+                let level = chosen.windows(2).all(|p| mid(p[0].rect).abs_diff(mid(p[1].rect)) <= tol);
+                let sum: f32 = chosen.iter().map(|p| p.likeness).sum();
+                if in_order && level && best.as_ref().is_none_or(|(s, _)| *s < sum) {
+                    best = Some((sum, chosen));
                 }
             }
+            // The next combination of candidates, the last word's first.
+            let Some(i) = (0..pick.len()).rev().find(|&i| pick[i] + 1 < places[i].len()) else { break };
+            pick[i] += 1;
+            pick[i + 1..].iter_mut().for_each(|p| *p = 0);
         }
-        best
+        best.map(|(_, chosen)| chosen)
     }
 }
 
