@@ -103,7 +103,11 @@ impl DateLines {
                 // date's, not the signer's writing.
                 if let (Some(z), Some(last)) = (layout.date_zone, placed.last()) {
                     let end = line_runs_to(page, band, last.rect).unwrap_or(0);
-                    let top = line_ink_top(page, z, last.rect);
+                    // Up the line's ink, but no higher than the digits read stand: a signature
+                    // written low touches the line, and its strokes are no date's.
+                    let em = last.rect[3].max(1);
+                    let digits_top = words.iter().filter(|w| w.text.chars().all(|c| c.is_ascii_digit())).map(|w| w.bbox[1].saturating_sub(em / 4)).min();
+                    let top = line_ink_top(page, z, last.rect).max(digits_top.unwrap_or(0));
                     approval::grow_date_zone(layout, [z[0], top, end.saturating_sub(z[0]), 1]);
                 }
                 if seal.is_some() {

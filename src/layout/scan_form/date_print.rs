@@ -142,10 +142,10 @@ impl DatePrint {
                 // The word's end, then its start: the digits before a word touch it more often.
                 let right = widths.clone().map(|cw| b - cw).min_by_key(|&c| column(c)).map(|c| (c + 1, b));
                 let left = widths.clone().map(|cw| a + cw).min_by_key(|&c| column(c)).map(|c| (a, c));
-                // Inside OCR's box, widened by a quarter em: digits written against the word
-                // on both sides (2023年4月) make a run of several characters whose ends are
-                // digits, while OCR's box holds the word and parts of its neighbours.
-                let (i0, i1) = (w.bbox[0].saturating_sub(em / 4).max(a), (w.bbox[0] + w.bbox[2] + em / 4).min(b));
+                // About OCR's box, widened by half an em: digits written against the word on
+                // both sides (2023年4月) make a run of several characters whose ends are
+                // digits, while OCR's box holds the word, give or take a part of a neighbour.
+                let (i0, i1) = (w.bbox[0].saturating_sub(em / 2).max(a), (w.bbox[0] + w.bbox[2] + em / 2).min(b));
                 let inside = (i0..i1)
                     .flat_map(|c0| widths.clone().map(move |cw| (c0, c0 + cw)))
                     .filter(|&(_, c1)| c1 < i1)
@@ -481,21 +481,31 @@ mod tests {
         assert_eq!(print.find_year(&page, [50, 320, 400, 60], 0.8), None);
     }
 
-    /// Reads `text` for a character's box that starts at `from` or right of it, else a digit.
+    /// Reads `text` for a piece holding no digit, else a digit. A digit in these pages is a
+    /// solid block of ink, a word's strokes 4 px thick: a piece with a dark 8 px square holds
+    /// a digit. Pieces are read framed alone, so the piece is the page set last.
     struct CharAt {
         text: &'static str,
-        from: u32,
+        piece: GrayImage,
         reads: Vec<[u32; 4]>,
     }
+    impl CharAt {
+        fn new(text: &'static str) -> CharAt {
+            CharAt { text, piece: GrayImage::new(1, 1), reads: Vec::new() }
+        }
+    }
     impl OcrEngine for CharAt {
-        fn set_page(&mut self, _: &GrayImage, _: u32) -> Result<(), OcrError> {
+        fn set_page(&mut self, page: &GrayImage, _: u32) -> Result<(), OcrError> {
+            self.piece = page.clone();
             Ok(())
         }
         fn read(&mut self, rect: [u32; 4], region: Region) -> Result<OcrText, OcrError> {
             assert_eq!(region, Region::Char);
             self.reads.push(rect);
-            let text = if rect[0] >= self.from { self.text } else { "4" };
-            Ok(OcrText { text: text.into(), confidence: 0.9 })
+            let p = &self.piece;
+            let solid = |x: u32, y: u32| (x..x + 8).all(|xx| (y..y + 8).all(|yy| p.get_pixel(xx, yy)[0] < 128));
+            let digit = (0..p.width().saturating_sub(8)).any(|x| (0..p.height().saturating_sub(8)).any(|y| solid(x, y)));
+            Ok(OcrText { text: if digit { "4" } else { self.text }.into(), confidence: 0.9 })
         }
     }
 
@@ -512,10 +522,10 @@ mod tests {
         print.learn(&page, &ocr_words(words), 200.0, Learning::NewOnly);
         assert!(print.glyphs[0].is_none());
         // OCR reading the piece as 4 (a digit kept in it): not learnt.
-        let mut four = CharAt { text: "4", from: 0, reads: Vec::new() };
+        let mut four = CharAt::new("4");
         print.learn_cut(&mut four, &page, &ocr_words(words), 200.0, 26).unwrap();
         assert!(print.glyphs[0].is_none() && !four.reads.is_empty());
-        let mut ocr = CharAt { text: "年", from: year_x - 3, reads: Vec::new() };
+        let mut ocr = CharAt::new("年");
         print.learn_cut(&mut ocr, &page, &ocr_words(words), 200.0, 26).unwrap();
         let g = print.glyphs[0].as_ref().expect("年 cut from the digit");
         assert!(g.w <= 26 + 2 * MARGIN + 2 && g.w >= 20, "{}", g.w);
@@ -619,5 +629,52 @@ mod tests {
         assert!(g.w >= 26, "whole, not one upright: {}", g.w);
         let g = print.glyphs[2].as_ref().expect("日 learnt by its dark ink");
         assert!(g.w <= 26 + 2 * MARGIN, "without the digit: {}", g.w);
+    }
+
+    #[test]
+    fn a_word_with_digits_written_against_both_its_sides_is_cut_from_about_ocr_s_box() {
+        let mut page = GrayImage::from_pixel(600, 200, image::Luma([255]));
+        let words = date_line(&mut page, 20, 60, [true, false, false]);
+        // The year's last digit joined to 年's left, the month's first to its right: one
+        // run of ink three characters wide whose ends are digits.
+        let gx = words[0][0] as i32 - 6;
+        draw_filled_rect_mut(&mut page, Rect::at(gx - 30, 60).of_size(26, 26), image::Luma([30]));
+        draw_filled_rect_mut(&mut page, Rect::at(gx - 4, 75).of_size(4, 2), image::Luma([30]));
+        draw_filled_rect_mut(&mut page, Rect::at(gx + 26, 75).of_size(4, 2), image::Luma([30]));
+        draw_filled_rect_mut(&mut page, Rect::at(gx + 30, 60).of_size(26, 26), image::Luma([30]));
+        let mut print = DatePrint::default();
+        print.learn(&page, &ocr_words(words), 200.0, Learning::NewOnly);
+        assert!(print.glyphs[0].is_none());
+        let mut ocr = CharAt::new("年");
+        print.learn_cut(&mut ocr, &page, &ocr_words(words), 200.0, 26).unwrap();
+        let g = print.glyphs[0].as_ref().expect("年 cut from between the digits");
+        assert!(g.w <= 26 + 2 * MARGIN + 2 && g.w >= 20, "{}", g.w);
+        // The run's two ends were tried first and read as digits.
+        assert!(ocr.reads.len() >= 2, "{:?}", ocr.reads);
+    }
+
+    #[test]
+    fn year_and_month_are_found_by_their_print_where_day_is_not_learnt_and_their_blanks_read() {
+        let mut page = GrayImage::from_pixel(1000, 400, image::Luma([255]));
+        let first = date_line(&mut page, 100, 60, [false; 3]);
+        date_line(&mut page, 333, 251, [false; 3]);
+        let mut print = DatePrint::default();
+        print.learn(&page, &ocr_words(first)[..2], 200.0, Learning::NewOnly);
+        assert!(print.knows(&[0, 1]) && !print.knows(&[0, 1, 2]));
+        let band = [300, 230, 600, 80];
+        assert_eq!(print.find(&page, band, 0.8), None);
+        let placed = print.find_words(&page, band, &[0, 1], 0.8).expect("年 and 月");
+        assert_eq!(placed.iter().map(|p| p.word).collect::<Vec<_>>(), [0, 1]);
+        for p in &placed {
+            let want = 333 + 40 + 80 * p.word as u32;
+            assert!((p.rect[0] + 2).abs_diff(want) <= 2 && (p.rect[1] + 2).abs_diff(251) <= 2, "{p:?}");
+        }
+        let mut ocr = Counting(Vec::new());
+        let words = print.read_placed(&mut ocr, &page, &placed, band, 200.0).unwrap().expect("read");
+        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["2", "年", "3", "月"]);
+        // Out of order (月 looked for before 年) or a word not learnt: not found.
+        assert_eq!(print.find_words(&page, band, &[1, 0], 0.8), None);
+        assert_eq!(print.find_words(&page, band, &[0, 2], 0.8), None);
     }
 }
