@@ -126,7 +126,8 @@ impl DatePrint {
     /// date lines would otherwise each be read whole by chi_sim.
     pub fn learn_cut(&mut self, ocr: &mut dyn OcrEngine, clean: &GrayImage, words: &[OcrWord], dpi: f32, em: u32) -> Result<(), OcrError> {
         let (lo, hi) = (mm_px(dpi, 2.0), mm_px(dpi, 6.0));
-        let em = em.max(lo);
+        // The print's size as measured, unless handwriting read as words inflated it.
+        let em = em.clamp(lo, mm_px(dpi, 4.5));
         for (k, ch) in DATE_WORDS.iter().enumerate() {
             if self.glyphs[k].is_some() {
                 continue;
@@ -161,7 +162,8 @@ impl DatePrint {
                     // of the neighbours that touch it (a 4 leaning into 年 read it 生).
                     let piece = framed_piece(clean, [c0, gy, c1 - c0, gh], gh / 2 + MARGIN, None);
                     let read = read_on(ocr, &piece, clean, dpi, |ocr, all| ocr.read(all, Region::Char))?;
-                    if squeeze(&read.text).chars().eq([*ch]) {
+                    // A speck beside it read as a mark (年: or 年') does not make it another word.
+                    if read.text.chars().filter(|c| c.is_alphanumeric()).eq([*ch]) {
                         self.glyphs[k] = Some(glyph_at(clean, [x, gy, gw, gh]));
                         break;
                     }
