@@ -140,13 +140,20 @@ fn with_coloured_ink(seen: &GrayImage, colour: ColourCopy, boxes: &[BoxLayout]) 
         let [x, y, w, h] = b.rect;
         let (cx0, cy0) = ((x as f32 / f) as u32, (y as f32 / f) as u32);
         let (cx1, cy1) = ((((x + w) as f32 / f).ceil() as u32).min(colour.width()), (((y + h) as f32 / f).ceil() as u32).min(colour.height()));
+        let (cw, ch) = (colour.width() as f64, colour.height() as f64);
         for cy in cy0..cy1 {
+            // Along a row the turn moves by a constant step: a multiply-add per pixel, not a
+            // turn of each (this loop covers every pixel of the boxes).
+            let [mut sx, mut sy] = turn.on_copy([cx0 as f32, cy as f32]).map(f64::from);
+            let (step_x, step_y) = (turn.cos, -turn.sin);
             for cx in cx0..cx1 {
-                let [sx, sy] = turn.on_copy([cx as f32, cy as f32]).map(|v| v.round());
-                if sx < 0.0 || sy < 0.0 || sx >= colour.width() as f32 || sy >= colour.height() as f32 {
+                let (rx, ry) = (sx.round(), sy.round());
+                sx += step_x;
+                sy += step_y;
+                if rx < 0.0 || ry < 0.0 || rx >= cw || ry >= ch {
                     continue;
                 }
-                let [r, g, bl] = colour.get_pixel(sx as u32, sy as u32).0;
+                let [r, g, bl] = colour.get_pixel(rx as u32, ry as u32).0;
                 let low = r.min(g).min(bl);
                 // Red (seal paste, a red pen's stamp-like marks) is left to the seal test.
                 let red = r as i32 > g as i32 + 50 && r as i32 > bl as i32 + 50;
