@@ -119,9 +119,15 @@ impl DateLines {
                 let span = ink_span(clean, band, layout.em.max(1) * 2);
                 let line = ocr.read_words_only(span, Region::Block, &chars)?;
                 out.ocr_boxes.push((span, format!("date line (prints known: {}; lines untaught {}, dayless {}): {}", self.print.known(), self.untaught, self.dayless, listing(&line))));
-                self.print.learn(clean, &line, dpi, learning);
-                if !self.print.knows_all() {
-                    self.print.learn_cut(ocr, clean, &line, dpi, layout.em)?;
+                let unknown = self.print.unknown();
+                let learnt = self.print.learn(clean, &line, dpi, learning);
+                // Cut from the writing against them: the words still unknown, and, renewing,
+                // those this line did not teach alone (a print learnt from a cut that took a
+                // stroke of a digit with it is found nowhere, and would never be replaced).
+                let renewing = learning == Learning::Renew;
+                let wanted = [0, 1, 2].map(|k| !learnt[k] && (unknown[k] || renewing));
+                if wanted.contains(&true) {
+                    self.print.learn_cut(ocr, clean, &line, dpi, layout.em, wanted)?;
                 }
                 approval::refine_date(layout, &line);
                 approval::keep_seal_word(layout, &line);

@@ -316,7 +316,18 @@ fn label_line_starts(clean: &GrayImage, rows: &DarkRows, [x, y, w, h]: [u32; 4],
             let first = (x..x1).find(|&xx| (a..b).any(|yy| dark(xx, yy))).filter(|&f| f < x + w / 2)?;
             let left = first.saturating_sub(em / 2).max(x);
             let top = a.saturating_sub(m).max(y);
-            let right = (first + (label_chars + 2) * em).min(x1);
+            // Up to the end of the label's print where it stands apart from what is written
+            // after it: its characters and colon lie closer than 0.6 em, and the signature
+            // after a wider gap is not read with it (a third of the read, for nothing). Where
+            // the run is shorter than the label's half (print spaced wide) or runs on into
+            // the writing, the label's characters and two more.
+            let most = (first + (label_chars + 2) * em).min(x1);
+            let inked = |xx: u32| (a..b).any(|yy| dark(xx, yy));
+            let run_end = ink_bands(inked, first..most, em * 3 / 5).first().map(|r| r.1);
+            let right = match run_end {
+                Some(end) if end >= first + label_chars * em / 2 && end + em / 2 < most => end + em / 2,
+                _ => most,
+            };
             let bottom = (b + m).min(y + h);
             (right > left && bottom > top).then_some(([left, top, right - left, bottom - top], first))
         })
@@ -549,7 +560,13 @@ mod tests {
         draw_filled_rect_mut(&mut page, Rect::at(600, 160).of_size(60, 28), image::Luma([20]));
         let crops = label_line_starts(&page, &DarkRows::scan(&page, [0, 0, 800, 300]), [0, 0, 800, 220], 200.0, 6);
         // 公章's line is passed over, the label's is taken from its first ink less half an
-        // em, eight ems wide; of the last two lines only, so the top line is not tried.
+        // em up to half an em after the label's print (the signature stands 1.4 em after
+        // it); of the last two lines only, so the top line is not tried.
+        assert_eq!(crops, [([23, 87, 204, 56], 40)]);
+        // A signature written against the label: the label's characters and two more, eight
+        // ems from its first ink.
+        draw_filled_rect_mut(&mut page, Rect::at(210, 110).of_size(50, 4), image::Luma([40]));
+        let crops = label_line_starts(&page, &DarkRows::scan(&page, [0, 0, 800, 300]), [0, 0, 800, 220], 200.0, 6);
         assert_eq!(crops, [([23, 87, 297, 56], 40)]);
     }
 

@@ -94,7 +94,8 @@ impl DatePrint {
     /// of that character only), about an em square (2–6 mm, neither side half as
     /// long again as the other: OCR often gives a handwritten digit's ink to the word beside
     /// it), its print cut to its own ink.
-    pub fn learn(&mut self, clean: &GrayImage, words: &[OcrWord], dpi: f32, learning: Learning) {
+    pub fn learn(&mut self, clean: &GrayImage, words: &[OcrWord], dpi: f32, learning: Learning) -> [bool; 3] {
+        let mut learnt = [false; 3];
         let (lo, hi) = (mm_px(dpi, 2.0), mm_px(dpi, 6.0));
         for (k, ch) in DATE_WORDS.iter().enumerate() {
             if self.glyphs[k].is_some() && learning == Learning::NewOnly {
@@ -112,9 +113,16 @@ impl DatePrint {
             for w in alone {
                 let Some(ink) = [PRINT_INK, RUN_INK].into_iter().filter_map(|ink| own_ink(clean, w.bbox, ink)).find(fits) else { continue };
                 self.glyphs[k] = Some(glyph_at(clean, ink));
+                learnt[k] = true;
                 break;
             }
         }
+        learnt
+    }
+
+    /// The words whose prints are not known yet.
+    pub fn unknown(&self) -> [bool; 3] {
+        self.glyphs.each_ref().map(Option::is_none)
     }
 
     /// Learns what `learn` could not, from a word read alone whose ink runs into writing:
@@ -124,14 +132,15 @@ impl DatePrint {
     /// an em square and OCR, reading it alone as a character, reads the word: a cut that
     /// keeps a digit or loses a stroke reads otherwise. A few small reads, on the pages whose
     /// date lines would otherwise each be read whole by chi_sim.
-    pub fn learn_cut(&mut self, ocr: &mut dyn OcrEngine, clean: &GrayImage, words: &[OcrWord], dpi: f32, em: u32) -> Result<(), OcrError> {
+    pub fn learn_cut(&mut self, ocr: &mut dyn OcrEngine, clean: &GrayImage, words: &[OcrWord], dpi: f32, em: u32, wanted: [bool; 3]) -> Result<(), OcrError> {
         let (lo, hi) = (mm_px(dpi, 2.0), mm_px(dpi, 6.0));
         // The print's size as measured, unless handwriting read as words inflated it.
         let em = em.clamp(lo, mm_px(dpi, 4.5));
         for (k, ch) in DATE_WORDS.iter().enumerate() {
-            if self.glyphs[k].is_some() {
+            if !wanted[k] {
                 continue;
             }
+            let mut cut = false;
             for w in words.iter().filter(|w| squeeze(&w.text).chars().eq([*ch])) {
                 let Some((a, b)) = own_run(clean, w.bbox, PRINT_INK) else { continue };
                 if b - a <= em * 3 / 2 {
@@ -165,10 +174,11 @@ impl DatePrint {
                     // A speck beside it read as a mark (年: or 年') does not make it another word.
                     if read.text.chars().filter(|c| c.is_alphanumeric()).eq([*ch]) {
                         self.glyphs[k] = Some(glyph_at(clean, [x, gy, gw, gh]));
+                        cut = true;
                         break;
                     }
                 }
-                if self.glyphs[k].is_some() {
+                if cut {
                     break;
                 }
             }
@@ -525,10 +535,10 @@ mod tests {
         assert!(print.glyphs[0].is_none());
         // OCR reading the piece as 4 (a digit kept in it): not learnt.
         let mut four = CharAt::new("4");
-        print.learn_cut(&mut four, &page, &ocr_words(words), 200.0, 26).unwrap();
+        print.learn_cut(&mut four, &page, &ocr_words(words), 200.0, 26, print.unknown()).unwrap();
         assert!(print.glyphs[0].is_none() && !four.reads.is_empty());
         let mut ocr = CharAt::new("年");
-        print.learn_cut(&mut ocr, &page, &ocr_words(words), 200.0, 26).unwrap();
+        print.learn_cut(&mut ocr, &page, &ocr_words(words), 200.0, 26, print.unknown()).unwrap();
         let g = print.glyphs[0].as_ref().expect("年 cut from the digit");
         assert!(g.w <= 26 + 2 * MARGIN + 2 && g.w >= 20, "{}", g.w);
         // 月 and 日 were known already and are not read again.
@@ -648,7 +658,7 @@ mod tests {
         print.learn(&page, &ocr_words(words), 200.0, Learning::NewOnly);
         assert!(print.glyphs[0].is_none());
         let mut ocr = CharAt::new("年");
-        print.learn_cut(&mut ocr, &page, &ocr_words(words), 200.0, 26).unwrap();
+        print.learn_cut(&mut ocr, &page, &ocr_words(words), 200.0, 26, print.unknown()).unwrap();
         let g = print.glyphs[0].as_ref().expect("年 cut from between the digits");
         assert!(g.w <= 26 + 2 * MARGIN + 2 && g.w >= 20, "{}", g.w);
         // The run's two ends were tried first and read as digits.
