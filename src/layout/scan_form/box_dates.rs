@@ -1,6 +1,7 @@
 //! The date line of each approval box, read after the box's label: by the print of 年 月 日
 //! where the page's prints are known (only the written digits read, by the digits' engine),
-//! by 年's print alone on a page whose 月 and 日 are never learnt, else by chi_sim, with
+//! by the prints of 年 and 月 (or 年 alone) on a page whose 日 (or 月) is never learnt, else
+//! by chi_sim, with
 //! fallbacks for seal remnants and a date written low. Split from `boxes`, which locates the
 //! boxes and their signer labels.
 
@@ -114,8 +115,8 @@ impl DateLines {
                     layout.printed.extend(self.print.find_seal_word(clean, band, params.date_print_likeness));
                 }
             } else {
-                // Only the span of the band that holds ink is read: the line is the box's
-                // width, its words a third of it, and Tesseract's layout pass costs by area.
+                // Only the span of the band that holds ink is read: the band is the box's
+                // width, the written line a third of it.
                 let span = ink_span(clean, band, layout.em.max(1) * 2);
                 let line = ocr.read_words_only(span, Region::Block, &chars)?;
                 out.ocr_boxes.push((span, format!("date line (prints known: {}; lines untaught {}, dayless {}): {}", self.print.known(), self.untaught, self.dayless, listing(&line))));
@@ -213,9 +214,9 @@ fn line_ink_top(clean: &GrayImage, zone: [u32; 4], word: [u32; 4]) -> u32 {
     top
 }
 
-/// The part of `band` between its first and last column holding ink (two pixels paler than
-/// paper by a little: written digits may be pale), widened by `margin` each side; the band
-/// itself when it holds none.
+/// The part of `band` between its first and last column holding ink (two pixels darker than
+/// `PALER_THAN_PRINT`: written digits may be paler than print), widened by `margin` each
+/// side; the band itself when it holds none.
 fn ink_span(clean: &GrayImage, [x, y, w, h]: [u32; 4], margin: u32) -> [u32; 4] {
     let (x1, y1) = ((x + w).min(clean.width()), (y + h).min(clean.height()));
     let inked = |xx: u32| (y..y1).filter(|&yy| clean.get_pixel(xx, yy)[0] < PALER_THAN_PRINT).nth(1).is_some();
@@ -253,6 +254,20 @@ mod tests {
         ink(&mut bare, 100, 80, 26);
         ink(&mut bare, 190, 80, 26);
         assert_eq!(line_runs_to(&bare, band, word), None);
+    }
+
+    #[test]
+    fn a_date_line_is_read_over_its_ink_s_span_only() {
+        let mut page = GrayImage::from_pixel(800, 100, image::Luma([255]));
+        let band = [0, 20, 800, 60];
+        assert_eq!(ink_span(&page, band, 30), band);
+        // Pale digits (a faded pen) at the left, print at the right; a lone speck is no ink.
+        draw_filled_rect_mut(&mut page, Rect::at(300, 30).of_size(40, 30), image::Luma([150]));
+        draw_filled_rect_mut(&mut page, Rect::at(500, 30).of_size(26, 26), image::Luma([30]));
+        page.put_pixel(700, 40, image::Luma([0]));
+        assert_eq!(ink_span(&page, band, 30), [270, 20, 286, 60]);
+        // The margin stops at the band's sides.
+        assert_eq!(ink_span(&page, [310, 20, 200, 60], 30), [310, 20, 200, 60]);
     }
 
     #[test]

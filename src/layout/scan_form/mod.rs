@@ -74,10 +74,10 @@ pub struct ScanParams {
     /// three must also stand in order on one line. Below it the line is read by OCR.
     pub date_print_likeness: f32,
     /// Date lines read by chi_sim on a page without learning all of 年 月 日's print nor
-    /// giving a month, after which the page's other date lines are read by 年's print alone
-    /// (its year's blank by the digits' engine, 月 and 日 placed by spacing). One such read in
-    /// a page's six boxes says the writing meets the words; more reads rarely teach them and
-    /// mostly give the year (a read that gives the month is worth its cost, and not counted).
+    /// giving a day (or a month), after which the page's other date lines are read by the
+    /// print of 年 and 月 (or 年 alone): their blanks by the digits' engine, the words not
+    /// learnt placed by spacing. One such read in a page's six boxes says the writing meets
+    /// the words; more reads rarely teach them and mostly give what the prints give.
     pub year_alone_after: u32,
     /// How a seal's grey on a photocopy is told from the print, to read the approval boxes'
     /// printed words without it.

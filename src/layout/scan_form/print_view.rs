@@ -95,7 +95,9 @@ pub fn without_seal_grey(page: &GrayImage, regions: &[[u32; 4]], shade: u8, thic
             let v = page.get_pixel(x + xx, y + yy)[0];
             image::Luma([if (shade..PAPER).contains(&v) { 255 } else { 0 }])
         });
-        let seal = imageproc::morphology::dilate(&imageproc::morphology::open(&grey, Norm::LInf, thick), Norm::LInf, 1);
+        // Opened (eroded, then dilated as much) and grown a pixel: one dilation by one more,
+        // the same squares, a pass over the boxes fewer.
+        let seal = imageproc::morphology::dilate(&imageproc::morphology::erode(&grey, Norm::LInf, thick), Norm::LInf, thick.saturating_add(1));
         for (xx, yy, m) in seal.enumerate_pixels() {
             if m[0] != 0 {
                 view.put_pixel(x + xx, y + yy, image::Luma([255]));
