@@ -299,9 +299,9 @@ fn print_matches(print: &LabelPrint, signer: &str, clean: &GrayImage, starts: &[
 
 /// Where a label may start a line in `above` (the box above its date line): of the last two
 /// lines of dark ink, bottom up, those whose first ink is in the box's left half (公章 may
-/// stand on a line of its own below the label's, at the right), each from that ink over the
-/// label's characters and two more, with a margin. The print's size is taken large (4.5 mm)
-/// so that a larger font's label still fits.
+/// stand on a line of its own below the label's, at the right), each from that ink to the end
+/// of the label's print (or over the label's characters and two more), with a margin. The
+/// print's size is taken large (4.5 mm) so that a larger font's label still fits.
 fn label_line_starts(clean: &GrayImage, rows: &DarkRows, [x, y, w, h]: [u32; 4], dpi: f32, label_chars: u32) -> Vec<([u32; 4], u32)> {
     let x1 = (x + w).min(clean.width());
     let dark = |xx: u32, yy: u32| clean.get_pixel(xx, yy)[0] < DARK_INK;
@@ -318,7 +318,8 @@ fn label_line_starts(clean: &GrayImage, rows: &DarkRows, [x, y, w, h]: [u32; 4],
             let top = a.saturating_sub(m).max(y);
             // Up to the end of the label's print where it stands apart from what is written
             // after it: its characters and colon lie closer than 0.6 em, and the signature
-            // after a wider gap is not read with it (a third of the read, for nothing). Where
+            // after a wider gap is not read with it (that made the read nearly twice as
+            // long, for ink the judge weighs by itself). Where
             // the run is shorter than the label's half (print spaced wide) or runs on into
             // the writing, the label's characters and two more.
             let most = (first + (label_chars + 2) * em).min(x1);
