@@ -129,10 +129,12 @@ impl DatePrint {
     /// Learns what `learn` could not, from a word read alone whose ink runs into writing:
     /// people write the digits up against the printed words, and on some pages in every box.
     /// Each end of the run is cut where its columns hold least ink, a character's width
-    /// (0.6–1.1 em, `em` the print's size) from the end, and the piece kept when it is about
-    /// an em square and OCR, reading it alone as a character, reads the word: a cut that
-    /// keeps a digit or loses a stroke reads otherwise. A few small reads, on the pages whose
-    /// date lines would otherwise each be read whole by chi_sim.
+    /// (0.6–1.1 em, `em` the print's size) from the end, then a character's width about OCR's
+    /// box for the word, and the piece kept when it is about an em square and OCR, reading it
+    /// alone as a character, reads the word: a cut that keeps a digit or loses a stroke reads
+    /// otherwise. Only the words `wanted` (0–2: 年 月 日) are learnt so, known or not. A few
+    /// small reads, on the pages whose date lines would otherwise each be read whole by
+    /// chi_sim.
     pub fn learn_cut(&mut self, ocr: &mut dyn OcrEngine, clean: &GrayImage, words: &[OcrWord], dpi: f32, em: u32, wanted: [bool; 3]) -> Result<(), OcrError> {
         let (lo, hi) = (mm_px(dpi, 2.0), mm_px(dpi, 6.0));
         // The print's size as measured, unless handwriting read as words inflated it.
