@@ -22,11 +22,11 @@ pub(super) struct DateLines {
     /// The printed 年 月 日 (and 公章), learnt where OCR read them.
     print: DatePrint,
     /// Date lines read by chi_sim on this page that left 月 or 日 unlearnt (digits written
-    /// against them) and gave no month: after `params.year_alone_after` of them, 年 alone is
+    /// against them) and gave no month: after `params.by_print_after` of them, 年 alone is
     /// found by its print.
     untaught: u32,
     /// Lines read by chi_sim that left a word unlearnt and gave no day: after
-    /// `params.year_alone_after` of them, 年 and 月 are found by their print.
+    /// `params.by_print_after` of them, 年 and 月 are found by their print.
     dayless: u32,
 }
 
@@ -63,10 +63,10 @@ impl DateLines {
             let mut partial = None;
             if found.is_none() {
                 let mut attempts: Vec<&[usize]> = Vec::new();
-                if self.dayless >= params.year_alone_after {
+                if self.dayless >= params.by_print_after {
                     attempts.push(&[0, 1]);
                 }
-                if self.untaught >= params.year_alone_after {
+                if self.untaught >= params.by_print_after {
                     attempts.push(&[0]);
                 }
                 for which in attempts.into_iter().filter(|w| self.print.knows(w)) {

@@ -312,18 +312,18 @@ fn label_line_starts(clean: &GrayImage, rows: &DarkRows, [x, y, w, h]: [u32; 4],
         .filter(|(a, b)| b - a >= lo)
         .take(2)
         .filter_map(|(a, b)| {
+            let inked = |xx: u32| (a..b).any(|yy| dark(xx, yy));
             // A label starts its line in the box's left half (公章 on its own line stands right).
-            let first = (x..x1).find(|&xx| (a..b).any(|yy| dark(xx, yy))).filter(|&f| f < x + w / 2)?;
+            let first = (x..x1).find(|&xx| inked(xx)).filter(|&f| f < x + w / 2)?;
             let left = first.saturating_sub(em / 2).max(x);
             let top = a.saturating_sub(m).max(y);
             // Up to the end of the label's print where it stands apart from what is written
             // after it: its characters and colon lie closer than 0.6 em, and the signature
             // after a wider gap is not read with it (that made the read nearly twice as
-            // long, for ink the judge weighs by itself). Where
-            // the run is shorter than the label's half (print spaced wide) or runs on into
-            // the writing, the label's characters and two more.
+            // long, for ink the judge weighs by itself). Where the run is shorter than the
+            // label's half (print spaced wide) or runs on into the writing, the label's
+            // characters and two more.
             let most = (first + (label_chars + 2) * em).min(x1);
-            let inked = |xx: u32| (a..b).any(|yy| dark(xx, yy));
             let run_end = ink_bands(inked, first..most, em * 3 / 5).first().map(|r| r.1);
             let right = match run_end {
                 Some(end) if end >= first + label_chars * em / 2 && end + em / 2 < most => end + em / 2,

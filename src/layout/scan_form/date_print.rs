@@ -88,7 +88,7 @@ impl DatePrint {
 
     /// Whether the three words' prints are known.
     pub fn knows_all(&self) -> bool {
-        self.glyphs.iter().all(Option::is_some)
+        self.knows(&[0, 1, 2])
     }
 
     /// Learns, from `words` OCR read, each printed word not yet known: one read alone (a word
@@ -150,7 +150,10 @@ impl DatePrint {
                     continue;
                 }
                 let (y, y1) = (w.bbox[1], (w.bbox[1] + w.bbox[3]).min(clean.height()));
-                let column = |xx: u32| (y..y1).filter(|&yy| clean.get_pixel(xx, yy)[0] < PRINT_INK).count();
+                // Each column's ink counted once: the three cuts below weigh the same columns
+                // many times over.
+                let counts: Vec<usize> = (a..b).map(|xx| (y..y1).filter(|&yy| clean.get_pixel(xx, yy)[0] < PRINT_INK).count()).collect();
+                let column = |xx: u32| counts.get((xx - a) as usize).copied().unwrap_or(0);
                 let widths = em * 3 / 5..=em * 11 / 10;
                 // The word's end, then its start: the digits before a word touch it more often.
                 let right = widths.clone().map(|cw| b - cw).min_by_key(|&c| column(c)).map(|c| (c + 1, b));

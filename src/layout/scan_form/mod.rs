@@ -78,7 +78,7 @@ pub struct ScanParams {
     /// print of 年 and 月 (or 年 alone): their blanks by the digits' engine, the words not
     /// learnt placed by spacing. One such read in a page's six boxes says the writing meets
     /// the words; more reads rarely teach them and mostly give what the prints give.
-    pub year_alone_after: u32,
+    pub by_print_after: u32,
     /// How a seal's grey on a photocopy is told from the print, to read the approval boxes'
     /// printed words without it.
     pub print_view: PrintViewParams,
@@ -105,7 +105,7 @@ impl Default for ScanParams {
             table_underline_mm: 4.5,
             print_likeness: 0.8,
             date_print_likeness: 0.8,
-            year_alone_after: 1,
+            by_print_after: 1,
             print_view: PrintViewParams::default(),
             second_opinion_below: 0.9,
         }
